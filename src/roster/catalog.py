@@ -1,0 +1,137 @@
+"""What one source (the working tree or a commit) holds: its graphs and its assistants."""
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, NamedTuple
+
+from roster.ids import id_from_relpath, id_problem, is_assistant_file
+from roster.model import AssistantFile, GraphSchema
+from roster.problems import Problem
+from roster.rules import check_document
+from roster.schemas import LoadedSchema, load_schema
+from roster.source import FILE, SUBMODULE, SYMLINK, FileEntry, Layout, Source
+from roster.yamlload import YamlError, load_bytes
+
+# Parsed schema files by (path, blob id): the same blob at a thousand commits is parsed once.
+_schema_cache: dict[tuple[str, Any], LoadedSchema] = {}
+_schema_lock = threading.Lock()
+
+
+class AssistantEntry(NamedTuple):
+    assistant_id: str
+    entry: FileEntry
+
+
+class Graphs:
+    """The graph ids known at a source, and their schemas (loaded on first use)."""
+
+    def __init__(self, source: Source, layout: Layout) -> None:
+        self.source = source
+        self.layout = layout
+        self.problems: list[Problem] = []
+        self._entries: dict[str, FileEntry] = {}
+        for entry in source.list_files(layout.schemas):
+            rel = entry.path[len(layout.schemas) + 1:]
+            if rel.endswith(".json") and "/" not in rel:
+                self._entries[rel[:-5]] = entry
+        self._langgraph = self._langgraph_graphs()
+        self._loaded: dict[str, LoadedSchema] = {}
+
+    def _langgraph_graphs(self) -> set[str]:
+        entry = self.source.find(self.layout.langgraph_json)
+        if entry is None or entry.kind != FILE:
+            return set()
+        try:
+            data = json.loads(self.source.read(entry).decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            line, col = (getattr(e, "lineno", 1), getattr(e, "colno", 1))
+            self.problems.append(Problem("error", entry.path, line, col, "", f"langgraph.json is not valid JSON: {e}"))
+            return set()
+        graphs = data.get("graphs") if isinstance(data, dict) else None
+        return set(graphs) if isinstance(graphs, dict) else set()
+
+    def known(self) -> list[str]:
+        return sorted(set(self._entries) | self._langgraph)
+
+    def lookup(self, graph_id: str) -> LoadedSchema | None:
+        if graph_id in self._loaded:
+            return self._loaded[graph_id]
+        entry = self._entries.get(graph_id)
+        if entry is None:
+            if graph_id not in self._langgraph:
+                return None
+            loaded = LoadedSchema(graph_id, self.layout.langgraph_json, GraphSchema(graph_id=graph_id), {}, ())
+        elif entry.kind != FILE:
+            loaded = LoadedSchema(graph_id, entry.path, None, {}, (
+                Problem("error", entry.path, 1, 1, "", f"schema file is a {entry.kind}; only regular files are read"),))
+        else:
+            loaded = _load_schema_cached(self.source, entry, graph_id)
+        self._loaded[graph_id] = loaded
+        return loaded
+
+    def loaded(self) -> list[LoadedSchema]:
+        """The schemas looked up so far (the ones some assistant uses)."""
+        return list(self._loaded.values())
+
+    def load_all(self) -> list[LoadedSchema]:
+        return [s for g in sorted(self._entries) if (s := self.lookup(g)) is not None]
+
+
+def _load_schema_cached(source: Source, entry: FileEntry, graph_id: str) -> LoadedSchema:
+    key = (entry.path, entry.key) if isinstance(entry.key, str) and "/" not in entry.key else None
+    if key is not None:
+        with _schema_lock:
+            hit = _schema_cache.get(key)
+        if hit is not None:
+            return hit
+    loaded = load_schema(graph_id, entry.path, source.read(entry))
+    if key is not None:
+        with _schema_lock:
+            _schema_cache[key] = loaded
+    return loaded
+
+
+def scan_assistants(source: Source, layout: Layout) -> tuple[list[AssistantEntry], list[Problem]]:
+    """The assistant files at a source, with their ids; problems for entries that cannot be one."""
+    found: list[AssistantEntry] = []
+    problems: list[Problem] = []
+    by_id: dict[str, str] = {}
+    for entry in source.list_files(layout.assistants):
+        rel = layout.assistant_relpath(entry.path)
+        if entry.kind == SYMLINK:
+            problems.append(Problem("error", entry.path, 1, 1, "",
+                                    "symlinks are not allowed inside assistants/ (they could point anywhere)"))
+            continue
+        if entry.kind == SUBMODULE:
+            problems.append(Problem("error", entry.path, 1, 1, "", "submodules are not allowed inside assistants/"))
+            continue
+        if not is_assistant_file(rel):
+            continue
+        assistant_id = id_from_relpath(rel)
+        bad = id_problem(assistant_id)
+        if bad:
+            problems.append(Problem("error", entry.path, 1, 1, "", bad, assistant_id))
+            continue
+        if entry.kind != FILE:
+            problems.append(Problem("error", entry.path, 1, 1, "", f"not a regular file ({entry.kind})", assistant_id))
+            continue
+        if assistant_id in by_id:
+            problems.append(Problem("error", entry.path, 1, 1, "",
+                                    f"two files map to the id {assistant_id!r}: {by_id[assistant_id]} and {entry.path}",
+                                    assistant_id))
+            continue
+        by_id[assistant_id] = entry.path
+        found.append(AssistantEntry(assistant_id, entry))
+    return found, problems
+
+
+def load_assistant(raw: bytes, *, path: str, assistant_id: str, graphs: Graphs,
+                   strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+    """Parse and validate one assistant file's bytes."""
+    try:
+        doc = load_bytes(raw)
+    except YamlError as e:
+        return None, [Problem("error", path, e.line, e.column, e.pointer, e.message, assistant_id)]
+    return check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
+                          known_graphs=graphs.known, strict=strict)

@@ -1,0 +1,115 @@
+"""``check``: every assistant of a source validated; results collected as data."""
+from __future__ import annotations
+
+from typing import Any, Iterable, NamedTuple
+
+from roster.catalog import Graphs, load_assistant, scan_assistants
+from roster.problems import Problem
+from roster.source import FolderSource, Layout, Source
+
+
+class CheckReport(NamedTuple):
+    checked: int
+    problems: list[Problem]
+    source: str = "working tree"
+    changes: list[Any] = []  # filled by a check against a base
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "ok": self.ok,
+            "checked": self.checked,
+            "errors": [p.as_json() for p in self.errors],
+            "warnings": [p.as_json() for p in self.warnings],
+        }
+        if self.changes:
+            out["changes"] = [c.as_json() for c in self.changes]
+        return out
+
+
+def check_source(source: Source, layout: Layout, *, strict: bool = False,
+                 only: Iterable[str] | None = None) -> CheckReport:
+    """Validate every assistant (or only the ids in ``only``) at one source."""
+    graphs = Graphs(source, layout)
+    problems: list[Problem] = list(graphs.problems)
+    for schema in graphs.load_all():
+        problems.extend(schema.problems)
+    entries, scan_problems = scan_assistants(source, layout)
+    wanted = set(only) if only is not None else None
+    if wanted is None:
+        problems.extend(scan_problems)
+    checked = 0
+    for item in entries:
+        if wanted is not None and item.assistant_id not in wanted:
+            continue
+        checked += 1
+        try:
+            raw = source.read(item.entry)
+        except OSError as e:
+            problems.append(Problem("error", item.entry.path, 1, 1, "", f"cannot read: {e.strerror or e}",
+                                    item.assistant_id))
+            continue
+        _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
+                                  graphs=graphs, strict=strict)
+        problems.extend(found)
+    return CheckReport(checked, problems, source.label)
+
+
+def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = False) -> CheckReport:
+    """Validate files on disk (pre-commit): each against the schemas of its own project.
+
+    A file below a folder named ``assistants`` belongs to the project folder that
+    holds that folder; its id is its path below it. Any other file is checked
+    against the project at ``fallback_root`` with its file name as id.
+    """
+    import os
+
+    from roster.ids import id_from_relpath, id_problem
+
+    problems: list[Problem] = []
+    graphs_by_root: dict[str, Graphs] = {}
+    checked = 0
+    for given in paths:
+        full = os.path.abspath(given)
+        parts = full.split(os.sep)
+        root, rel = fallback_root, os.path.basename(full)
+        if "assistants" in parts[:-1]:
+            i = len(parts) - 1 - parts[:-1][::-1].index("assistants") - 1
+            root, rel = os.sep.join(parts[:i]) or os.sep, "/".join(parts[i + 1:])
+        assistant_id = id_from_relpath(rel)
+        checked += 1
+        if os.path.islink(full):
+            problems.append(Problem("error", given, 1, 1, "", "symlinks are not allowed as assistant files",
+                                    assistant_id))
+            continue
+        bad = id_problem(assistant_id)
+        if bad:
+            problems.append(Problem("error", given, 1, 1, "", bad, assistant_id))
+            continue
+        graphs = graphs_by_root.get(root)
+        if graphs is None:
+            graphs = graphs_by_root[root] = Graphs(FolderSource(root), Layout())
+            problems.extend(graphs.problems)
+        try:
+            with open(full, "rb") as f:
+                raw = f.read(8 * 1024 * 1024 + 1)
+        except OSError as e:
+            problems.append(Problem("error", given, 1, 1, "", f"cannot read: {e.strerror or e}", assistant_id))
+            continue
+        _, found = load_assistant(raw, path=given, assistant_id=assistant_id, graphs=graphs, strict=strict)
+        problems.extend(found)
+    for graphs in graphs_by_root.values():
+        for schema in graphs.loaded():
+            problems.extend(schema.problems)
+    return CheckReport(checked, problems, "files")

@@ -1,0 +1,1 @@
+"""The ``roster`` command line: parses, calls the library, formats, maps errors to exit codes."""

@@ -1,0 +1,16 @@
+"""The list of subcommands; each lives in a module of its own."""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+_MODULES = ("check_cmd", "validate_cmd")
+
+
+def all_commands() -> list[click.Command]:
+    found = []
+    for name in _MODULES:
+        module = importlib.import_module(f"roster.cli.{name}")
+        found.append(module.command)
+    return found

@@ -1,0 +1,28 @@
+"""``roster validate FILE...`` (the pre-commit hook)."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from roster.cli.options import emit, format_option
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Missing required fields are errors, not warnings.")
+@format_option("text", "json", "github", "markdown")
+@click.pass_obj
+def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) -> int:
+    """Validate the given assistant files on disk (for pre-commit).
+
+    Each file is checked against the schemas of the project that holds its
+    assistants/ folder. Exits 1 when any file is invalid.
+    """
+    from roster.check import validate_files
+    from roster.reporters import CHECK_REPORTERS
+
+    fallback = getattr(settings, "repo", None) or os.getcwd()
+    report = validate_files(files, fallback_root=fallback, strict=strict)
+    emit(CHECK_REPORTERS[fmt](report))
+    return 0 if report.ok else 1

@@ -1,0 +1,302 @@
+"""Every pygit2 call lives here; pygit2 errors become RosterErrors at this border."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from datetime import datetime, timezone
+from typing import Any, Iterator, NamedTuple
+
+import pygit2
+
+from roster.errors import GitError, NotARepository, UnknownRef
+from roster.source import FILE, OTHER, SUBMODULE, SYMLINK, FileEntry
+
+# libgit2 does not cache trees over 4 KiB by default; an assistants/ tree of a
+# thousand entries is ~50 KB, and re-reading it per lookup dominated (SPEC 8).
+pygit2.settings.cache_object_limit(pygit2.enums.ObjectType.TREE, 4 * 1024 * 1024)
+pygit2.settings.cache_object_limit(pygit2.enums.ObjectType.COMMIT, 64 * 1024)
+pygit2.settings.cache_max_size(512 * 1024 * 1024)
+
+_HEX = re.compile(r"[0-9a-fA-F]{7,40}\Z")
+_LINK = pygit2.enums.FileMode.LINK
+_GITLINK = pygit2.enums.FileMode.COMMIT
+
+
+class CommitInfo(NamedTuple):
+    id: str
+    parents: tuple[str, ...]
+    message: str  # the summary line
+    author_name: str
+    author_email: str
+    time: str  # ISO 8601, UTC
+
+
+def iso_utc(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Repo:
+    """One git repository (worktree or bare). Thread-safe: pygit2 objects are not
+    shared across threads without the lock."""
+
+    def __init__(self, path: str) -> None:
+        found = _discover(path)
+        try:
+            self._repo = pygit2.Repository(found)
+        except pygit2.GitError as e:
+            raise NotARepository(f"{path}: cannot open repository: {e}") from e
+        self.lock = threading.RLock()
+        self.path = self._repo.path
+        self.workdir = self._repo.workdir.rstrip("/") if self._repo.workdir else None
+        self.is_bare = self._repo.is_bare
+
+    @property
+    def raw(self) -> pygit2.Repository:
+        return self._repo
+
+    def is_shallow(self) -> bool:
+        return bool(self._repo.is_shallow)
+
+    def shallow_roots(self) -> set[str]:
+        try:
+            with open(os.path.join(self._repo.path, "shallow")) as f:
+                return {line.strip() for line in f if line.strip()}
+        except OSError:
+            return set()
+
+    def has_commits(self) -> bool:
+        with self.lock:
+            return not self._repo.head_is_unborn if not self._repo.is_empty else False
+
+    # --- refs -----------------------------------------------------------------
+
+    def revparse_commit(self, rev: str) -> str | None:
+        """Commit id for a git revision expression, or None when it names nothing."""
+        if not rev or rev.startswith("-") or "\x00" in rev:
+            return None
+        with self.lock:
+            try:
+                obj = self._repo.revparse_single(rev)
+                return str(obj.peel(pygit2.Commit).id)
+            except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+                return None
+
+    def ref_target(self, name: str) -> str | None:
+        """Commit id that a full ref name (``refs/tags/x``) points at, peeled."""
+        with self.lock:
+            try:
+                ref = self._repo.references.get(name)
+            except (ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+                return None
+            if ref is None:
+                return None
+            try:
+                return str(ref.peel(pygit2.Commit).id)
+            except (ValueError, pygit2.GitError):
+                return None
+
+    def head(self) -> str:
+        with self.lock:
+            if self._repo.is_empty or self._repo.head_is_unborn:
+                raise UnknownRef("the repository has no commits yet")
+            try:
+                return str(self._repo.head.peel(pygit2.Commit).id)
+            except pygit2.GitError as e:
+                raise GitError(f"cannot read HEAD: {e}") from e
+
+    def commit_from_hex(self, text: str) -> list[str]:
+        """Commits whose id starts with ``text`` (7+ hex digits)."""
+        if not _HEX.match(text):
+            return []
+        with self.lock:
+            try:
+                obj = self._repo.revparse_single(text)
+            except (KeyError, pygit2.GitError, ValueError) as e:
+                if "ambiguous" in str(e):
+                    return [text, text]  # two or more: the caller reports ambiguity
+                return []
+            if isinstance(obj, pygit2.Commit):
+                return [str(obj.id)]
+            try:
+                return [str(obj.peel(pygit2.Commit).id)]
+            except (ValueError, pygit2.GitError):
+                return []
+
+    def tag_names(self) -> list[str]:
+        with self.lock:
+            return [r[len("refs/tags/"):] for r in self._repo.references if r.startswith("refs/tags/")]
+
+    def tags_by_commit(self) -> dict[str, list[str]]:
+        """commit id -> names of tags (lightweight or annotated) that point at it."""
+        out: dict[str, list[str]] = {}
+        for name in self.tag_names():
+            target = self.ref_target(f"refs/tags/{name}")
+            if target:
+                out.setdefault(target, []).append(name)
+        for names in out.values():
+            names.sort()
+        return out
+
+    def refs_fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever a ref moves: HEAD's target and the refs' files."""
+        parts: list[Any] = []
+        for name in ("HEAD", "packed-refs", "FETCH_HEAD"):
+            try:
+                st = os.stat(os.path.join(self.path, name))
+                parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                parts.append((name, None))
+        return tuple(parts)
+
+    def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
+        """Point ``name`` at commit ``new`` atomically, only if it still points at ``expected``.
+
+        The ref is locked first, its current value compared, then written: a
+        concurrent move between our read and our write is refused, not lost.
+        """
+        from roster.errors import RosterError
+
+        with self.lock:
+            try:
+                with self._repo.transaction() as tx:
+                    tx.lock_ref(name)
+                    current = self.ref_target(name)
+                    raw = self._repo.references.get(name)
+                    current_raw = str(raw.target) if raw is not None else None
+                    if expected is None and current_raw is not None or (
+                            expected is not None and current != expected and current_raw != expected):
+                        raise RosterError(
+                            f"{name} was moved by someone else (now at {current_raw or 'nothing'}); "
+                            f"nothing changed, try again")
+                    sig = self._signature()
+                    tx.set_target(name, pygit2.Oid(hex=new), signature=sig, message=message)
+            except pygit2.GitError as e:
+                raise RosterError(f"cannot move {name}: {e} (another process holds the lock?)") from e
+
+    def _signature(self) -> pygit2.Signature:
+        try:
+            return self._repo.default_signature
+        except (KeyError, pygit2.GitError):
+            return pygit2.Signature("roster", "roster@localhost")
+
+    # --- objects --------------------------------------------------------------
+
+    def commit_info(self, commit_id: str) -> CommitInfo:
+        with self.lock:
+            c = self._commit(commit_id)
+            author = c.author
+            summary = (c.message or "").strip().split("\n", 1)[0]
+            return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids), summary,
+                              author.name, author.email, iso_utc(c.commit_time))
+
+    def _commit(self, commit_id: str) -> pygit2.Commit:
+        try:
+            obj = self._repo[commit_id]
+        except (KeyError, ValueError, pygit2.GitError) as e:
+            raise GitError(f"cannot read commit {commit_id}: {e}") from e
+        if not isinstance(obj, pygit2.Commit):
+            raise GitError(f"{commit_id} is not a commit")
+        return obj
+
+    def tree_id(self, commit_id: str) -> str:
+        with self.lock:
+            return str(self._commit(commit_id).tree_id)
+
+    def first_parent_walk(self, commit_id: str) -> Iterator[CommitInfo]:
+        """Commits from ``commit_id`` back along first parents, stopping at a cut (shallow)."""
+        current: str | None = commit_id
+        while current:
+            try:
+                info = self.commit_info(current)
+            except GitError:
+                return
+            yield info
+            current = info.parents[0] if info.parents else None
+
+    def subtree_id(self, tree_id: str, folder: str) -> str | None:
+        """Id of the tree at ``folder`` inside a tree, None when absent."""
+        with self.lock:
+            try:
+                tree = self._repo[tree_id]
+                for part in folder.split("/") if folder else []:
+                    entry = tree[part]
+                    if entry.type_str != "tree":
+                        return None
+                    tree = self._repo[entry.id]
+                return str(tree.id)
+            except (KeyError, pygit2.GitError):
+                return None
+
+    def list_tree(self, tree_id: str, prefix: str) -> list[FileEntry]:
+        """Every entry below a tree, recursively, as FileEntries named ``prefix/...``."""
+        out: list[FileEntry] = []
+        with self.lock:
+            stack = [(self._repo[tree_id], prefix)]
+            while stack:
+                tree, base = stack.pop()
+                for entry in tree:
+                    path = f"{base}/{entry.name}"
+                    mode = entry.filemode
+                    if entry.type_str == "tree":
+                        stack.append((self._repo[entry.id], path))
+                    elif mode == _LINK:
+                        out.append(FileEntry(path, SYMLINK, str(entry.id)))
+                    elif mode == _GITLINK or entry.type_str == "commit":
+                        out.append(FileEntry(path, SUBMODULE, str(entry.id)))
+                    elif entry.type_str == "blob":
+                        out.append(FileEntry(path, FILE, str(entry.id)))
+                    else:
+                        out.append(FileEntry(path, OTHER, str(entry.id)))
+        out.sort()
+        return out
+
+    def entry_at(self, tree_id: str, path: str) -> FileEntry | None:
+        with self.lock:
+            try:
+                entry = self._repo[tree_id][path]
+            except (KeyError, pygit2.GitError, ValueError):
+                return None
+            mode = entry.filemode
+            kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else FILE if entry.type_str == "blob" else OTHER
+            return FileEntry(path, kind, str(entry.id))
+
+    def read_blob(self, blob_id: str) -> bytes:
+        with self.lock:
+            try:
+                blob = self._repo[blob_id]
+                return bytes(blob.data)
+            except (KeyError, pygit2.GitError, ValueError) as e:
+                raise GitError(f"cannot read object {blob_id}: {e} (corrupt repository?)") from e
+
+
+def _discover(path: str) -> str:
+    if not os.path.exists(path):
+        raise NotARepository(f"{path}: no such directory")
+    try:
+        found = pygit2.discover_repository(path)
+    except pygit2.GitError as e:
+        raise NotARepository(f"{path}: not a git repository ({e})") from e
+    if not found:
+        raise NotARepository(f"{path}: not a git repository (or any parent up to /)")
+    return found
+
+
+class TreeSource:
+    """Files of one commit, read straight from git objects (no checkout)."""
+
+    def __init__(self, repo: Repo, commit_id: str) -> None:
+        self.repo = repo
+        self.commit_id = commit_id
+        self.tree_id = repo.tree_id(commit_id)
+        self.label = commit_id
+
+    def list_files(self, folder: str) -> list[FileEntry]:
+        sub = self.repo.subtree_id(self.tree_id, folder)
+        return self.repo.list_tree(sub, folder) if sub else []
+
+    def read(self, entry: FileEntry) -> bytes:
+        return self.repo.read_blob(entry.key)
+
+    def find(self, path: str) -> FileEntry | None:
+        return self.repo.entry_at(self.tree_id, path)

@@ -1,0 +1,43 @@
+"""Assistant ids: the file path below ``assistants/`` without its extension."""
+from __future__ import annotations
+
+import re
+
+from roster.errors import UsageError
+
+SUFFIXES = (".yaml", ".yml")
+_SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]*\Z")
+
+
+def is_assistant_file(name: str) -> bool:
+    return name.endswith(SUFFIXES)
+
+
+def id_from_relpath(relpath: str) -> str:
+    """``team/writer.yaml`` -> ``team/writer`` (the path is relative to ``assistants/``)."""
+    for suffix in SUFFIXES:
+        if relpath.endswith(suffix):
+            return relpath[: -len(suffix)]
+    return relpath
+
+
+def id_problem(assistant_id: str) -> str | None:
+    """Why an id is not allowed, or None when it is."""
+    if not assistant_id:
+        return "empty assistant id"
+    for segment in assistant_id.split("/"):
+        if segment in ("", ".", ".."):
+            return f"id {assistant_id!r} has an empty, '.' or '..' segment"
+        if segment.startswith("."):
+            return f"id {assistant_id!r}: a segment may not start with '.'"
+        if not _SEGMENT.match(segment):
+            return f"id {assistant_id!r}: only letters, digits, '.', '_', '-' and '/' between segments are allowed"
+    return None
+
+
+def check_id(assistant_id: str) -> str:
+    """Validate an id given by a user (a spec); raise UsageError when it is not one."""
+    problem = id_problem(assistant_id)
+    if problem:
+        raise UsageError(problem)
+    return assistant_id

@@ -1,0 +1,44 @@
+"""Problems found while checking: plain data that reporters render."""
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+Severity = Literal["error", "warning"]
+
+
+class Problem(NamedTuple):
+    """One error or warning, located in a file (line and column are 1-based)."""
+
+    severity: Severity
+    path: str  # file path relative to the repository root
+    line: int
+    column: int
+    pointer: str  # path inside the document, e.g. config.configurable.temperature
+    message: str
+    assistant_id: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        inside = f" {self.pointer}:" if self.pointer else ""
+        return f"{where}: {self.severity}:{inside} {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "assistant_id": self.assistant_id,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "message": self.message,
+        }
+
+
+def pointer_of(parts: tuple[str | int, ...]) -> str:
+    """Render a document path as ``config.configurable.tools[0].name``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out

@@ -1,0 +1,200 @@
+"""Validation rules: turn one loaded assistant document into Problems."""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Callable
+
+from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
+from roster.problems import Problem, pointer_of
+from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
+from roster.secrets import find_secrets
+from roster.yamlload import Document
+
+GraphLookup = Callable[[str], "LoadedSchema | None"]
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+class _Collector:
+    def __init__(self, doc: Document, path: str, assistant_id: str) -> None:
+        self.doc = doc
+        self.path = path
+        self.assistant_id = assistant_id
+        self.problems: list[Problem] = []
+
+    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False) -> None:
+        line, col = self.doc.locate_value(where) if value else self.doc.locate(where)
+        self.problems.append(Problem(severity, self.path, line, col, pointer_of(where), message,  # type: ignore[arg-type]
+                                     self.assistant_id))
+
+
+def check_document(doc: Document, *, path: str, assistant_id: str, graphs: GraphLookup,
+                   known_graphs: Callable[[], list[str]], strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+    """Every problem of one assistant document; the parsed file when it has no error."""
+    out = _Collector(doc, path, assistant_id)
+    data = doc.data
+    _unknown_keys(out, data, (), ASSISTANT_FIELDS, "field")
+    if isinstance(data.get("config"), dict):
+        _unknown_keys(out, data["config"], ("config",), CONFIG_FIELDS, "config field")
+    parsed = _parse(out, data)
+    graph_id = data.get("graph_id")
+    if isinstance(graph_id, str) and graph_id:
+        graph = graphs(graph_id)
+        if graph is None:
+            hint = _did_you_mean(graph_id, known_graphs())
+            known = ", ".join(sorted(known_graphs())) or "none"
+            out.add("error", ("graph_id",), f"unknown graph {graph_id!r}{hint} (known graphs: {known})", value=True)
+        elif not graph.ok:
+            out.add("error", ("graph_id",), f"graph schema {graph.path} is invalid, so this assistant cannot be checked",
+                    value=True)
+        else:
+            for kind, where in VALIDATED_KINDS.items():
+                value = doc.get(where)
+                validator = graph.validators.get(kind)
+                if validator is not None and value is not None:
+                    _validate(out, validator, value, where, kind, strict)
+    for where, what in find_secrets(data):
+        out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
+                                f"from the environment at run time", value=True)
+    if any(p.severity == "error" for p in out.problems):
+        parsed = None
+    return parsed, out.problems
+
+
+def _unknown_keys(out: _Collector, mapping: dict[str, Any], where: tuple[Any, ...],
+                  allowed: tuple[str, ...], noun: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            hint = _did_you_mean(key, allowed)
+            out.add("error", where + (key,), f"unknown {noun} {key!r}{hint}; allowed: {', '.join(allowed)}")
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _parse(out: _Collector, data: dict[str, Any]) -> AssistantFile | None:
+    from pydantic import ValidationError
+
+    try:
+        return AssistantFile.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            if err["type"] == "extra_forbidden":
+                continue  # reported with a hint by _unknown_keys
+            where = tuple(err["loc"])
+            if err["type"] == "missing":
+                out.add("error", where[:-1], f"{pointer_of(where)} is required"
+                        + (": the graph this assistant runs (schemas/<graph_id>.json)" if where == ("graph_id",) else ""))
+                continue
+            out.add("error", where, _pydantic_message(err), value=True)
+    return None
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    value = err.get("input")
+    message = err["msg"]
+    kind = {"string_type": "a string", "int_type": "an integer", "list_type": "a list",
+            "dict_type": "a mapping", "bool_type": "true or false"}.get(err["type"])
+    if kind:
+        message = f"must be {kind}, not {_describe(value)}"
+        if err["type"] == "string_type" and isinstance(value, (int, float, bool)):
+            message += " (quote it to make it a string)"
+    return message
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+    for error in validator.iter_errors(value):
+        for leaf in _leaves(error):
+            _report_schema_error(out, leaf, where, kind, strict)
+    if isinstance(value, dict):
+        _undeclared(out, value, validator.schema, validator.schema, where, kind)
+
+
+def _leaves(error: Any) -> list[Any]:
+    """anyOf/oneOf errors carry their branches; the best one says more."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
+        return [best] if best is not None else [error]
+    return [error]
+
+
+def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+    at = where + tuple(error.absolute_path)
+    if error.validator == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        out.add("error" if strict else "warning", at,
+                f"required field {name!r} of the graph's {kind} is missing"
+                + ("" if strict else " (a run may supply it; --strict makes this an error)"))
+        return
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+        for key in error.instance:
+            if key not in props and not any(re.search(p, key) for p in patterns):
+                out.add("error", at + (key,), f"{key!r} is not allowed by the graph's {kind}"
+                        f"{_did_you_mean(key, props)}")
+        return
+    message = error.message
+    if error.validator == "type" and isinstance(error.instance, str):
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if "boolean" in expected and error.instance in _YAML11_BOOLS:
+            message += " (YAML 1.2: only true and false are booleans)"
+    out.add("error", at, message, value=True)
+
+
+def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
+                where: tuple[Any, ...], kind: str) -> None:
+    """Warn on keys the schema does not name, even where it allows extra keys: likely typos."""
+    declared, patterns, closed, subschemas = _declared(schema, root)
+    if closed or (not declared and not patterns):
+        return  # closed objects error already; free-form mappings declare nothing
+    for key, item in value.items():
+        if key in declared:
+            if isinstance(item, dict):
+                for sub in subschemas.get(key, []):
+                    _undeclared(out, item, sub, root, where + (key,), kind)
+        elif not any(re.search(p, key) for p in patterns):
+            out.add("warning", where + (key,), f"{key!r} is not declared in the graph's {kind}"
+                    f"{_did_you_mean(key, declared)} (a typo?)")
+
+
+def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:
+    declared: set[str] = set()
+    patterns: list[str] = []
+    subschemas: dict[str, list[Any]] = {}
+    closed = False
+    todo = [schema]
+    seen = 0
+    while todo and seen < 64:
+        seen += 1
+        node = resolve_local(root, todo.pop())
+        if not isinstance(node, dict):
+            continue
+        for key, sub in (node.get("properties") or {}).items():
+            declared.add(key)
+            subschemas.setdefault(key, []).append(sub)
+        patterns.extend(node.get("patternProperties") or {})
+        if node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False:
+            closed = True
+        for combo in ("allOf", "anyOf", "oneOf"):
+            todo.extend(node.get(combo) or [])
+    return declared, patterns, closed, subschemas

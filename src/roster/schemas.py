@@ -1,0 +1,165 @@
+"""Graph schemas: loading ``schemas/<graph_id>.json``, refusing remote ``$ref``,
+and compiling one validator per schema (cached by content, shared by threads)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from typing import Any, Iterator, NamedTuple
+
+from roster.model import GraphSchema
+from roster.problems import Problem, pointer_of
+
+SCHEMA_KINDS = ("config_schema", "context_schema", "input_schema", "output_schema", "state_schema")
+# Only these two describe what an assistant file sets; the others are checked for well-formedness.
+VALIDATED_KINDS = {"config_schema": ("config", "configurable"), "context_schema": ("context",)}
+MAX_SCHEMA_BYTES = 8 * 1024 * 1024
+
+_validators: dict[str, Any] = {}
+_validators_lock = threading.Lock()
+
+
+class LoadedSchema(NamedTuple):
+    """A graph's schema file, with its compiled validators, or the problems that stop it."""
+
+    graph_id: str
+    path: str
+    schema: GraphSchema | None
+    validators: dict[str, Any]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.schema is not None
+
+
+def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
+    """Parse and check one schema file; never raises for bad content."""
+    problems: list[Problem] = []
+
+    def fail(message: str, line: int = 1, column: int = 1, pointer: str = "") -> LoadedSchema:
+        problems.append(Problem("error", path, line, column, pointer, message))
+        return LoadedSchema(graph_id, path, None, {}, tuple(problems))
+
+    if len(raw) > MAX_SCHEMA_BYTES:
+        return fail(f"schema file is {len(raw):,} bytes; the limit is {MAX_SCHEMA_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return fail(f"schema file is not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return fail(f"not valid JSON: {e.msg}", e.lineno, e.colno)
+    except RecursionError:
+        return fail("not valid JSON: nested too deeply")
+    if not isinstance(data, dict):
+        return fail("a graph schema file must be a JSON object (LangGraph's GraphSchema)")
+    for kind in SCHEMA_KINDS:
+        value = data.get(kind)
+        if value is not None and not isinstance(value, (dict, bool)):
+            line, col = _locate(text, (kind,))
+            return fail(f"{kind} must be a JSON Schema object or null", line, col, kind)
+    bad_ref = _first_remote_ref(data)
+    if bad_ref is not None:
+        where, ref = bad_ref
+        line, col = _locate(text, where)
+        return fail(f"$ref {ref!r} points outside this file; remote references are refused, never fetched",
+                    line, col, pointer_of(where))
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError as JsonSchemaError
+
+    validators: dict[str, Any] = {}
+    for kind in SCHEMA_KINDS:
+        sub = data.get(kind)
+        if sub is None or isinstance(sub, bool):
+            continue
+        try:
+            validators[kind] = _compiled(sub)
+        except JsonSchemaError as e:
+            where = (kind, *e.path)
+            line, col = _locate(text, where)
+            return fail(f"{kind} is not a valid JSON Schema (Draft 2020-12): {e.message}",
+                        line, col, pointer_of(where))
+        except RecursionError:
+            return fail(f"{kind} is nested too deeply")
+    declared = data.get("graph_id")
+    if declared is not None and declared != graph_id:
+        line, col = _locate(text, ("graph_id",))
+        problems.append(Problem("warning", path, line, col, "graph_id",
+                                f"graph_id {declared!r} differs from the file name ({graph_id!r})"))
+    schema = GraphSchema.model_validate({k: v for k, v in data.items() if k in SCHEMA_KINDS or k == "graph_id"})
+    return LoadedSchema(graph_id, path, schema, validators, tuple(problems))
+
+
+def _compiled(schema: dict[str, Any]) -> Any:
+    """One validator per distinct schema: building one costs far more than using it."""
+    key = hashlib.sha1(json.dumps(schema, sort_keys=True).encode()).hexdigest()
+    with _validators_lock:
+        found = _validators.get(key)
+    if found is not None:
+        return found
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.exceptions import NoSuchResource
+
+    def refuse(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)
+
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, registry=Registry(retrieve=refuse))
+    with _validators_lock:
+        _validators[key] = validator
+    return validator
+
+
+def _first_remote_ref(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(node, path)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str) and not value.startswith("#"):
+                    return path + (key,), value
+                stack.append((value, path + (key,)))
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(node))
+    return None
+
+
+def _locate(text: str, where: tuple[Any, ...]) -> tuple[int, int]:
+    """Line and column of a node in a JSON file: JSON is YAML, so the YAML loader knows."""
+    from roster.yamlload import YamlError, load_text
+
+    try:
+        return load_text(text).locate(where)
+    except YamlError:
+        return (1, 1)
+
+
+def iter_schema_errors(validator: Any, instance: Any) -> Iterator[Any]:
+    """Every jsonschema error for ``instance``, deepest first within each branch."""
+    yield from validator.iter_errors(instance)
+
+
+def resolve_local(root: dict[str, Any], schema: Any) -> Any:
+    """Follow a local ``$ref`` (``#/$defs/X``) to the schema it names, a few hops at most."""
+    for _ in range(16):
+        if not isinstance(schema, dict) or "$ref" not in schema:
+            return schema
+        ref = schema["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return schema
+        target: Any = root
+        for part in ref[1:].split("/")[1:] if ref != "#" else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(target, dict) and part in target:
+                target = target[part]
+            else:
+                return {}
+        if len(schema) > 1:  # siblings of $ref apply too (Draft 2020-12)
+            merged = dict(target) if isinstance(target, dict) else {}
+            merged.update({k: v for k, v in schema.items() if k != "$ref"})
+            return merged
+        schema = target
+    return schema

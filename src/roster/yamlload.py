@@ -1,0 +1,329 @@
+"""The YAML policy: every assistant file is read here and nowhere else.
+
+PyYAML's C parser gives the event stream; the document is built here, not by
+PyYAML's composer, for four reasons: the C composer recurses on the C stack
+(a deeply nested document crashes the process), YAML 1.2 core scalars need a
+resolver of their own, aliases must be counted as expanded (billion laughs),
+and every node's line and column must be kept for error messages.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, NamedTuple
+
+from roster.errors import RosterError
+from roster.problems import pointer_of
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+Path = tuple[Any, ...]
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")} | {"!"}
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema).
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"0o[0-7]+\Z")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+class YamlError(RosterError):
+    """A file could not be loaded; carries a 1-based location."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1, pointer: str = "") -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.pointer = pointer
+        super().__init__(f"{line}:{column}: {message}")
+
+
+class Document(NamedTuple):
+    """A loaded mapping and where each of its nodes stands in the file."""
+
+    data: dict[str, Any]
+    value_marks: dict[Path, tuple[int, int]]
+    key_marks: dict[Path, tuple[int, int]]
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        """Line and column of the node at ``path``, or of its nearest located ancestor.
+
+        A mapping entry points at its key (where a reader looks for it); a list
+        item or the inside of an alias falls back to the nearest known node.
+        """
+        path = tuple(path)
+        while path:
+            mark = self.key_marks.get(path) or self.value_marks.get(path)
+            if mark:
+                return mark
+            path = path[:-1]
+        return self.value_marks.get((), (1, 1))
+
+    def locate_value(self, path: Path) -> tuple[int, int]:
+        """Like ``locate`` but prefers the value's own position (for wrong values)."""
+        path = tuple(path)
+        mark = self.value_marks.get(path)
+        if mark is not None and not isinstance(self.get(path), (dict, list)):
+            return mark
+        return self.locate(path)
+
+    def get(self, path: Path, default: Any = None) -> Any:
+        node: Any = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text under the policy: UTF-8 (BOM allowed), no NUL, size bound."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _position(raw, nul)
+        raise YamlError("NUL byte found: this is not a text file", line, col)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError("file is UTF-16; only UTF-8 is accepted")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = _position(raw, e.start)
+        raise YamlError(f"invalid UTF-8 (byte 0x{raw[e.start]:02x}); files must be UTF-8", line, col) from e
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[start:offset].decode("utf-8", "replace")) + 1
+    return line, column
+
+
+def load_bytes(raw: bytes) -> Document:
+    """Load one assistant document; raise ``YamlError`` with a location on any violation."""
+    return load_text(decode(raw))
+
+
+def load_text(text: str) -> Document:
+    import yaml  # deferred: the CLI's --help must not pay for it
+
+    builder = _Builder()
+    parser = yaml.CSafeLoader(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or builder.feed(event):
+                break
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        message = " ".join(p for p in (e.context, e.problem) if p) or "invalid YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlError(f"invalid YAML: {message}", line, col) from e
+    except yaml.YAMLError as e:
+        raise YamlError(f"invalid YAML: {e}") from e
+    finally:
+        parser.dispose()
+    if not isinstance(builder.root, dict):
+        kind = _kind(builder.root)
+        raise YamlError(f"the top level must be a mapping, not {kind}", *builder.root_mark)
+    return Document(builder.root, builder.value_marks, builder.key_marks)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty document"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__} scalar"
+
+
+class _Frame:
+    __slots__ = ("obj", "path", "anchor", "size", "key", "key_mark")
+
+    def __init__(self, obj: Any, path: Path, anchor: str | None) -> None:
+        self.obj = obj
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_mark: tuple[int, int] | None = None
+
+
+class _Builder:
+    """Builds plain Python data from parser events, iteratively."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.value_marks: dict[Path, tuple[int, int]] = {}
+        self.key_marks: dict[Path, tuple[int, int]] = {}
+        self.root: Any = None
+        self.root_mark = (1, 1)
+        self.documents = 0
+        self.expanded = 0
+
+    def feed(self, event: Any) -> bool:
+        """Take one event; return True at the end of the stream."""
+        name = type(event).__name__
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if name == "ScalarEvent":
+            self._scalar(event, mark)
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            self._start(event, mark, {} if name == "MappingStartEvent" else [])
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            frame = self.stack.pop()
+            if frame.anchor is not None:
+                self.anchors[frame.anchor] = (frame.obj, frame.size)
+            self._attach(frame.obj, frame.size, None)
+        elif name == "AliasEvent":
+            self._alias(event, mark)
+        elif name == "DocumentStartEvent":
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlError("more than one YAML document in the file; keep one per file", *mark)
+        elif name == "StreamEndEvent":
+            return True
+        return False
+
+    def _path_for_child(self, mark: tuple[int, int], *, is_key_slot: bool) -> Path:
+        if not self.stack:
+            return ()
+        parent = self.stack[-1]
+        if isinstance(parent.obj, list):
+            return parent.path + (len(parent.obj),)
+        assert parent.key is not None and not is_key_slot
+        return parent.path + (parent.key,)
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].obj, dict) and self.stack[-1].key is None
+
+    def _start(self, event: Any, mark: tuple[int, int], obj: Any) -> None:
+        if self._expecting_key():
+            raise YamlError("keys must be plain strings, not a mapping or a list", *mark)
+        tag = event.tag
+        if tag is not None and tag not in _ALLOWED_TAGS:
+            raise YamlError(_tag_message(tag), *mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
+        path = self._path_for_child(mark, is_key_slot=False)
+        self._count(1, mark)
+        self.value_marks[path] = mark
+        if not self.stack:
+            self.root_mark = mark
+        self.stack.append(_Frame(obj, path, event.anchor))
+
+    def _scalar(self, event: Any, mark: tuple[int, int]) -> None:
+        value = self._resolve(event, mark)
+        if self._expecting_key():
+            parent = self.stack[-1]
+            if not isinstance(value, str):
+                raise YamlError(
+                    f"keys must be strings; quote {event.value!r} to use it as a key",
+                    *mark, pointer=pointer_of(parent.path))
+            if event.value == "<<" and event.implicit[0]:
+                raise YamlError("merge keys (<<) are not part of YAML 1.2; write the keys out", *mark,
+                                pointer=pointer_of(parent.path))
+            if value in parent.obj:
+                first = self.key_marks[parent.path + (value,)]
+                raise YamlError(f"duplicate key {value!r} (first defined at line {first[0]})", *mark,
+                                pointer=pointer_of(parent.path + (value,)))
+            parent.key = value
+            parent.key_mark = mark
+            self._count(1, mark)
+            return
+        path = self._path_for_child(mark, is_key_slot=False)
+        self.value_marks[path] = mark
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._count(1, mark)
+        self._attach(value, 1, path)
+
+    def _alias(self, event: Any, mark: tuple[int, int]) -> None:
+        if self._expecting_key():
+            raise YamlError("an alias cannot be used as a key", *mark)
+        try:
+            value, size = self.anchors[event.anchor]
+        except KeyError:
+            raise YamlError(f"unknown alias *{event.anchor}", *mark) from None
+        self._count(size, mark)
+        path = self._path_for_child(mark, is_key_slot=False)
+        self.value_marks[path] = mark
+        self._attach(value, size, path)
+
+    def _count(self, size: int, mark: tuple[int, int]) -> None:
+        self.expanded += size
+        if self.expanded > MAX_NODES:
+            raise YamlError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", *mark)
+
+    def _attach(self, value: Any, size: int, _path: Path | None) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        parent.size += size
+        if isinstance(parent.obj, list):
+            parent.obj.append(value)
+        else:
+            key = parent.key
+            assert key is not None
+            parent.obj[key] = value
+            assert parent.key_mark is not None
+            self.key_marks[parent.path + (key,)] = parent.key_mark
+            parent.key = None
+
+    def _resolve(self, event: Any, mark: tuple[int, int]) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if tag is None and event.implicit[0]:
+                return _plain(value, mark)
+            return value
+        if tag not in _ALLOWED_TAGS:
+            raise YamlError(_tag_message(tag), *mark)
+        kind = tag[len(_STD):]
+        if kind == "str":
+            return value
+        resolved = _plain(value, mark)
+        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+        if expected is None or not isinstance(resolved, expected) or (kind == "int" and isinstance(resolved, bool)):
+            raise YamlError(f"{value!r} is not a valid !!{kind}", *mark)
+        return float(resolved) if kind == "float" else resolved
+
+
+def _tag_message(tag: str) -> str:
+    short = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+    return f"tag {short} is not allowed: only plain strings, numbers, booleans, null, mappings and lists"
+
+
+def _plain(value: str, mark: tuple[int, int]) -> Any:
+    """Resolve an untagged plain scalar under the YAML 1.2 core schema."""
+    if not value:
+        return None
+    first = value[0]
+    if first in "~nN" and _NULL.match(value):
+        return None
+    if first in "tTfF" and value in _BOOL:
+        return _BOOL[value]
+    if first in "+-.0123456789":
+        if _INT10.match(value):
+            return int(value)
+        if _INT8.match(value):
+            return int(value[2:], 8)
+        if _INT16.match(value):
+            return int(value[2:], 16)
+        if _FLOAT.match(value):
+            number = float(value)
+            if math.isinf(number):
+                raise YamlError(f"{value!r} is too large to be a JSON number", *mark)
+            return number
+        if _SPECIAL_FLOAT.match(value):
+            raise YamlError(f"{value!r} (infinity or NaN) is not a JSON number; quote it for a string", *mark)
+    return value
