@@ -261,6 +261,45 @@ class Repo:
             kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else FILE if entry.type_str == "blob" else OTHER
             return FileEntry(path, kind, str(entry.id))
 
+    def has_object(self, object_id: str) -> bool:
+        with self.lock:
+            try:
+                return object_id in self._repo
+            except (ValueError, pygit2.GitError):
+                return False
+
+    def diff_trees(self, old_tree: str | None, new_tree: str | None) -> list[tuple[str, str | None, str | None,
+                                                                                   str | None, str | None]]:
+        """(status, old path, new path, old blob, new blob) between two trees, renames found.
+
+        Statuses: A, M, D, R (a type change counts as M, a copy as A).
+        """
+        with self.lock:
+            if old_tree is None and new_tree is None:
+                return []
+            if old_tree is None or new_tree is None:
+                side = new_tree if new_tree is not None else old_tree
+                entries = self.list_tree(side, "")  # type: ignore[arg-type]
+                status = "A" if new_tree is not None else "D"
+                return [(status, None if status == "A" else e.path[1:], e.path[1:] if status == "A" else None,
+                         None if status == "A" else e.key, e.key if status == "A" else None)
+                        for e in entries if e.kind == FILE]
+            diff = self._repo[old_tree].diff_to_tree(self._repo[new_tree])
+            statuses = [d.status_char() for d in diff.deltas]
+            if "A" in statuses and "D" in statuses:
+                diff.find_similar()
+            out = []
+            for delta in diff.deltas:
+                status = {"T": "M", "C": "A"}.get(delta.status_char(), delta.status_char())
+                old, new = delta.old_file, delta.new_file
+                if status == "A":
+                    out.append(("A", None, new.path, None, str(new.id)))
+                elif status == "D":
+                    out.append(("D", old.path, None, str(old.id), None))
+                elif status in ("M", "R"):
+                    out.append((status, old.path, new.path, str(old.id), str(new.id)))
+            return out
+
     def read_blob(self, blob_id: str) -> bytes:
         with self.lock:
             try:

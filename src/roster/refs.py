@@ -1,28 +1,74 @@
 """The ``ID[@REF]`` grammar (SPEC section 4) and how a ref becomes a commit."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from roster.errors import UnknownRef, UsageError
 from roster.git import Repo
+from roster.ids import check_id
+
+
+class Spec(NamedTuple):
+    assistant_id: str
+    ref: str | None  # None: the default ref
+
+
+def parse_spec(spec: str, ref: str | None = None) -> Spec:
+    """``blog-writer@v1.2.0`` -> Spec("blog-writer", "v1.2.0"). Ids never hold '@'."""
+    if not isinstance(spec, str) or not spec:
+        raise UsageError("empty assistant spec; expected ID[@REF]")
+    if spec.startswith("-"):
+        raise UsageError(f"invalid assistant spec {spec!r}: it may not start with '-'")
+    assistant_id, at, spec_ref = spec.partition("@")
+    if at and ref is not None:
+        raise UsageError(f"{spec!r} already names a ref; do not pass ref={ref!r} too")
+    if at and not spec_ref:
+        raise UsageError(f"{spec!r}: nothing after '@'; expected ID@REF")
+    check_id(assistant_id)
+    chosen = spec_ref if at else ref
+    if chosen is not None:
+        check_ref_text(chosen)
+    return Spec(assistant_id, chosen)
+
+
+def check_ref_text(ref: str) -> str:
+    if not ref or ref.startswith("-") or any(c in ref for c in "\x00\n\r "):
+        raise UsageError(f"invalid ref {ref!r}: a ref may not be empty, start with '-' or hold spaces")
+    return ref
+
+
+def is_version_number(ref: str) -> bool:
+    return ref.isascii() and ref.isdigit()
 
 
 def resolve_commit(repo: Repo, ref: str) -> str:
-    """A repo-wide ref (branch, tag, commit, revision expression) to a commit id."""
-    if not ref or ref.startswith("-"):
-        raise UsageError(f"invalid ref {ref!r}: a ref may not be empty or start with '-'")
+    """A repo-wide ref (branch, tag, commit, revision expression) to a commit id.
+
+    Order: local branch, else ``origin/<name>``; a tag; a commit id (7+ hex);
+    any other revision expression. A branch and a tag of the same name that
+    point at different commits are ambiguous, as in git.
+    """
+    check_ref_text(ref)
     if not repo.has_commits():
         raise UnknownRef("the repository has no commits yet")
-    tried = []
-    for name in (f"refs/heads/{ref}", f"refs/remotes/origin/{ref}", f"refs/tags/{ref}"):
-        tried.append(name)
-        target = repo.ref_target(name)
-        if target:
-            return target
+    if ref == "HEAD":
+        return repo.head()
+    tried = [f"branch {ref}", f"origin/{ref}", f"tag {ref}"]
+    branch = repo.ref_target(f"refs/heads/{ref}") or repo.ref_target(f"refs/remotes/origin/{ref}")
+    tag = repo.ref_target(f"refs/tags/{ref}")
+    if branch and tag and branch != tag:
+        raise UnknownRef(f"ref {ref!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
+                         f"use refs/heads/{ref} or refs/tags/{ref}")
+    if branch or tag:
+        return branch or tag  # type: ignore[return-value]
+    tried.append("commit id")
     hex_matches = repo.commit_from_hex(ref)
     if len(hex_matches) > 1:
-        raise UnknownRef(f"ref {ref!r} is ambiguous: more than one commit starts with it")
+        raise UnknownRef(f"ref {ref!r} is ambiguous: more than one object id starts with it")
     if hex_matches:
         return hex_matches[0]
+    tried.append("revision expression")
     found = repo.revparse_commit(ref)
     if found:
         return found
-    raise UnknownRef(f"unknown ref {ref!r} (tried branches, origin/{ref}, tags, commit ids and revision expressions)")
+    raise UnknownRef(f"unknown ref {ref!r} (tried: {', '.join(tried)})")

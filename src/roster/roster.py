@@ -1,9 +1,28 @@
 """The ``Roster`` facade: the library API of SPEC section 5."""
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any, NamedTuple
+
 from roster.check import CheckReport, check_source
+from roster.diff import FieldChange, diff_values
+from roster.errors import NotARepository, UnknownAssistant
+from roster.git import Repo, TreeSource
+from roster.model import Assistant, Version
 from roster.project import Project, open_project
+from roster.refs import parse_spec, resolve_commit
 from roster.source import FolderSource, Source
+
+
+class Diff(NamedTuple):
+    old: Assistant
+    new: Assistant
+    changes: list[FieldChange]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": self.old.as_json(), "to": self.new.as_json(),
+                "changes": [c.as_json() for c in self.changes]}
 
 
 class Roster:
@@ -11,33 +30,125 @@ class Roster:
 
     ``path`` is a worktree or a bare repository (or any folder inside one);
     ``root`` is the folder holding ``assistants/`` and ``schemas/`` when it is
-    not discovered (bare repositories, monorepos).
+    not discovered (bare repositories, monorepos). ``refresh_interval`` is how
+    often (seconds) a long-running service looks for moved refs: a new commit or
+    a moved ``id@prod`` tag is seen within that time, without a restart.
+    One Roster may be shared between threads.
     """
 
-    def __init__(self, path: str = ".", *, root: str | None = None) -> None:
+    def __init__(self, path: str = ".", *, root: str | None = None, refresh_interval: float = 1.0) -> None:
         self._project: Project = open_project(path, root=root)
+        self._refresh_interval = refresh_interval
+        self._resolver: Any = None
+        self._lock = threading.Lock()
+        self._hot: dict[tuple[str, str | None], Assistant] = {}
+        self._hot_generation = -1
+        self._hot_checked = 0.0
 
     @property
     def project(self) -> Project:
         return self._project
 
+    def _repo(self) -> Repo:
+        if self._project.repo is None:
+            raise NotARepository(f"{self._project.top}: not a git repository (refs and history need one)")
+        return self._project.repo
+
+    @property
+    def resolver(self) -> Any:
+        if self._resolver is None:
+            from roster.resolve import Resolver
+
+            with self._lock:
+                if self._resolver is None:
+                    self._resolver = Resolver(self._repo(), self._project.layout,
+                                              refresh_interval=self._refresh_interval)
+        return self._resolver
+
+    def refresh(self) -> None:
+        """Look for moved refs now rather than at the next interval."""
+        self.resolver.maybe_refresh(force=True)
+        self._hot_checked = 0.0
+
+    # --- resolve --------------------------------------------------------------
+
+    def get(self, spec: str, ref: str | None = None) -> Assistant:
+        """The validated assistant ``ID[@REF]`` (SPEC section 4); raises a RosterError subclass."""
+        key = (spec, ref)
+        now = time.monotonic()
+        if now - self._hot_checked < self._refresh_interval:
+            hit = self._hot.get(key)
+            if hit is not None:
+                return hit
+        resolver = self.resolver
+        resolver.maybe_refresh()
+        self._hot_checked = now
+        if resolver.generation != self._hot_generation:
+            self._hot = {}
+            self._hot_generation = resolver.generation
+        hit = self._hot.get(key)
+        if hit is not None:
+            return hit
+        parsed = parse_spec(spec, ref)
+        commit, number = resolver.commit_for(parsed.assistant_id, parsed.ref)
+        if number is not None:
+            chain, lineage = resolver.lineage(parsed.assistant_id)
+            entry = lineage.entries[number - 1]
+            assistant = resolver.get(entry.assistant_id, entry.commit)
+        else:
+            assistant = resolver.get(parsed.assistant_id, commit)
+        self._hot[key] = assistant
+        return assistant
+
+    def list(self, ref: str | None = None, graph_id: str | None = None,
+             metadata: dict[str, Any] | None = None) -> list[Assistant]:
+        """Every assistant at ``ref`` (HEAD by default), optionally filtered."""
+        from roster.catalog import scan_assistants
+
+        resolver = self.resolver
+        resolver.maybe_refresh()
+        commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
+        entries, _ = scan_assistants(TreeSource(self._repo(), commit), self._project.layout)
+        out = []
+        for item in entries:
+            assistant = resolver.get(item.assistant_id, commit)
+            if graph_id is not None and assistant.graph_id != graph_id:
+                continue
+            if metadata and any(assistant.metadata.get(k) != v for k, v in metadata.items()):
+                continue
+            out.append(assistant)
+        return out
+
+    def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
+        """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
+        from roster.ids import check_id
+        from roster.resolve import _cut
+
+        check_id(assistant_id)
+        resolver = self.resolver
+        resolver.maybe_refresh()
+        tip = resolve_commit(self._repo(), ref) if ref else resolver.head()
+        chain, lineage = resolver.lineage(assistant_id, tip)
+        if chain.cut:
+            raise _cut(chain)
+        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(lineage.entries)]
+        versions.reverse()
+        return versions
+
+    def diff(self, spec_a: str, spec_b: str) -> Diff:
+        """Field-level changes from ``spec_a`` to ``spec_b``."""
+        old, new = self.get(spec_a), self.get(spec_b)
+        changes = diff_values(_diffable(old), _diffable(new))
+        return Diff(old, new, changes)
+
+    # --- check ----------------------------------------------------------------
+
     def _source(self, ref: str | None) -> Source:
         project = self._project
         if ref is None and project.top is not None:
             return FolderSource(project.top)
-        from roster.git import TreeSource
-        from roster.refs import resolve_commit
-
-        repo = self._require_repo()
-        commit = resolve_commit(repo, ref or "HEAD")
-        return TreeSource(repo, commit)
-
-    def _require_repo(self):  # type: ignore[no-untyped-def]
-        from roster.errors import NotARepository
-
-        if self._project.repo is None:
-            raise NotARepository(f"{self._project.folder}: not a git repository (needed for refs and history)")
-        return self._project.repo
+        repo = self._repo()
+        return TreeSource(repo, resolve_commit(repo, ref or "HEAD"))
 
     def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
         """Validate every assistant at ``ref`` (the working tree when None)."""
@@ -47,3 +158,12 @@ class Roster:
 
             report = changes_against(self, report, base=base, ref=ref, strict=strict)
         return report
+
+
+def _diffable(a: Assistant) -> dict[str, Any]:
+    out = {"assistant_id": a.assistant_id}
+    out.update(a.content())
+    return out
+
+
+__all__ = ["Roster", "Diff", "UnknownAssistant"]

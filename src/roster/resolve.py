@@ -1,0 +1,305 @@
+"""Resolving assistants at commits: loading, validating, numbering, caching.
+
+Everything here is keyed by immutable git ids (commit, blob), so cached results
+never go stale; only the ref -> commit step is re-checked when refs move.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from roster.catalog import Graphs, load_assistant
+from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
+from roster.git import Repo, TreeSource
+from roster.history import Chain, DeltaIndex, Lineage, VersionEntry
+from roster.ids import SUFFIXES
+from roster.model import Assistant, Author, Version
+from roster.refs import is_version_number, resolve_commit
+from roster.source import FILE, Layout
+
+
+class Resolver:
+    """One repository's assistants by commit; safe to share between threads."""
+
+    def __init__(self, repo: Repo, layout: Layout, *, refresh_interval: float = 1.0) -> None:
+        self.repo = repo
+        self.layout = layout
+        self.refresh_interval = refresh_interval
+        self.deltas = DeltaIndex(repo, layout.assistants)
+        self._lock = threading.RLock()
+        self._chains: dict[str, Chain] = {}
+        self._graphs: dict[str, Graphs] = {}
+        self._assistants: dict[tuple[str, str], Assistant] = {}
+        self._commit_times: dict[str, Any] = {}
+        self._refs: dict[tuple[str, str], str] = {}
+        self._tags: dict[str, list[str]] | None = None
+        self._fingerprint: Any = None
+        self._checked_at = 0.0
+        self.generation = 0
+
+    # --- freshness ------------------------------------------------------------
+
+    def maybe_refresh(self, force: bool = False) -> None:
+        """Forget ref resolutions when refs moved (checked at most once per interval)."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.refresh_interval:
+            return
+        fingerprint = _refs_fingerprint(self.repo.path)
+        with self._lock:
+            self._checked_at = now
+            if fingerprint != self._fingerprint:
+                self._fingerprint = fingerprint
+                self._refs.clear()
+                self._tags = None
+                self.generation += 1
+
+    # --- refs -----------------------------------------------------------------
+
+    def commit_for(self, assistant_id: str, ref: str | None) -> tuple[str, int | None]:
+        """(commit, requested version number or None) for ``assistant_id@ref``."""
+        ref = ref or "HEAD"
+        if is_version_number(ref):
+            number = int(ref)
+            entry = self.version_entry(assistant_id, number)
+            return entry.commit, number
+        key = (assistant_id, ref)
+        with self._lock:
+            hit = self._refs.get(key)
+        if hit is not None:
+            return hit, None
+        own = self.repo.ref_target(f"refs/tags/{assistant_id}@{ref}")
+        commit = own or resolve_commit(self.repo, ref)
+        with self._lock:
+            self._refs[key] = commit
+        return commit, None
+
+    def head(self) -> str:
+        key = ("", "HEAD")
+        with self._lock:
+            hit = self._refs.get(key)
+        if hit is None:
+            hit = self.repo.head()
+            with self._lock:
+                self._refs[key] = hit
+        return hit
+
+    def tags_at(self, commit: str) -> list[str]:
+        with self._lock:
+            if self._tags is None:
+                self._tags = self.repo.tags_by_commit()
+            return self._tags.get(commit, [])
+
+    # --- chains and versions --------------------------------------------------
+
+    def chain(self, tip: str) -> Chain:
+        with self._lock:
+            found = self._chains.get(tip)
+            if found is not None:
+                return found
+            for chain in self._chains.values():
+                if tip in chain.pos and chain.pos[tip] == len(chain.commits) - 1:
+                    return chain
+            chain = self.deltas.chain(tip)
+            if len(self._chains) > 16:
+                self._chains.pop(next(iter(self._chains)))
+            self._chains[tip] = chain
+            return chain
+
+    def chain_containing(self, commit: str) -> tuple[Chain, int]:
+        """A chain on which ``commit`` lies (HEAD's when it does), and its position there."""
+        with self._lock:
+            for chain in self._chains.values():
+                pos = chain.pos.get(commit)
+                if pos is not None:
+                    return chain, pos
+        try:
+            head_chain = self.chain(self.head())
+            pos = head_chain.pos.get(commit)
+            if pos is not None:
+                return head_chain, pos
+        except UnknownRef:
+            pass
+        chain = self.chain(commit)
+        return chain, len(chain.commits) - 1
+
+    def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[Chain, Lineage]:
+        chain = self.chain(tip or self.head())
+        end = len(chain.commits) - 1
+        lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
+        if lineage is None:
+            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}"
+                                   + self._renamed_hint(chain, assistant_id))
+        return chain, lineage
+
+    def version_entry(self, assistant_id: str, number: int) -> VersionEntry:
+        chain, lineage = self.lineage(assistant_id)
+        if chain.cut:
+            raise _cut(chain)
+        if not 1 <= number <= len(lineage.entries):
+            raise UnknownRef(f"assistant {assistant_id!r} has {len(lineage.entries)} version(s); "
+                             f"there is no version {number}")
+        return lineage.entries[number - 1]
+
+    def _renamed_hint(self, chain: Chain, assistant_id: str) -> str:
+        gone = chain.gone.get(assistant_id)
+        if not gone:
+            return ""
+        last = gone[-1]
+        if last.renamed_to:
+            return f"; it was renamed to {last.renamed_to!r} in commit {last.commit[:12]}"
+        return f"; it was deleted in commit {last.commit[:12]}"
+
+    # --- loading --------------------------------------------------------------
+
+    def graphs_at(self, commit: str) -> Graphs:
+        with self._lock:
+            graphs = self._graphs.get(commit)
+            if graphs is None:
+                graphs = Graphs(TreeSource(self.repo, commit), self.layout)
+                if len(self._graphs) > 256:
+                    self._graphs.pop(next(iter(self._graphs)))
+                self._graphs[commit] = graphs
+            return graphs
+
+    def get(self, assistant_id: str, commit: str, *, validate: bool = True) -> Assistant:
+        key = (assistant_id, commit)
+        with self._lock:
+            hit = self._assistants.get(key)
+        if hit is not None:
+            return hit
+        source = TreeSource(self.repo, commit)
+        entry = None
+        for suffix in SUFFIXES:
+            entry = source.find(f"{self.layout.assistants}/{assistant_id}{suffix}")
+            if entry is not None:
+                break
+        if entry is None or entry.kind != FILE:
+            raise UnknownAssistant(self._missing_message(assistant_id, commit))
+        raw = self.repo.read_blob(entry.key)
+        graphs = self.graphs_at(commit)
+        parsed, problems = load_assistant(raw, path=entry.path, assistant_id=assistant_id, graphs=graphs)
+        errors = [p for p in problems if p.severity == "error"]
+        if parsed is None or (validate and errors):
+            raise InvalidAssistant(assistant_id, errors or problems)
+        assistant = Assistant(**self._fields(parsed, assistant_id, entry.path), **self._numbering(assistant_id, commit))
+        with self._lock:
+            self._assistants[key] = assistant
+        return assistant
+
+    def _fields(self, parsed: Any, assistant_id: str, path: str) -> dict[str, Any]:
+        config = parsed.config.model_dump(exclude_none=True) if parsed.config else {}
+        return dict(assistant_id=assistant_id, graph_id=parsed.graph_id, name=parsed.name or assistant_id,
+                    description=parsed.description, config=config, context=parsed.context or {},
+                    metadata=parsed.metadata or {}, server_id=parsed.server_id, path=path)
+
+    def _numbering(self, assistant_id: str, commit: str) -> dict[str, Any]:
+        chain, pos = self.chain_containing(commit)
+        if chain.cut:
+            return {}
+        lineage = chain.lineage_at(assistant_id, pos)
+        if lineage is None:
+            return {}
+        count = lineage.count_at(pos)
+        if count == 0:
+            return {}
+        entry = lineage.entries[count - 1]
+        return dict(version=count, commit=entry.commit, created_at=self.commit_time(lineage.entries[0].commit),
+                    updated_at=self.commit_time(entry.commit))
+
+    def commit_time(self, commit: str) -> str:
+        with self._lock:
+            hit = self._commit_times.get(commit)
+        if hit is None:
+            hit = self.repo.commit_info(commit).time
+            with self._lock:
+                self._commit_times[commit] = hit
+        return hit
+
+    def _missing_message(self, assistant_id: str, commit: str) -> str:
+        message = f"no assistant {assistant_id!r} at commit {commit[:12]}"
+        try:
+            chain, pos = self.chain_containing(commit)
+        except UnknownRef:
+            return message
+        for gone in reversed(chain.gone.get(assistant_id, [])):
+            if gone.pos <= pos:
+                last = chain.lineage_at(assistant_id, gone.pos - 1) if gone.pos else None
+                number = last.count_at(gone.pos - 1) if last is not None and not chain.cut else None
+                version = f" (last version {number}, commit {gone.last.commit[:12]})" if number else ""
+                if gone.renamed_to:
+                    return (f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]} "
+                            f"({self.commit_time(gone.commit)}){version}")
+                return f"{message}: it was deleted in commit {gone.commit[:12]} ({self.commit_time(gone.commit)}){version}"
+        return message
+
+    def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
+        """A Version from a lineage entry: the content as that commit wrote it."""
+        info = self.repo.commit_info(entry.commit)
+        raw = self.repo.read_blob(entry.blob)
+        graphs = self.graphs_at(entry.commit)
+        parsed, _ = load_assistant(raw, path=f"{self.layout.assistants}/{entry.assistant_id}",
+                                   assistant_id=entry.assistant_id, graphs=graphs)
+        fields: dict[str, Any]
+        if parsed is not None:
+            fields = self._fields(parsed, entry.assistant_id, f"{self.layout.assistants}/{entry.assistant_id}")
+        else:
+            fields = _raw_fields(raw, entry.assistant_id)
+        return Version(**fields, version=number, commit=entry.commit,
+                       created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
+                       message=info.message, author=Author(name=info.author_name, email=info.author_email),
+                       tags=tuple(self.tags_at(entry.commit)))
+
+
+def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
+    """Best-effort fields of a version that does not validate (history still shows it)."""
+    from roster.yamlload import YamlError, load_bytes
+
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+
+    def mapping(key: str) -> dict[str, Any]:
+        value = data.get(key)
+        return value if isinstance(value, dict) else {}
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value if isinstance(value, str) else None
+
+    return dict(assistant_id=assistant_id, graph_id=text("graph_id") or "", name=text("name") or assistant_id,
+                description=text("description"), config=mapping("config"), context=mapping("context"),
+                metadata=mapping("metadata"))
+
+
+def _cut(chain: Chain) -> HistoryCut:
+    return HistoryCut(f"history is cut at commit {chain.commits[0][:12]} (shallow clone): version numbers "
+                      f"are unknown; fetch the full history (git fetch --unshallow, or fetch-depth: 0)")
+
+
+def _refs_fingerprint(git_dir: str) -> tuple[Any, ...]:
+    """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/."""
+    parts: list[Any] = []
+    for name in ("HEAD", "packed-refs"):
+        try:
+            st = os.stat(os.path.join(git_dir, name))
+            parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            parts.append((name,))
+    for dirpath, _dirs, files in os.walk(os.path.join(git_dir, "refs")):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        parts.append((dirpath, st.st_mtime_ns, len(files)))
+        head = os.path.basename(dirpath)
+        if head == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
+            for name in files:
+                try:
+                    fst = os.stat(os.path.join(dirpath, name))
+                    parts.append((name, fst.st_mtime_ns, fst.st_ino))
+                except OSError:
+                    pass
+    return tuple(parts)
