@@ -150,9 +150,10 @@ class Repo:
         return tuple(parts)
 
     def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
-        """Point ``name`` at commit ``new`` atomically, only if it still points at ``expected``.
+        """Point ``name`` at commit ``new`` atomically, only if it still holds ``expected``.
 
-        The ref is locked first, its current value compared, then written: a
+        ``expected`` is the ref's raw target as read before (None: it did not
+        exist). The ref is locked first, then compared, then written, so a
         concurrent move between our read and our write is refused, not lost.
         """
         from roster.errors import RosterError
@@ -161,18 +162,14 @@ class Repo:
             try:
                 with self._repo.transaction() as tx:
                     tx.lock_ref(name)
-                    current = self.ref_target(name)
                     raw = self._repo.references.get(name)
-                    current_raw = str(raw.target) if raw is not None else None
-                    if expected is None and current_raw is not None or (
-                            expected is not None and current != expected and current_raw != expected):
-                        raise RosterError(
-                            f"{name} was moved by someone else (now at {current_raw or 'nothing'}); "
-                            f"nothing changed, try again")
-                    sig = self._signature()
-                    tx.set_target(name, pygit2.Oid(hex=new), signature=sig, message=message)
+                    current = str(raw.target) if raw is not None else None
+                    if current != expected:
+                        raise RosterError(f"{name} was moved by someone else (now at {current or 'nothing'}, "
+                                          f"expected {expected or 'nothing'}); nothing changed, try again")
+                    tx.set_target(name, pygit2.Oid(hex=new), message=message)
             except pygit2.GitError as e:
-                raise RosterError(f"cannot move {name}: {e} (another process holds the lock?)") from e
+                raise RosterError(f"cannot move {name}: {e} (is another process moving it?)") from e
 
     def _signature(self) -> pygit2.Signature:
         try:

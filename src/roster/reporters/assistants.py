@@ -1,0 +1,110 @@
+"""Rendering assistants, versions, diffs and promotions as text or JSON."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from roster.reporters.jsonout import dumps
+
+
+def _short(commit: str | None) -> str:
+    return commit[:7] if commit else "-"
+
+
+def _yaml(data: Any) -> str:
+    """YAML as a person would write it: multi-line prompts as literal blocks."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=100).rstrip()
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
+
+
+def render_assistant(a: Any, fmt: str) -> str:
+    if fmt == "json":
+        return dumps(a.as_json())
+    version = f"version {a.version}" if a.version is not None else "version unknown"
+    lines = [f"{a.assistant_id}  ({version}, commit {_short(a.commit)}, updated {a.updated_at or '-'})",
+             f"graph:       {a.graph_id}", f"name:        {a.name}"]
+    if a.description:
+        lines.append(f"description: {a.description}")
+    if a.created_at:
+        lines.append(f"created:     {a.created_at}")
+    for field in ("config", "context", "metadata"):
+        value = getattr(a, field)
+        if value:
+            lines += [f"{field}:", _indent(_yaml(value))]
+    return "\n".join(lines)
+
+
+def render_list(items: Sequence[Any], fmt: str) -> str:
+    if fmt == "json":
+        return dumps([a.as_json() for a in items])
+    if not items:
+        return "no assistants"
+    width = max(len(a.assistant_id) for a in items)
+    gwidth = max(len(a.graph_id) for a in items)
+    lines = []
+    for a in items:
+        version = f"v{a.version}" if a.version is not None else "v?"
+        lines.append(f"{a.assistant_id:<{width}}  {version:>4}  {a.graph_id:<{gwidth}}  {_short(a.commit)}  {a.name}")
+    return "\n".join(lines)
+
+
+def render_history(versions: Sequence[Any], fmt: str) -> str:
+    if fmt == "json":
+        return dumps([v.as_json() for v in versions])
+    lines = []
+    for v in versions:
+        tags = f"  [{', '.join(v.tags)}]" if v.tags else ""
+        renamed = f"  (as {v.assistant_id})" if versions and v.assistant_id != versions[0].assistant_id else ""
+        lines.append(f"v{v.version:<3} {_short(v.commit)}  {v.updated_at}  {v.author.name} <{v.author.email}>  "
+                     f"{v.message}{renamed}{tags}")
+    return "\n".join(lines)
+
+
+def render_changes_text(changes: Sequence[Any]) -> list[str]:
+    import json
+
+    def show(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = []
+    for c in changes:
+        if c.op == "added":
+            lines.append(f"+ {c.path}: {show(c.new)}")
+        elif c.op == "removed":
+            lines.append(f"- {c.path}: {show(c.old)}")
+        elif c.is_multiline():
+            lines.append(f"~ {c.path}:")
+            lines += [f"    {line}" for line in c.line_diff()]
+        else:
+            lines.append(f"~ {c.path}: {show(c.old)} -> {show(c.new)}")
+    return lines
+
+
+def render_diff(result: Any, fmt: str) -> str:
+    if fmt == "json":
+        return dumps(result.as_json())
+    old, new = result.old, result.new
+    head = [f"--- {old.assistant_id} v{old.version} ({_short(old.commit)})",
+            f"+++ {new.assistant_id} v{new.version} ({_short(new.commit)})"]
+    body = render_changes_text(result.changes) or ["no differences"]
+    return "\n".join(head + body)
+
+
+def render_promotion(p: Any, fmt: str) -> str:
+    if fmt == "json":
+        return dumps(p.as_json())
+    before = f"{_short(p.before)} (v{p.before_version})" if p.before else "nothing (new tag)"
+    return f"{p.tag}: {before} -> {_short(p.after)} (v{p.after_version})"
