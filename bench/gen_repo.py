@@ -661,6 +661,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description="Generate a synthetic Roster assistants repository (git fast-import, deterministic).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog=(
+            "Layout: assistants/<id>.yaml (about 30% in team-N/ subfolders), schemas/<graph>.json "
+            "for 5 graphs. History on branch main: the first 4 commits add every assistant, then each "
+            "commit changes 1-3 assistants, with occasional renames, deletes (re-added later) and "
+            "compatible schema changes. Tags: v0.N.0 every --tag-every commits (odd N annotated, even N "
+            "lightweight) and <id>@staging / <id>@prod for 10 assistants. A manifest is written to "
+            "OUT_DIR/.git/roster-bench.json."
+        ),
     )
     ap.add_argument("out_dir", type=Path, help="directory to create (must be missing or empty)")
     ap.add_argument("--assistants", type=int, default=1000, help="assistants at HEAD")

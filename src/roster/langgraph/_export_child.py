@@ -42,8 +42,13 @@ EXCLUDED_CONFIG_SCHEMA = (
 )
 
 
+_MODULES: dict[str, Any] = {}
+
+
 def _load_module_from_path(path: str, project_dir: str):
     full = path if os.path.isabs(path) else os.path.normpath(os.path.join(project_dir, path))
+    if full in _MODULES:  # several graphs in one file: import it once
+        return _MODULES[full]
     if not os.path.isfile(full):
         raise FileNotFoundError(f"graph file not found: {path}")
     modname = path.replace("/", "__").replace(".py", "").replace(" ", "_").lstrip(".")
@@ -53,6 +58,7 @@ def _load_module_from_path(path: str, project_dir: str):
     module = importlib.util.module_from_spec(spec)
     sys.modules[modname] = module
     spec.loader.exec_module(module)
+    _MODULES[full] = module
     return module
 
 
