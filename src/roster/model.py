@@ -11,7 +11,7 @@ CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_nam
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class ConfigFile(_Strict):
@@ -52,7 +52,7 @@ class AssistantFile(_Strict):
 class GraphSchema(BaseModel):
     """LangGraph's GraphSchema, as ``GET /assistants/{id}/schemas`` returns it."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     graph_id: Optional[str] = None
     config_schema: Optional[dict[str, Any]] = None
@@ -69,7 +69,7 @@ class Assistant(BaseModel):
     assistant read from the working tree, which has no history yet.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     assistant_id: str
     graph_id: str
@@ -130,7 +130,7 @@ class Assistant(BaseModel):
 
 
 class Author(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     name: str
     email: str
 

@@ -18,6 +18,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}")),
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}")),
 )
+# Every pattern above starts with one of these literals; a substring test per
+# literal is far cheaper than running the regexes over every long prompt.
+_LITERALS = ("-----BEGIN ", "sk-", "lsv2_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+             "xox", "AIza", "hf_", "k_live_", "eyJ")
 _SECRET_KEY = re.compile(r"(?:^|_|-)(?:api_?key|apikey|secret|token|password|passwd|access_?key|private_?key)$",
                          re.IGNORECASE)
 # A value under a secret-looking key is a secret when it looks random, not like a
@@ -42,9 +46,10 @@ def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 
 def _classify(value: str, key: str) -> str | None:
-    for what, pattern in _PATTERNS:
-        if pattern.search(value):
-            return what
+    if any(literal in value for literal in _LITERALS):
+        for what, pattern in _PATTERNS:
+            if pattern.search(value):
+                return what
     if _SECRET_KEY.search(key) and " " not in value.strip() and not _REFERENCE.match(value.strip()):
         if _RANDOM.fullmatch(value.strip()) and _mixed(value):
             return f"value of {key!r}"

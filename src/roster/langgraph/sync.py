@@ -41,8 +41,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from roster.errors import RemoteError, UsageError
 
-#: Namespace of the UUIDs Roster derives: ``uuid5(NAMESPACE_URL, "https://roster.dev/assistants")``.
-ROSTER_NAMESPACE = uuid.UUID("6b8e9b46-5aa7-5e62-b21a-6fa9f2f3e3c4")
+#: Namespace of the UUIDs Roster derives: ``uuid5(NAMESPACE_URL, "urn:roster:assistant")``.
+ROSTER_NAMESPACE = uuid.UUID("9029ab84-fcd7-5a42-9c7a-d759d6d2601b")
 
 ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys")
 _CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata")

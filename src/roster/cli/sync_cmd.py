@@ -1,0 +1,81 @@
+"""``roster sync``: make a LangGraph server's assistants match git."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+
+@click.command("sync")
+@click.option("--url", required=True, metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
+              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY.")
+@click.option("--ref", metavar="REF", help="Sync the assistants at this git ref; default: HEAD (committed "
+              "content only).")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--prune", is_flag=True, help="Also delete server assistants that Roster created (metadata "
+              "roster_id) and git no longer has. Others are never touched.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when nothing is (or was) to do, 2 when changes are "
+              "pending (or were applied), 1 on an error, like terraform plan -detailed-exitcode.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.pass_context
+def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune: bool, detailed_exitcode: bool,
+            timeout: float, fmt: str) -> None:
+    """Create, update (only what changed) and, with --prune, delete the server's
+    assistants so they match the assistant files at REF. Server metadata records
+    roster_id, roster_version and roster_commit."""
+    from roster.errors import RosterError
+
+    try:
+        code = _run(ctx.obj, url, ref, dry_run, prune, fmt, timeout)
+    except RosterError as e:
+        if not detailed_exitcode:
+            raise
+        click.echo(f"roster: error: {' '.join(str(e).split()) if chr(10) not in str(e) else e}", err=True)
+        ctx.exit(1)
+    if detailed_exitcode:
+        ctx.exit(code)
+
+
+def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, fmt: str, timeout: float) -> int:
+    """Returns 0 (nothing to do) or 2 (changes pending / applied); raises on errors."""
+    import json
+
+    from roster.errors import UsageError
+    from roster.langgraph.client import LangGraphClient
+    from roster.langgraph.sync import apply_sync, format_plan, format_result, plan_sync
+
+    client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
+    assistants = roster.list(ref=ref or "HEAD")
+    server = client.search_assistants()
+    plan = plan_sync(assistants, server, prune=prune)
+    out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
+    if plan.errors:
+        if fmt == "json":
+            click.echo(json.dumps(out, indent=2, default=str))
+        else:
+            click.echo(format_plan(plan, client.url, dry_run=True))
+        raise UsageError(f"cannot sync: {len(plan.errors)} problem(s) in the plan; nothing applied")
+    if dry_run or not plan.has_changes:
+        if fmt == "json":
+            click.echo(json.dumps(out, indent=2, default=str))
+        else:
+            click.echo(format_plan(plan, client.url, dry_run=True))
+        return 2 if plan.has_changes else 0
+    if fmt == "text":
+        click.echo(format_plan(plan, client.url, dry_run=False))
+    result = apply_sync(plan, client)
+    if fmt == "json":
+        out.update(result.as_json())
+        click.echo(json.dumps(out, indent=2, default=str))
+    else:
+        click.echo(format_result(result, client.url))
+    return 2
+
+
+def _default_roster() -> Any:
+    from roster import Roster
+
+    return Roster(".")
