@@ -19,6 +19,8 @@ setup: $(STAMPS)/venv
 demo: setup
 	$(BIN)/roster check
 	$(BIN)/roster list
+	$(BIN)/roster history blog-writer
+	$(BIN)/roster show blog-writer
 
 ## test: set up and run every test
 test: setup
