@@ -214,29 +214,38 @@ class Repo:
     def subtree_id(self, tree_id: str, folder: str) -> str | None:
         """Id of the tree at ``folder`` inside a tree, None when absent."""
         with self.lock:
-            try:
-                tree = self._repo[tree_id]
-                for part in folder.split("/") if folder else []:
+            tree = self._object(tree_id)
+            for part in folder.split("/") if folder else []:
+                try:
                     entry = tree[part]
-                    if entry.type_str != "tree":
-                        return None
-                    tree = self._repo[entry.id]
-                return str(tree.id)
-            except (KeyError, pygit2.GitError):
-                return None
+                except KeyError:
+                    return None  # no such folder: absent, not an error
+                except pygit2.GitError as e:
+                    raise GitError(f"cannot read tree {tree_id}: {e} (corrupt repository?)") from e
+                if entry.type_str != "tree":
+                    return None
+                tree = self._object(str(entry.id))
+            return str(tree.id)
+
+    def _object(self, object_id: str) -> Any:
+        """The object ``object_id``; a missing or unreadable one is a GitError, never "absent"."""
+        try:
+            return self._repo[object_id]
+        except (KeyError, ValueError, pygit2.GitError) as e:
+            raise GitError(f"cannot read object {object_id}: {e} (corrupt repository?)") from e
 
     def list_tree(self, tree_id: str, prefix: str) -> list[FileEntry]:
         """Every entry below a tree, recursively, as FileEntries named ``prefix/...``."""
         out: list[FileEntry] = []
         with self.lock:
-            stack = [(self._repo[tree_id], prefix)]
+            stack = [(self._object(tree_id), prefix)]
             while stack:
                 tree, base = stack.pop()
                 for entry in tree:
                     path = f"{base}/{entry.name}"
                     mode = entry.filemode
                     if entry.type_str == "tree":
-                        stack.append((self._repo[entry.id], path))
+                        stack.append((self._object(str(entry.id)), path))
                     elif mode == _LINK:
                         out.append(FileEntry(path, SYMLINK, str(entry.id)))
                     elif mode == _GITLINK or entry.type_str == "commit":
@@ -251,9 +260,11 @@ class Repo:
     def entry_at(self, tree_id: str, path: str) -> FileEntry | None:
         with self.lock:
             try:
-                entry = self._repo[tree_id][path]
-            except (KeyError, pygit2.GitError, ValueError):
-                return None
+                entry = self._object(tree_id)[path]
+            except (KeyError, ValueError):
+                return None  # no such path
+            except pygit2.GitError as e:
+                raise GitError(f"cannot read {path} in tree {tree_id}: {e} (corrupt repository?)") from e
             mode = entry.filemode
             kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else FILE if entry.type_str == "blob" else OTHER
             return FileEntry(path, kind, str(entry.id))
@@ -262,8 +273,10 @@ class Repo:
         with self.lock:
             try:
                 return object_id in self._repo
-            except (ValueError, pygit2.GitError):
+            except ValueError:
                 return False
+            except pygit2.GitError as e:  # present but unreadable: corrupt, not missing
+                raise GitError(f"cannot read object {object_id}: {e} (corrupt repository?)") from e
 
     def diff_trees(self, old_tree: str | None, new_tree: str | None) -> list[tuple[str, str | None, str | None,
                                                                                    str | None, str | None]]:
@@ -281,7 +294,10 @@ class Repo:
                 return [(status, None if status == "A" else e.path[1:], e.path[1:] if status == "A" else None,
                          None if status == "A" else e.key, e.key if status == "A" else None)
                         for e in entries if e.kind == FILE]
-            diff = self._repo[old_tree].diff_to_tree(self._repo[new_tree])
+            try:
+                diff = self._object(old_tree).diff_to_tree(self._object(new_tree))
+            except pygit2.GitError as e:
+                raise GitError(f"cannot compare trees {old_tree} and {new_tree}: {e} (corrupt repository?)") from e
             statuses = [d.status_char() for d in diff.deltas]
             if "A" in statuses and "D" in statuses:
                 diff.find_similar()

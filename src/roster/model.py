@@ -103,19 +103,10 @@ class Assistant(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
-        return {
-            "assistant_id": self.assistant_id,
-            "graph_id": self.graph_id,
-            "name": self.name,
-            "description": self.description,
-            "config": self.config,
-            "context": self.context,
-            "metadata": self.metadata,
-            "version": self.version,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "commit": self.commit,
-        }
+        out: dict[str, Any] = {"assistant_id": self.assistant_id}
+        out.update(self.content())
+        out.update(version=self.version, created_at=self.created_at, updated_at=self.updated_at, commit=self.commit)
+        return out
 
     def content(self) -> dict[str, Any]:
         """The fields a version diff compares (what the file says)."""

@@ -32,7 +32,7 @@ def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune:
     except RosterError as e:
         if not detailed_exitcode:
             raise
-        click.echo(f"roster: error: {' '.join(str(e).split()) if chr(10) not in str(e) else e}", err=True)
+        click.echo(f"roster: error: {e}", err=True)
         ctx.exit(1)
     if detailed_exitcode:
         ctx.exit(code)
