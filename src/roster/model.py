@@ -86,12 +86,13 @@ class Assistant(BaseModel):
     path: str = ""
 
     def runnable_config(self) -> dict[str, Any]:
-        """The ``config`` to pass to ``graph.invoke(input, config=...)``.
+        """The ``config`` for ``graph.invoke(input, config=...)``: a fresh deep copy.
 
-        LangGraph (>= 0.6) reads the run context from ``config["context"]`` when
-        the graph is invoked through the server and from the ``context=`` argument
-        in-process; both are given here so either way of running sees it.
-        A deep copy: the caller may change it without touching the cached assistant.
+        It holds the assistant's ``config`` (``configurable``, ``tags``,
+        ``recursion_limit``...), its ``context`` under ``"context"``, and run
+        metadata recording ``assistant_id``, ``roster_version`` and ``roster_commit``.
+        LangGraph's in-process runtime takes the context from the ``context=``
+        argument, not from the config; ``invoke_kwargs()`` gives both at once.
         """
         config = copy.deepcopy(self.config)
         config.setdefault("configurable", {})
@@ -100,6 +101,13 @@ class Assistant(BaseModel):
         meta.update({"assistant_id": self.assistant_id, "roster_version": self.version,
                      "roster_commit": self.commit})
         return config
+
+    def invoke_kwargs(self) -> dict[str, Any]:
+        """``graph.invoke(input, **a.invoke_kwargs())``: the config, and the context
+        where LangGraph's runtime reads it (``Runtime.context``)."""
+        config = self.runnable_config()
+        context = config.pop("context")
+        return {"config": config, "context": context or None}
 
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
