@@ -6,6 +6,9 @@ STAMPS := .stamps
 
 .PHONY: demo test bench setup clean
 
+include mk/langgraph.mk
+include mk/ci.mk
+
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +25,16 @@ demo: setup
 	$(BIN)/roster history blog-writer
 	$(BIN)/roster show blog-writer
 
-## test: set up and run every test
-test: setup
-	$(BIN)/python -m pytest
+## test: set up and run every test (LangGraph server, chromium and actionlint included)
+test: setup langgraph-deps ci-tools
+	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m pytest
 
 ## bench: the benchmarks of bench/ (figures go into bench/README.md)
 bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(STAMPS) _site
+	rm -rf $(VENV) $(LG_SERVER_VENV) $(STAMPS) _site
+
+# The fragments' installs use the project venv: make it first.
+$(STAMPS)/langgraph-deps $(STAMPS)/langgraph-server-venv: $(STAMPS)/venv

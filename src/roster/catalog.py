@@ -48,6 +48,10 @@ class Graphs:
             line, col = (getattr(e, "lineno", 1), getattr(e, "colno", 1))
             self.problems.append(Problem("error", entry.path, line, col, "", f"langgraph.json is not valid JSON: {e}"))
             return set()
+        except RecursionError:
+            self.problems.append(Problem("error", entry.path, 1, 1, "",
+                                         "langgraph.json is not valid JSON: nested too deeply"))
+            return set()
         graphs = data.get("graphs") if isinstance(data, dict) else None
         return set(graphs) if isinstance(graphs, dict) else set()
 

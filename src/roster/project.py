@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from roster.errors import NotARepository
 from roster.git import Repo
 from roster.source import Layout
+
+if TYPE_CHECKING:
+    from roster.remote import Mirror
 
 
 class Project(NamedTuple):
     repo: Repo | None  # None for a plain folder that is not in git
     top: str | None  # the folder on disk that layout paths are relative to (None: bare)
     layout: Layout
+    remote: Mirror | None = None  # the mirror, when the project was opened from a git URL
 
     @property
     def folder(self) -> str | None:
@@ -22,13 +26,23 @@ class Project(NamedTuple):
         return f"{self.top}/{self.layout.prefix}".rstrip("/")
 
 
-def open_project(path: str = ".", *, root: str | None = None) -> Project:
+def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | None = None,
+                 fetch: bool = True) -> Project:
     """Discover the repository from ``path`` (like git) and the project folder in it.
+
+    ``path`` may be a git URL (``https://``, ``ssh://``, ``git://``, ``file://``,
+    ``git@host:org/repo.git``): the project is then a bare mirror in the cache
+    folder (``roster.remote``), cloned on first use, else fetched when ``fetch``.
 
     The project folder is the nearest folder, from ``path`` up to the top of the
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
     with a path relative to the top (for bare repositories and monorepos).
     """
+    from roster.remote import Mirror, is_remote_url
+
+    if is_remote_url(path):
+        mirror = Mirror(path, cache_dir=cache_dir).open(fetch=fetch)
+        return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
     start = os.path.abspath(path)
     try:
         repo: Repo | None = Repo(start)

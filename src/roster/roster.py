@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.check import CheckReport, check_source
 from roster.diff import FieldChange, diff_values
@@ -13,6 +13,10 @@ from roster.model import Assistant, Version
 from roster.project import Project, open_project
 from roster.refs import parse_spec, resolve_commit
 from roster.source import FolderSource, Source
+
+if TYPE_CHECKING:
+    from roster.indexed import IndexRoster
+    from roster.remote import Mirror, Staleness
 
 
 class Diff(NamedTuple):
@@ -28,22 +32,51 @@ class Diff(NamedTuple):
 class Roster:
     """Assistants of one repository: resolve, list, history, diff and check.
 
-    ``path`` is a worktree or a bare repository (or any folder inside one);
-    ``root`` is the folder holding ``assistants/`` and ``schemas/`` when it is
-    not discovered (bare repositories, monorepos). ``refresh_interval`` is how
-    often (seconds) a long-running service looks for moved refs: a new commit or
-    a moved ``id@prod`` tag is seen within that time, without a restart.
-    One Roster may be shared between threads.
+    ``path`` is a worktree or a bare repository (or any folder inside one), or a
+    git URL (``https://``, ``ssh://``, ``git://``, ``file://``, ``git@host:org/repo.git``):
+    a remote is read through a bare mirror in ``cache_dir`` (default
+    ``$ROSTER_CACHE_DIR``, else ``~/.cache/roster``), cloned on first use and
+    fetched when the Roster is created. ``root`` is the folder holding
+    ``assistants/`` and ``schemas/`` when it is not discovered (bare
+    repositories, monorepos).
+
+    ``refresh_interval`` (seconds): for a local repository, how often to look
+    for moved refs (default 1 s): a new commit or a moved ``id@prod`` tag is seen
+    within that time, without a restart. For a URL, how often to fetch: a call
+    that finds the last fetch older than that starts one in a background thread
+    and answers from the mirror meanwhile (default None: fetch only on creation
+    and ``refresh()``). One Roster may be shared between threads.
     """
 
-    def __init__(self, path: str = ".", *, root: str | None = None, refresh_interval: float = 1.0) -> None:
-        self._project: Project = open_project(path, root=root)
-        self._refresh_interval = refresh_interval
+    def __init__(self, path: str = ".", *, root: str | None = None, refresh_interval: float | None = None,
+                 cache_dir: str | None = None) -> None:
+        self._project: Project = open_project(path, root=root, cache_dir=cache_dir)
+        self._remote = self._project.remote
+        self._fetch_interval: float | None = None
+        if self._remote is None:
+            self._refresh_interval = 1.0 if refresh_interval is None else refresh_interval
+        else:
+            self._fetch_interval = refresh_interval
+            self._refresh_interval = 1.0 if refresh_interval is None else min(1.0, refresh_interval)
+            self._remote.on_fetched.append(self._fetched)
         self._resolver: Any = None
         self._lock = threading.Lock()
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
         self._hot_checked = 0.0
+
+    @classmethod
+    def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
+                   timeout: float = 30.0) -> "IndexRoster":
+        """A read-only Roster over a published ``index.json`` (a URL, a file, or a folder holding one).
+
+        ``get``/``list``/``history``/``diff`` answer as this class does for the
+        published commit; ``refresh()`` downloads it again (conditionally, with
+        ETag / Last-Modified); ``refresh_interval`` does that in the background.
+        """
+        from roster.indexed import IndexRoster
+
+        return IndexRoster(url_or_path, refresh_interval=refresh_interval, timeout=timeout)
 
     @property
     def project(self) -> Project:
@@ -66,9 +99,36 @@ class Roster:
         return self._resolver
 
     def refresh(self) -> None:
-        """Look for moved refs now rather than at the next interval."""
-        self.resolver.maybe_refresh(force=True)
+        """Look for moved refs now rather than at the next interval; for a URL, fetch first.
+
+        A failed fetch raises RemoteError; the mirror keeps serving its last good
+        state and ``staleness()`` reports the failure.
+        """
+        try:
+            if self._remote is not None:
+                self._remote.fetch()
+        finally:
+            self.resolver.maybe_refresh(force=True)
+            self._hot_checked = 0.0
+
+    def staleness(self) -> Staleness | None:
+        """For a URL: time since the last successful fetch, and the last failure; None for a local repository."""
+        return self._remote.staleness() if self._remote is not None else None
+
+    @property
+    def remote(self) -> Mirror | None:
+        """The mirror of the remote repository, when opened from a URL."""
+        return self._remote
+
+    def _fetched(self) -> None:
+        # Called by the mirror after a fetch (maybe in its background thread).
+        if self._resolver is not None:
+            self._resolver.maybe_refresh(force=True)
         self._hot_checked = 0.0
+
+    def _maybe_fetch(self) -> None:
+        if self._fetch_interval is not None and self._remote is not None:
+            self._remote.fetch_in_background(self._fetch_interval)
 
     # --- resolve --------------------------------------------------------------
 
@@ -81,6 +141,7 @@ class Roster:
             if hit is not None:
                 return hit
         resolver = self.resolver
+        self._maybe_fetch()
         resolver.maybe_refresh()
         self._hot_checked = now
         if resolver.generation != self._hot_generation:
@@ -106,6 +167,7 @@ class Roster:
         from roster.catalog import scan_assistants
 
         resolver = self.resolver
+        self._maybe_fetch()
         resolver.maybe_refresh()
         commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
         entries, _ = scan_assistants(TreeSource(self._repo(), commit), self._project.layout)
@@ -126,6 +188,7 @@ class Roster:
 
         check_id(assistant_id)
         resolver = self.resolver
+        self._maybe_fetch()
         resolver.maybe_refresh()
         tip = resolve_commit(self._repo(), ref) if ref else resolver.head()
         chain, lineage = resolver.lineage(assistant_id, tip)
@@ -201,6 +264,10 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     check_ref_text(label)
     if is_version_number(label) or "@" in label or "/" in label or ".." in label:
         raise UsageError(f"invalid label {label!r}: use a name such as prod or staging (not a number, no '@' or '/')")
+    if roster.remote is not None:
+        raise UsageError(f"{roster.remote.display_url} is read through a mirror, which the next fetch overwrites: "
+                         f"promote in a clone of it and push the tag (git push --force origin 'refs/tags/"
+                         f"{assistant_id}@{label}')")
     repo = roster._repo()
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)

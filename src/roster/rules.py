@@ -51,7 +51,8 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
             for kind, where in VALIDATED_KINDS.items():
                 value = doc.get(where)
                 validator = graph.validators.get(kind)
-                if validator is not None and value is not None:
+                # A value that is not a mapping was reported by _parse already.
+                if validator is not None and isinstance(value, dict):
                     _validate(out, validator, value, where, kind, strict)
     for where, what in find_secrets(data):
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
@@ -119,7 +120,20 @@ def _describe(value: Any) -> str:
 
 
 def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
-    for error in validator.iter_errors(value):
+    from referencing.exceptions import Unresolvable
+
+    from roster.schemas import fast_check
+
+    fast = fast_check(validator)
+    try:
+        errors = [] if fast is not None and fast(value) else list(validator.iter_errors(value))
+    except RecursionError:  # a $ref cycle in the schema ({"$ref": "#"}): jsonschema recurses forever
+        out.add("error", where, f"the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply")
+        return
+    except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
+        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref ({e})")
+        return
+    for error in errors:
         for leaf in _leaves(error):
             _report_schema_error(out, leaf, where, kind, strict)
     if isinstance(value, dict):
@@ -131,7 +145,9 @@ def _leaves(error: Any) -> list[Any]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        best = best_match(error.context)
+        # best_match([error]), not best_match(error.context): only the former prefers
+        # the branch whose type matches the value (-5 vs {integer > 0} | null).
+        best = best_match([error])
         return [best] if best is not None else [error]
     return [error]
 

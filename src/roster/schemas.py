@@ -57,7 +57,7 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         return fail("a graph schema file must be a JSON object (LangGraph's GraphSchema)")
     for kind in SCHEMA_KINDS:
         value = data.get(kind)
-        if value is not None and not isinstance(value, (dict, bool)):
+        if value is not None and not isinstance(value, dict):  # true/false schemas: not in GraphSchema
             line, col = _locate(text, (kind,))
             return fail(f"{kind} must be a JSON Schema object or null", line, col, kind)
     bad_ref = _first_remote_ref(data)
@@ -111,6 +111,20 @@ def _compiled(schema: dict[str, Any]) -> Any:
     with _validators_lock:
         _validators[key] = validator
     return validator
+
+
+_fast: dict[int, Any] = {}
+
+
+def fast_check(validator: Any) -> Any:
+    """The compiled yes/no pre-check of a validator's schema (None: always use jsonschema)."""
+    key = id(validator)
+    if key not in _fast:
+        from roster.fastcheck import compile_check
+
+        with _validators_lock:
+            _fast[key] = compile_check(validator.schema)
+    return _fast[key]
 
 
 def _first_remote_ref(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:

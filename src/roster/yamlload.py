@@ -87,12 +87,12 @@ def decode(raw: bytes) -> str:
     """Bytes to text under the policy: UTF-8 (BOM allowed), no NUL, size bound."""
     if len(raw) > MAX_BYTES:
         raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # before the NUL test: UTF-16 text is full of NULs
+        raise YamlError("file is UTF-16; only UTF-8 is accepted")
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _position(raw, nul)
         raise YamlError("NUL byte found: this is not a text file", line, col)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlError("file is UTF-16; only UTF-8 is accepted")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -126,7 +126,11 @@ def load_text(text: str) -> Document:
         mark = e.problem_mark or e.context_mark
         message = " ".join(p for p in (e.context, e.problem) if p) or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(f"invalid YAML: {message}", line, col) from e
+        raise YamlError(f"invalid YAML: {message}", line, col, pointer_of(builder.current_path())) from e
+    except YamlError as e:
+        if not e.pointer:  # say where in the document it happened, like schema errors do
+            e.pointer = pointer_of(builder.current_path())
+        raise
     except yaml.YAMLError as e:
         raise YamlError(f"invalid YAML: {e}") from e
     finally:
@@ -193,6 +197,17 @@ class _Builder:
             return True
         return False
 
+    def current_path(self) -> Path:
+        """Where in the document the builder stands (for errors raised mid-document)."""
+        if not self.stack:
+            return ()
+        parent = self.stack[-1]
+        if isinstance(parent.obj, list):
+            return parent.path + (len(parent.obj),)
+        if parent.key is not None:
+            return parent.path + (parent.key,)
+        return parent.path
+
     def _path_for_child(self, mark: tuple[int, int], *, is_key_slot: bool) -> Path:
         if not self.stack:
             return ()
@@ -241,6 +256,8 @@ class _Builder:
             return
         path = self._path_for_child(mark, is_key_slot=False)
         self.value_marks[path] = mark
+        if not self.stack:
+            self.root_mark = mark
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._count(1, mark)

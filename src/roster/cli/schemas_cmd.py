@@ -100,5 +100,5 @@ def export(ctx: click.Context, check: bool, url: str | None, out: str | None, co
         click.echo(json.dumps({"source": source, "written": [_rel(p) for p in sorted(written)],
                                "unchanged": [_rel(p) for p in files.values() if p not in written]}, indent=2))
         return
-    for gid, path in files.items():
+    for path in files.values():
         click.echo(f"{'wrote' if path in written else 'unchanged'} {_rel(path)}")

@@ -140,7 +140,12 @@ class LangGraphClient:
         return self.request("PATCH", f"/assistants/{_q(assistant_id)}", payload)
 
     def delete_assistant(self, assistant_id: str) -> None:
-        self.request("DELETE", f"/assistants/{_q(assistant_id)}")
+        """Delete; an assistant already gone (404, e.g. a retried request) is not an error."""
+        try:
+            self.request("DELETE", f"/assistants/{_q(assistant_id)}")
+        except HTTPStatusError as e:
+            if e.status != 404:
+                raise
 
     def get_versions(self, assistant_id: str) -> list[dict]:
         out: list[dict] = []

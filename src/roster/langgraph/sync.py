@@ -449,7 +449,7 @@ def format_plan(plan: SyncPlan, url: str = "", *, dry_run: bool = True) -> str:
         tail += f", {s['drift']} drifted"
     if s["orphaned"]:
         tail += f", {s['orphaned']} orphaned (not pruned)"
-    lines.append(tail + ("" if plan.has_changes or not dry_run else "") + ".")
+    lines.append(tail + ".")
     if plan.has_changes and dry_run:
         lines.append(f"(dry run: nothing changed; without --dry-run Roster {verb} apply this plan)")
     return "\n".join(lines)

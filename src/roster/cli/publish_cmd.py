@@ -1,0 +1,34 @@
+"""``roster publish --out DIR``."""
+from __future__ import annotations
+
+import click
+
+
+@click.command("publish")
+@click.option("--out", "out", required=True, metavar="DIR", type=click.Path(file_okay=False),
+              help="Folder to write the site into; replaced as a whole at the end (a previous site there "
+              "makes the re-publish incremental).")
+@click.option("--ref", metavar="REF", help="Publish the first-parent history of REF (default: HEAD).")
+@click.option("--title", metavar="TEXT", help="Site title (default: the repository folder's name).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format of the summary printed at the end.")
+@click.pass_obj
+def command(settings: object, out: str, ref: str | None, title: str | None, fmt: str) -> int:
+    """Write the published version history: index.json, one JSON file per version, and HTML pages.
+
+    The site is self-contained (no external assets): it opens from disk and
+    from any static host such as GitHub Pages. A progress bar is drawn on
+    stderr when it is a terminal.
+    """
+    import json
+
+    from roster.publish import publish
+    from roster.publish.progress import Progress
+
+    result = publish(settings.roster(), out, ref=ref, title=title, progress=Progress())  # type: ignore[attr-defined]
+    if fmt == "json":
+        click.echo(json.dumps(result._asdict(), indent=2))
+    else:
+        click.echo(f"published {result.assistants} assistants, {result.versions} versions "
+                   f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+    return 0

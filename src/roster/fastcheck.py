@@ -1,0 +1,178 @@
+"""A fast yes/no pre-check for the common JSON Schema keywords.
+
+jsonschema's validators are exact but slow (~0.15 ms per assistant, most of
+``check``'s time). Most assistants are valid, so a compiled closure answers
+"certainly valid" for them; anything else (invalid, or a keyword this module
+does not know) goes to jsonschema, which finds and explains the errors. The
+pre-check may only say True when jsonschema would find no error.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+Check = Callable[[Any], bool]
+
+# Keywords that never affect validity (annotations), as jsonschema applies them.
+_ANNOTATIONS = {"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly",
+                "$comment", "$defs", "definitions", "$schema", "$id", "format", "contentMediaType",
+                "contentEncoding", "discriminator"}
+_TYPES: dict[str, Check] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+class Unsupported(Exception):
+    pass
+
+
+def compile_check(schema: Any) -> Optional[Check]:
+    """A closure for ``schema`` (a whole document, for local $ref), or None if unsupported."""
+    try:
+        return _Compiler(schema).compile(schema, 0)
+    except (Unsupported, re.error, TypeError, ValueError, KeyError, RecursionError):
+        return None
+
+
+class _Compiler:
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def compile(self, schema: Any, depth: int) -> Check:
+        if depth > 32:
+            raise Unsupported("too deep")
+        if schema is True or schema == {}:
+            return lambda v: True
+        if schema is False:
+            return lambda v: False
+        if not isinstance(schema, dict):
+            raise Unsupported("not a schema")
+        checks: list[Check] = []
+        for key, arg in schema.items():
+            if key in _ANNOTATIONS:
+                continue
+            builder = getattr(self, "_k_" + key.lstrip("$"), None)
+            if builder is None:
+                raise Unsupported(key)
+            checks.append(builder(arg, schema, depth))
+        if not checks:
+            return lambda v: True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda v: all(c(v) for c in checks)
+
+    def _k_ref(self, ref: Any, _schema: Any, depth: int) -> Check:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise Unsupported("remote ref")
+        if ref in self.refs:
+            return self.refs[ref]
+        target: Any = self.root
+        for part in ref[1:].split("/")[1:] if ref != "#" else []:
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        slot: list[Check] = []
+        self.refs[ref] = lambda v: slot[0](v)  # late-bound: refs may be recursive
+        slot.append(self.compile(target, depth + 1))
+        return self.refs[ref]
+
+    def _k_type(self, arg: Any, _s: Any, _d: int) -> Check:
+        names = arg if isinstance(arg, list) else [arg]
+        tests = [_TYPES[n] for n in names]
+        return lambda v: any(t(v) for t in tests)
+
+    def _k_properties(self, arg: dict[str, Any], _s: Any, depth: int) -> Check:
+        props = {k: self.compile(s, depth + 1) for k, s in arg.items()}
+        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+    def _k_required(self, arg: list[str], _s: Any, _d: int) -> Check:
+        keys = list(arg)
+        return lambda v: not isinstance(v, dict) or all(k in v for k in keys)
+
+    def _k_additionalProperties(self, arg: Any, schema: dict[str, Any], depth: int) -> Check:
+        known = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        extra = self.compile(arg, depth + 1)
+        return lambda v: not isinstance(v, dict) or all(
+            extra(x) for k, x in v.items() if k not in known and not any(p.search(k) for p in patterns))
+
+    def _k_patternProperties(self, arg: dict[str, Any], _s: Any, depth: int) -> Check:
+        pairs = [(re.compile(p), self.compile(s, depth + 1)) for p, s in arg.items()]
+        return lambda v: not isinstance(v, dict) or all(
+            c(x) for k, x in v.items() for p, c in pairs if p.search(k))
+
+    def _k_items(self, arg: Any, _s: Any, depth: int) -> Check:
+        if isinstance(arg, list):
+            raise Unsupported("tuple items")
+        item = self.compile(arg, depth + 1)
+        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+    def _k_enum(self, arg: list[Any], _s: Any, _d: int) -> Check:
+        options = list(arg)
+        return lambda v: any(_equal(v, o) for o in options)
+
+    def _k_const(self, arg: Any, _s: Any, _d: int) -> Check:
+        return lambda v: _equal(v, arg)
+
+    def _number(self, arg: Any, test: Callable[[Any, Any], bool]) -> Check:
+        if not isinstance(arg, (int, float)) or isinstance(arg, bool):
+            raise Unsupported("bound")
+        is_num = _TYPES["number"]
+        return lambda v: not is_num(v) or test(v, arg)
+
+    def _k_minimum(self, arg: Any, _s: Any, _d: int) -> Check:
+        return self._number(arg, lambda v, a: v >= a)
+
+    def _k_maximum(self, arg: Any, _s: Any, _d: int) -> Check:
+        return self._number(arg, lambda v, a: v <= a)
+
+    def _k_exclusiveMinimum(self, arg: Any, _s: Any, _d: int) -> Check:
+        return self._number(arg, lambda v, a: v > a)
+
+    def _k_exclusiveMaximum(self, arg: Any, _s: Any, _d: int) -> Check:
+        return self._number(arg, lambda v, a: v < a)
+
+    def _k_minLength(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, str) or len(v) >= arg
+
+    def _k_maxLength(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, str) or len(v) <= arg
+
+    def _k_pattern(self, arg: str, _s: Any, _d: int) -> Check:
+        compiled = re.compile(arg)
+        return lambda v: not isinstance(v, str) or compiled.search(v) is not None
+
+    def _k_minItems(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, list) or len(v) >= arg
+
+    def _k_maxItems(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, list) or len(v) <= arg
+
+    def _k_anyOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
+        branches = [self.compile(s, depth + 1) for s in arg]
+        return lambda v: any(b(v) for b in branches)
+
+    def _k_allOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
+        branches = [self.compile(s, depth + 1) for s in arg]
+        return lambda v: all(b(v) for b in branches)
+
+    def _k_oneOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
+        branches = [self.compile(s, depth + 1) for s in arg]
+        return lambda v: sum(1 for b in branches if b(v)) == 1
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """JSON equality: 1 == 1.0, but True is not 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    return type(a) in (int, float) and type(b) in (int, float) and a == b or (
+        type(a) is type(b) and a == b)

@@ -1,0 +1,335 @@
+"""``index.json``: every assistant and every version, built in one pass (docs/index-format.md).
+
+One pass means: the first-parent chain of the published commit is walked once
+(``Resolver.chain``, which reuses the incremental delta index kept in the git
+dir), every distinct blob that ever was a version is read once (one ``git
+cat-file --batch``) and parsed once. Versions are not validated against the
+graph schemas again: the index records what each commit wrote, as ``roster
+history`` shows it, valid or not.
+
+A previous ``index.json`` can be handed in: the content of a version is fixed
+by (commit, id), so versions already published are taken from it instead of
+being read and parsed again; that is what makes a re-publish after one new
+commit cheap.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from datetime import datetime, timezone
+from typing import Any, Iterable, NamedTuple
+
+from roster.errors import RosterError
+from roster.history import Chain, Lineage, VersionEntry
+from roster.publish.blobs import read_blobs
+from roster.publish.progress import NoProgress, Progress
+
+FORMAT = 1
+CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
+_VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
+
+
+class PublishedIndex(NamedTuple):
+    """The ``index.json`` data, plus what the HTML needs that the format does not carry."""
+
+    data: dict[str, Any]
+    # key -> chain positions at which that assistant's lineage was deleted (every time, not
+    # only the last): the releases page needs them to tell "deleted" from "unchanged".
+    deletions: dict[str, list[int]]
+    tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
+
+    @property
+    def assistants(self) -> dict[str, Any]:
+        return self.data["assistants"]
+
+
+def version_file(key: str, number: int) -> str:
+    """Where the per-version file of version ``number`` of ``key`` lives, relative to the site."""
+    return f"assistants/{key}/v{number}.json"
+
+
+def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any] | None = None,
+                progress: Progress | None = None) -> PublishedIndex:
+    """The published history of ``ref`` (HEAD by default) of a git-backed ``Roster``."""
+    from roster.refs import resolve_commit
+
+    progress = progress or NoProgress()
+    repo = roster._repo()
+    resolver = roster.resolver
+    resolver.maybe_refresh(force=True)
+    progress.stage("reading history", 0)
+    head = resolve_commit(repo, ref) if ref else resolver.head()
+    chain: Chain = resolver.chain(head)
+    tags = _tags(repo)
+    tags_at: dict[str, list[str]] = {}
+    for name, commit in sorted(tags.items()):
+        tags_at.setdefault(commit, []).append(name)
+
+    plan = _plan(chain)
+    _check_paths(plan)
+    entries = [e for item in plan.values() for e, _ in item.versions]
+    contents = _contents(repo, entries, previous, progress)
+
+    wanted_commits = {e.commit for e in entries} | set(tags.values()) | {head}
+    known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
+    known = known if isinstance(known, dict) else {}
+    # Commit facts never change for a commit id: a previous index's are as good as new.
+    commits = {c: known.get(c) or _commit_json(repo, c) for c in sorted(wanted_commits)}
+
+    assistants: dict[str, Any] = {}
+    for key in sorted(plan):
+        item = plan[key]
+        versions = []
+        for entry, number in item.versions:
+            versions.append({
+                "version": number,
+                "commit": entry.commit,
+                "pos": entry.pos,
+                "assistant_id": entry.assistant_id,
+                "kind": entry.kind,
+                "content": contents[(entry.commit, entry.assistant_id)],
+                "file": version_file(key, number),
+            })
+        assistants[key] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
+                           "ended_at": item.ended_at, "versions": versions}
+
+    data = {
+        "format": FORMAT,
+        "generator": f"roster {_version()}",
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ref": ref or "HEAD",
+        "head": head,
+        "chain": chain.commits,
+        "cut": chain.cut,
+        "branches": _branches(repo),
+        "tags": dict(sorted(tags.items())),
+        "commits": commits,
+        "assistants": assistants,
+    }
+    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at)
+
+
+def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+    """The per-version file: a version as SPEC section 6 shapes it (``roster history --format json``)."""
+    content = entry["content"]
+    commits = index.data["commits"]
+    commit = commits[entry["commit"]]
+    return {
+        "assistant_id": entry["assistant_id"],
+        "graph_id": content["graph_id"],
+        "name": content["name"],
+        "description": content["description"],
+        "config": content["config"],
+        "context": content["context"],
+        "metadata": content["metadata"],
+        "version": entry["version"],
+        "created_at": commits[first["commit"]]["date"],
+        "updated_at": commit["date"],
+        "commit": entry["commit"],
+        "message": commit["message"],
+        "author": commit["author"],
+        "tags": list(index.tags_at.get(entry["commit"], ())),
+    }
+
+
+# --- which entries, under which keys ------------------------------------------
+
+
+class _Planned(NamedTuple):
+    status: str
+    renamed_to: str | None
+    ended_at: str | None
+    versions: list[tuple[VersionEntry, int]]
+    deletions: list[int]
+
+
+def _plan(chain: Chain) -> dict[str, _Planned]:
+    """One entry per id that ever existed, chosen exactly as ``Resolver.lineage`` does."""
+    end = len(chain.commits) - 1
+    deleted_at: dict[int, list[int]] = {}  # id(lineage) -> deletion positions
+    owner: dict[tuple[int, str], Lineage] = {}
+    for lineage in chain.lineages:
+        for e in lineage.entries:
+            owner[(e.pos, e.assistant_id)] = lineage
+    for gone_list in chain.gone.values():
+        for gone in gone_list:
+            if gone.renamed_to is None:
+                lineage = owner.get((gone.last.pos, gone.last.assistant_id))
+                if lineage is not None:
+                    deleted_at.setdefault(id(lineage), []).append(gone.pos)
+    plan: dict[str, _Planned] = {}
+    for assistant_id in chain.timeline:
+        live = chain.lineage_at(assistant_id, end)
+        lineage = live or chain.last_lineage(assistant_id)
+        if lineage is None:
+            continue
+        numbered = [(e, i + 1) for i, e in enumerate(lineage.entries)]
+        deletions = sorted(deleted_at.get(id(lineage), []))
+        if live is not None:
+            plan[assistant_id] = _Planned("active", None, None, numbered, deletions)
+            continue
+        gone = chain.gone[assistant_id][-1]
+        if gone.renamed_to is not None:
+            mine = [(e, n) for e, n in numbered if e.assistant_id == assistant_id]
+            plan[assistant_id] = _Planned("renamed", gone.renamed_to, gone.commit, mine,
+                                          [p for p in deletions if p < gone.pos])
+        else:
+            plan[assistant_id] = _Planned("deleted", None, gone.commit, numbered, deletions)
+    if chain.cut:
+        # A shallow clone: numbering would be invented, so versions are left out (the format's rule).
+        return {k: v._replace(versions=[], deletions=[]) for k, v in plan.items() if v.status == "active"}
+    return plan
+
+
+def _check_paths(plan: dict[str, _Planned]) -> None:
+    """Refuse the one id layout the pinned file paths cannot hold: ``x`` beside ``x/v1.json``."""
+    for key in plan:
+        parent, _, last = key.rpartition("/")
+        if parent and parent in plan and _VERSION_FILE.match(last):
+            raise RosterError(f"cannot publish: the id {key!r} would overwrite the version files of {parent!r} "
+                              f"({version_file(parent, 1)}); rename one of them")
+
+
+# --- content ------------------------------------------------------------------
+
+
+def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] | None,
+              progress: Progress) -> dict[tuple[str, str], dict[str, Any]]:
+    """(commit, id) -> content; from the previous index where it has them, else parsed once per blob."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if previous:
+        for old in _previous_versions(previous):
+            out.setdefault((old["commit"], old["assistant_id"]), old["content"])
+    todo = [e for e in entries if (e.commit, e.assistant_id) not in out]
+    blobs = list(dict.fromkeys(e.blob for e in todo))
+    progress.stage("reading versions", len(blobs))
+    raws = read_blobs(repo, blobs, progress.update)
+    progress.stage("parsing versions", len(blobs))
+    parsed = _parse_all(raws, progress)
+    for e in todo:
+        base = parsed[e.blob]
+        # The name defaults to the id the assistant had in that version (as Resolver._fields does).
+        out[(e.commit, e.assistant_id)] = base if base["name"] else {**base, "name": e.assistant_id}
+    return out
+
+
+def _previous_versions(previous: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    if not isinstance(previous, dict) or previous.get("format") != FORMAT or previous.get("cut"):
+        return []
+    assistants = previous.get("assistants")
+    if not isinstance(assistants, dict):
+        return []
+    return [v for a in assistants.values() if isinstance(a, dict) for v in a.get("versions") or ()
+            if isinstance(v, dict) and isinstance(v.get("content"), dict) and "commit" in v and "assistant_id" in v]
+
+
+_PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
+_CHUNK = 400
+
+
+def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, dict[str, Any]]:
+    """blob -> content (``name`` None when the file sets none), on every core for large histories.
+
+    Parsing YAML is the one CPU-bound step of a publish (~2 s for 13,000 versions
+    on one core); the workers are forked (Linux) and only parse bytes, they
+    never touch the repository.
+    """
+    items = list(raws.items())
+    workers = min(os.cpu_count() or 1, 8)
+    out: dict[str, dict[str, Any]] = {}
+    if len(items) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap_unordered(_parse_chunk, chunks):
+                    out.update(part)
+                    progress.update(len(out))
+            return out
+        except (OSError, multiprocessing.ProcessError):
+            out.clear()  # cannot fork here (limits, sandbox): parse in this process instead
+    for i, (blob, raw) in enumerate(items):
+        out[blob] = _parse(raw)
+        if i % 128 == 0:
+            progress.update(i)
+    progress.update(len(out), force=True)
+    return out
+
+
+def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:
+    return {blob: _parse(raw) for blob, raw in items}
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """Mirrors ``Resolver._fields`` / ``_raw_fields``: the content ``roster history`` shows.
+
+    A file that parses as an AssistantFile gives its fields (config without
+    unset keys); anything else gives the best-effort fields of the raw mapping.
+    """
+    from pydantic import ValidationError
+
+    from roster.model import AssistantFile
+    from roster.yamlload import YamlError, load_bytes
+
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+    try:
+        m = AssistantFile.model_validate(data)
+    except ValidationError:
+        m = None
+    if m is not None:
+        return {"graph_id": m.graph_id, "name": m.name, "description": m.description,
+                "config": m.config.model_dump(exclude_none=True) if m.config else {},
+                "context": m.context or {}, "metadata": m.metadata or {}, "server_id": m.server_id}
+
+    def mapping(key: str) -> dict[str, Any]:
+        value = data.get(key)
+        return value if isinstance(value, dict) else {}
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value if isinstance(value, str) else None
+
+    return {"graph_id": text("graph_id") or "", "name": text("name"), "description": text("description"),
+            "config": mapping("config"), "context": mapping("context"), "metadata": mapping("metadata"),
+            "server_id": text("server_id")}
+
+
+# --- refs and commits ---------------------------------------------------------
+
+
+def _tags(repo: Any) -> dict[str, str]:
+    out = {}
+    for name in repo.tag_names():
+        target = repo.ref_target(f"refs/tags/{name}")
+        if target:
+            out[name] = target
+    return out
+
+
+def _branches(repo: Any) -> dict[str, str]:
+    out = {}
+    with repo.lock:
+        names = [r for r in repo.raw.references if r.startswith("refs/heads/")]
+    for ref in sorted(names):
+        target = repo.ref_target(ref)
+        if target:
+            out[ref[len("refs/heads/"):]] = target
+    return out
+
+
+def _commit_json(repo: Any, commit: str) -> dict[str, Any]:
+    info = repo.commit_info(commit)
+    return {"date": info.time, "author": {"name": info.author_name, "email": info.author_email},
+            "message": info.message}
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("roster")
+    except Exception:  # noqa: BLE001 - running from a source tree that is not installed
+        return "0+unknown"

@@ -1,0 +1,453 @@
+"""The HTML pages of a published history: all assistants, one timeline each, the releases.
+
+Every page is self-contained: the stylesheet and the small filter script are
+inlined, links are relative, and nothing is fetched, so the site opens from
+disk (file://) exactly as from GitHub Pages. Layout is fluid with one narrow
+breakpoint, so it reads on a phone.
+
+Pages are described before they are rendered (``Page.signature``): an
+assistant page depends only on its own versions, tags and status, so a
+re-publish can keep the previous file when the signature did not change.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import html
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+from roster.diff import FieldChange, diff_values
+from roster.publish.index import PublishedIndex
+
+_HERE = Path(__file__).resolve().parent
+_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
+OPEN_DIFFS = 6  # newest versions whose diff is shown expanded; older ones are one click away
+
+
+class Page(NamedTuple):
+    path: str  # relative to the site folder
+    signature: str  # same signature, same bytes: lets a re-publish keep the old file
+    render: Callable[[], str]
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str]:
+    return (_HERE / "style.css").read_text(encoding="utf-8"), (_HERE / "filter.js").read_text(encoding="utf-8")
+
+
+def assets_digest() -> str:
+    css, js = _assets()
+    return hashlib.sha256((css + js).encode()).hexdigest()[:16]
+
+
+def page_path(key: str) -> str:
+    """``team/writer`` -> ``a/team~writer.html``: '~' never occurs in an id, so this never collides."""
+    return f"a/{key.replace('/', '~')}.html"
+
+
+def pages(index: PublishedIndex, *, title: str) -> list[Page]:
+    """Every page of the site; assistant pages carry a signature of everything they show."""
+    site = _Site(index, title)
+    out = [Page("index.html", "", site.index_page), Page("releases.html", "", site.releases_page)]
+    base = f"{index.data['generator']}|{assets_digest()}|{title}"
+    for key, entry in index.assistants.items():
+        out.append(Page(page_path(key), site.signature(key, entry, base),
+                        lambda key=key, entry=entry: site.assistant_page(key, entry)))
+    return out
+
+
+class _Site:
+    def __init__(self, index: PublishedIndex, title: str) -> None:
+        self.index = index
+        self.data = index.data
+        self.title = title
+        self.commits: dict[str, Any] = self.data["commits"]
+        self.pos: dict[str, int] = {c: i for i, c in enumerate(self.data["chain"])}
+        self._pos_cache: dict[str, list[int]] = {}
+        self.env_tags, tags = _split_tags(self.data["tags"], index.assistants)
+        # Release tags on the published chain; the others (other branches) are only listed.
+        self.releases = {n: c for n, c in tags.items() if c in self.pos}
+        self.stray = {n: c for n, c in tags.items() if c not in self.pos}
+
+    # --- shared pieces --------------------------------------------------------
+
+    def page(self, title: str, body: str, *, depth: int, here: str) -> str:
+        css, js = _assets()
+        up = "../" * depth
+        nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
+                      for href, label in (("index.html", "Assistants"), ("releases.html", "Releases")))
+        head = self.data["head"]
+        return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f'<meta name="generator" content="{_e(self.data["generator"])}">'
+                f"<title>{_e(title)}</title><style>{css}</style></head><body>"
+                f'<header class="site"><div class="wrap"><a class="brand" href="{up}index.html">{_e(self.title)}</a>'
+                f'<nav>{nav}<a href="{up}index.json">index.json</a></nav></div></header>'
+                f'<main class="wrap">{body}'
+                f'<footer>Published by {_e(self.data["generator"])} from {_e(self.data["ref"])} '
+                f'(<span class="mono">{head[:12]}</span>, {_e(self.date(head))}).</footer></main>'
+                f"<script>{js}</script></body></html>\n")
+
+    def date(self, commit: str | None) -> str:
+        info = self.commits.get(commit or "")
+        return info["date"] if info else ""
+
+    def version_at(self, entry: dict[str, Any], commit: str) -> int | None:
+        """The version of ``entry`` at ``commit`` (None: not on the chain, not there yet, or deleted)."""
+        pos = self.pos.get(commit)
+        if pos is None:
+            return None
+        count, exists, _ = self.state(entry, pos)
+        return count if exists else None
+
+    def signature(self, key: str, entry: dict[str, Any], base: str) -> str:
+        parts = [base, key, entry["status"], entry["renamed_to"] or "", entry["ended_at"] or "",
+                 self.date(entry["ended_at"])]
+        for v in entry["versions"]:
+            parts.append(f'{v["version"]}:{v["commit"]}:{v["assistant_id"]}:{v["kind"]}:'
+                         f'{",".join(self.index.tags_at.get(v["commit"], ()))}')
+        for label, commit in sorted(self.env_tags.get(key, {}).items()):
+            parts.append(f"env:{label}:{commit}:{self.version_at(entry, commit)}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    # --- index.html -----------------------------------------------------------
+
+    def index_page(self) -> str:
+        assistants = self.index.assistants
+        active = [a for a in assistants.values() if a["status"] == "active"]
+        gone = [a for a in assistants.values() if a["status"] != "active"]
+        versions = sum(len(a["versions"]) for a in assistants.values() if a["status"] != "renamed")
+        graphs = sorted({a["versions"][-1]["content"]["graph_id"] for a in active if a["versions"]})
+        body = [f"<h1>{_e(self.title)}</h1>",
+                '<div class="stats">',
+                f'<div class="stat"><b>{len(active)}</b>assistants</div>',
+                f'<div class="stat"><b>{versions}</b>versions</div>',
+                f'<div class="stat"><b>{len(graphs)}</b>graphs</div>',
+                f'<div class="stat"><b>{len(self.releases)}</b>releases</div></div>']
+        if self.data["cut"]:
+            body.append('<p class="badge warn">This history was published from a shallow clone: '
+                        "version numbers are unknown.</p>")
+        body.append('<input id="filter" class="filter" type="search" placeholder="Filter assistants" '
+                    'aria-label="Filter assistants" hidden>')
+        rows = []
+        for a in active:
+            last = a["versions"][-1] if a["versions"] else None
+            content = last["content"] if last else {}
+            envs = "".join(f'<span class="tag">@{_e(label)}: v{n}</span>' if n else
+                           f'<span class="tag">@{_e(label)}</span>'
+                           for label, n in self.envs(a))
+            rows.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
+                        f'<div class="small muted">{_e(content.get("name", ""))}</div>{envs}</td>'
+                        f'<td class="mono">{_e(content.get("graph_id", ""))}</td>'
+                        f'<td>{"v" + str(last["version"]) if last else "?"}</td>'
+                        f'<td class="hide-sm small">{_e(self.date(last["commit"]) if last else "")}</td></tr>')
+        body.append('<table class="filterable"><thead><tr><th>Assistant</th><th>Graph</th><th>Version</th>'
+                    f'<th class="hide-sm">Updated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        if gone:
+            items = []
+            for a in gone:
+                if a["status"] == "renamed":
+                    what = (f'renamed to <a href="{page_path(a["renamed_to"])}">{_e(a["renamed_to"])}</a>'
+                            if a["renamed_to"] in self.index.assistants else f'renamed to {_e(a["renamed_to"])}')
+                else:
+                    what = "deleted"
+                items.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
+                             f'</td><td>{what}</td><td class="small">{_e(self.date(a["ended_at"]))}</td></tr>')
+            body.append(f"<h2>Deleted and renamed</h2><table class=filterable><thead><tr><th>Id</th><th>What</th>"
+                        f"<th>When</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
+        return self.page(self.title, "".join(body), depth=0, here="index.html")
+
+    def envs(self, entry: dict[str, Any]) -> list[tuple[str, int | None]]:
+        return [(label, self.version_at(entry, commit))
+                for label, commit in sorted(self.env_tags.get(entry["assistant_id"], {}).items())]
+
+    # --- a/<id>.html ----------------------------------------------------------
+
+    def assistant_page(self, key: str, entry: dict[str, Any]) -> str:
+        versions = entry["versions"]
+        last = versions[-1] if versions else None
+        content = last["content"] if last else {}
+        body = [f'<p class="small"><a href="../index.html">All assistants</a></p><h1>{_e(key)}</h1>']
+        facts = [f'<span class="badge">graph <b class="mono">{_e(content.get("graph_id", "?"))}</b></span>']
+        if last:
+            facts.append(f'<span class="badge">v{last["version"]}</span>')
+        if entry["status"] == "deleted":
+            facts.append('<span class="badge deleted">deleted</span>')
+        elif entry["status"] == "renamed":
+            facts.append('<span class="badge renamed">renamed</span>')
+        facts += [f'<span class="tag">@{_e(label)}: {"v" + str(n) if n else "not here"}</span>'
+                  for label, n in self.envs(entry)]
+        body.append(f'<p>{" ".join(facts)}</p>')
+        if content.get("name") and content.get("name") != key:
+            body.append(f'<p><b>{_e(content["name"])}</b></p>')
+        if content.get("description"):
+            body.append(f'<p class="muted">{_e(content["description"])}</p>')
+        if entry["status"] == "renamed":
+            target = entry["renamed_to"]
+            link = (f'<a href="{page_path(target)}">{_e(target)}</a>' if target in self.index.assistants
+                    else _e(target))
+            body.append(f'<p>Renamed to {link} in <span class="mono">{entry["ended_at"][:12]}</span> '
+                        f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
+                        f"Below: the versions it had under this id.</p>")
+        elif entry["status"] == "deleted":
+            body.append(f'<p>Deleted in <span class="mono">{entry["ended_at"][:12]}</span> '
+                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last["version"] if last else "?"}.</p>')
+        if last:
+            body.append(f'<details><summary>{"Last" if entry["status"] != "active" else "Current"} content '
+                        f'(v{last["version"]})</summary><pre>{_e(_yamlish(_shown(last)))}</pre></details>')
+        body.append(f"<h2>Versions ({len(versions)})</h2>" if versions else
+                    "<p>No versions: the history of this clone is cut (shallow clone).</p>")
+        items = []
+        total = len(versions)
+        for i in range(total - 1, -1, -1):
+            v = versions[i]
+            prev = versions[i - 1] if i > 0 else None
+            # A version right after a gap (the renamed stub keeps only some) is shown whole.
+            if prev is not None and prev["version"] != v["version"] - 1:
+                prev = None
+            items.append(self.version_item(key, v, prev, expanded=total - i <= OPEN_DIFFS))
+        body.append(f'<ol class="timeline">{"".join(items)}</ol>')
+        return self.page(f"{key} · {self.title}", "".join(body), depth=1, here="")
+
+    def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *, expanded: bool) -> str:
+        info = self.commits[v["commit"]]
+        tags = "".join(f'<span class="tag">{_e(t)}</span>' for t in self.index.tags_at.get(v["commit"], ()))
+        kind = v["kind"]
+        note = ""
+        if kind == "renamed" and prev is not None and prev["assistant_id"] != v["assistant_id"]:
+            note = f'<span class="badge renamed">renamed from {_e(prev["assistant_id"])}</span>'
+        elif kind in ("added", "re-added"):
+            note = f'<span class="badge {kind}">{kind}</span>'
+        elif kind == "renamed":
+            note = f'<span class="badge renamed">renamed (as {_e(v["assistant_id"])})</span>'
+        if v["assistant_id"] != key and kind != "renamed":
+            note += f' <span class="badge">as {_e(v["assistant_id"])}</span>'
+        head = (f'<div class="vhead"><a class="vnum" id="v{v["version"]}" href="#v{v["version"]}">v{v["version"]}</a>'
+                f'{note}<time class="small muted" datetime="{_e(info["date"])}">{_e(info["date"])}</time>{tags}</div>'
+                f'<div class="msg">{_e(info["message"])}</div>'
+                f'<div class="small muted">{_e(info["author"]["name"])} · <span class="mono">{v["commit"][:12]}</span>'
+                f' · <a href="../{_e(v["file"])}">JSON</a></div>')
+        if prev is None:
+            inner = f'<pre>{_e(_yamlish(_shown(v)))}</pre>'
+            label = "content"
+        else:
+            changes = diff_values(_shown(prev), _shown(v))
+            inner = render_changes(changes)
+            label = f'{len(changes)} change{"s" if len(changes) != 1 else ""} from v{prev["version"]}'
+        return f'<li>{head}<details{" open" if expanded else ""}><summary>{label}</summary>{inner}</details></li>'
+
+    # --- releases.html --------------------------------------------------------
+
+    def releases_page(self) -> str:
+        body = ["<h1>Releases</h1>"]
+        keys = [k for k, a in self.index.assistants.items() if a["status"] != "renamed"]
+        groups: dict[str, list[str]] = {}
+        for name, commit in self.releases.items():
+            groups.setdefault(commit, []).append(name)
+        on_chain = sorted((c for c in groups if c in self.pos), key=lambda c: self.pos[c])
+        stops = [(c, sorted(groups[c])) for c in on_chain]
+        head = self.data["head"]
+        if not stops or stops[-1][0] != head:
+            stops.append((head, []))
+        sections = []
+        prev_pos = -1
+        prev_name = ""
+        for commit, names in stops:
+            pos = self.pos[commit]
+            rows = [r for k in keys if (r := self.release_row(k, prev_pos, pos))]
+            if names:
+                title = " ".join(f"<span id=\"{_e(n)}\">{_e(n)}</span>" for n in names)
+            else:
+                title = "Unreleased"
+                if not rows:
+                    prev_pos = pos
+                    continue
+            since = f"since {prev_name}" if prev_name else "since the beginning"
+            changes = (f'<table><thead><tr><th>Assistant</th><th>Change</th></tr></thead><tbody>{"".join(rows)}'
+                       f"</tbody></table>" if rows else '<p class="muted">No assistant changed.</p>')
+            sections.append(f'<section class="release"><h3>{title}</h3><p class="small muted">'
+                            f'<span class="mono">{commit[:12]}</span> · {_e(self.date(commit))} · '
+                            f'{len(rows)} assistant{"s" if len(rows) != 1 else ""} changed {_e(since)}</p>'
+                            f"{changes}</section>")
+            prev_pos = pos
+            prev_name = names[0] if names else prev_name
+        if not self.releases:
+            body.append('<p class="muted">No release tags yet (repository-wide tags such as v1.0.0).</p>')
+        body += list(reversed(sections))
+        body.append(self.environments_table())
+        if self.stray:
+            items = "".join(f"<li><span class=mono>{_e(n)}</span> → <span class=mono>{c[:12]}</span></li>"
+                            for n, c in sorted(self.stray.items()))
+            body.append(f"<h2>Tags not on {_e(self.data['ref'])}</h2><ul>{items}</ul>")
+        return self.page(f"Releases · {self.title}", "".join(body), depth=0, here="releases.html")
+
+    def release_row(self, key: str, before: int, after: int) -> str:
+        entry = self.index.assistants[key]
+        old = self.state(entry, before)
+        new = self.state(entry, after)
+        if old == new:
+            return ""
+        (n0, alive0, id0), (n1, alive1, id1) = old, new
+        link = f'<a href="{page_path(key)}#v{n1}">{_e(id1 or key)}</a>'
+        if alive1 and not alive0:
+            what = f'<span class="badge {"re-added" if n0 else "added"}">{"re-added" if n0 else "added"}</span> v{n1}'
+        elif alive0 and not alive1:
+            what = f'<span class="badge deleted">deleted</span> (last v{n1})'
+            link = f'<a href="{page_path(key)}">{_e(id0 or key)}</a>'
+        elif alive0 and alive1:
+            what = f"v{n0} → v{n1}"
+            if id0 != id1:
+                what = f'<span class="badge renamed">renamed from {_e(id0)}</span> ' + what
+        else:
+            what = f"added and deleted (v{n1})"
+        return f'<tr><td class="id">{link}</td><td>{what}</td></tr>'
+
+    def state(self, entry: dict[str, Any], pos: int) -> tuple[int, bool, str | None]:
+        """(version count, exists, id) of an assistant at chain position ``pos``."""
+        positions = self._positions(entry)
+        i = bisect.bisect_right(positions, pos)
+        if i == 0:
+            return 0, False, None
+        v = entry["versions"][i - 1]
+        last_pos = v["pos"]
+        deletions = self.index.deletions.get(entry["assistant_id"], ())
+        deleted = bool(deletions) and any(last_pos < d <= pos for d in deletions)
+        return v["version"], not deleted, v["assistant_id"]
+
+    def _positions(self, entry: dict[str, Any]) -> list[int]:
+        key = entry["assistant_id"]
+        found = self._pos_cache.get(key)
+        if found is None:
+            found = self._pos_cache[key] = [v["pos"] for v in entry["versions"]]
+        return found
+
+    def environments_table(self) -> str:
+        rows = []
+        for key in sorted(self.env_tags):
+            entry = self.index.assistants[key]
+            for label, commit in sorted(self.env_tags[key].items()):
+                n = self.version_at(entry, commit)
+                where = (f'<a href="{page_path(key)}#v{n}">v{n}</a>' if n else
+                         '<span class="muted">not on this history</span>')
+                rows.append(f'<tr><td class="id"><a href="{page_path(key)}">{_e(key)}</a></td>'
+                            f'<td><span class="tag">{_e(label)}</span></td><td>{where}</td>'
+                            f'<td class="hide-sm small">{_e(self.date(commit))}</td></tr>')
+        if not rows:
+            return ""
+        return ("<h2>Environments</h2><p class=\"small muted\">Per-assistant tags (<span class=mono>id@label</span>)"
+                " and the version each points at.</p><table><thead><tr><th>Assistant</th><th>Label</th>"
+                f"<th>Version</th><th class=\"hide-sm\">Commit date</th></tr></thead><tbody>{''.join(rows)}"
+                "</tbody></table>")
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _split_tags(tags: dict[str, str], assistants: dict[str, Any]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """(per-assistant tags ``id@label`` by id, repo-wide tags): ``x@y`` is per-assistant when ``x`` is an id."""
+    env: dict[str, dict[str, str]] = {}
+    releases: dict[str, str] = {}
+    for name, commit in tags.items():
+        ident, at, label = name.partition("@")
+        if at and ident in assistants:
+            env.setdefault(ident, {})[label] = commit
+        else:
+            releases[name] = commit
+    return env, releases
+
+
+def _shown(v: dict[str, Any]) -> dict[str, Any]:
+    """What a diff compares: the id, then the file's fields (server_id only when set)."""
+    content = v["content"]
+    out = {"assistant_id": v["assistant_id"]}
+    for field in ("graph_id", "name", "description", "config", "context", "metadata"):
+        out[field] = content.get(field)
+    if content.get("server_id"):
+        out["server_id"] = content["server_id"]
+    return out
+
+
+def render_changes(changes: list[FieldChange]) -> str:
+    if not changes:
+        return '<p class="small muted">Same content (the file was rewritten without a change of meaning).</p>'
+    items = []
+    for c in changes:
+        path = f'<code>{_e(c.path or "(whole)")}</code>'
+        if c.is_multiline():
+            lines = []
+            for line in c.line_diff():
+                cls = {"+": "a", "-": "d", "@": "h"}.get(line[:1], "")
+                lines.append(f'<span class="{cls}">{_e(line) or " "}</span>' if cls else f"<span>{_e(line) or ' '}</span>")
+            items.append(f'<li><span class="op">changed</span>{path}<pre class="diff">{"".join(lines)}</pre></li>')
+        elif c.op == "added":
+            items.append(f'<li><span class="op">added</span>{path} {_value(c.new, "new")}</li>')
+        elif c.op == "removed":
+            items.append(f'<li><span class="op">removed</span>{path} {_value(c.old, "old")}</li>')
+        else:
+            items.append(f'<li><span class="op">changed</span>{path} {_value(c.old, "old")} → {_value(c.new, "new")}</li>')
+    return f'<ul class="changes">{"".join(items)}</ul>'
+
+
+def _value(value: Any, cls: str) -> str:
+    if isinstance(value, (dict, list)) and value or isinstance(value, str) and "\n" in value:
+        return f'<pre class="{cls}">{_e(_yamlish(value))}</pre>'
+    return f'<code class="{cls}">{_e(_scalar(value))}</code>'
+
+
+def _yamlish(value: Any, indent: int = 0) -> str:
+    """Data as YAML-looking text, for reading (prompts as literal blocks); never parsed back."""
+    return "\n".join(_yaml_lines(value, indent))
+
+
+def _yaml_lines(value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return [pad + "{}"]
+        out = []
+        for k, v in value.items():
+            key = _scalar(k) if not isinstance(k, str) or not _PLAIN.match(k) else k
+            out += _entry(f"{pad}{key}:", v, indent)
+        return out
+    if isinstance(value, list):
+        if not value:
+            return [pad + "[]"]
+        out = []
+        for item in value:
+            out += _entry(f"{pad}-", item, indent)
+        return out
+    return [pad + _scalar(value)]
+
+
+def _entry(lead: str, v: Any, indent: int) -> list[str]:
+    if isinstance(v, str) and "\n" in v:
+        return [lead + " |"] + [" " * (indent + 2) + line for line in v.rstrip("\n").split("\n")]
+    if isinstance(v, (dict, list)) and v:
+        return [lead] + _yaml_lines(v, indent + 2)
+    if isinstance(v, (dict, list)):
+        return [f"{lead} {'{}' if isinstance(v, dict) else '[]'}"]
+    return [f"{lead} {_scalar(v)}"]
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" ") \
+                and not re.match(r"[-+]?[0-9.]", value):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,96 @@
+"""``roster diff SPEC_A SPEC_B``: field-level changes, line diffs of prompts, ``--exit-code``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from gitrepo import GitRepo, assert_clean_error, assistant_yaml, invoke
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    g = GitRepo(tmp_path_factory.mktemp("diff-cmd") / "repo")
+    g.write_schema()
+    g.write_assistant("writer", prompt="You write posts.\nBe concise.\nCite sources.", temperature=0.5)
+    g.commit("v1")
+    g.tag("v1.0.0", annotated=True)
+    g.write_assistant("writer", text=assistant_yaml(prompt="You write posts.\nBe precise.\nCite sources.\nNo emoji.",
+                                                    temperature=0.5, extra="metadata:\n  owner: blog\n"))
+    g.commit("v2")
+    g.write("README.md", "docs\n")
+    g.commit("docs only")
+    return g
+
+
+@pytest.fixture(params=["runner", "subprocess"])
+def cli(request: pytest.FixtureRequest) -> Cli:
+    return lambda *args, cwd=None: invoke(request.param, *args, cwd=cwd)
+
+
+def test_diff_json_shape(repo: GitRepo, cli: Cli) -> None:
+    code, out, err = cli("--repo", str(repo.path), "diff", "writer@1", "writer@2", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"from", "to", "changes"}
+    assert data["from"]["version"] == 1 and data["to"]["version"] == 2
+    assert data["from"]["commit"] == repo.rev("v1.0.0")
+    assert data["to"]["commit"] == repo.rev("HEAD~1")
+    assert data["changes"] == [
+        {"path": "config.configurable.system_prompt", "op": "changed",
+         "old": "You write posts.\nBe concise.\nCite sources.\n",
+         "new": "You write posts.\nBe precise.\nCite sources.\nNo emoji.\n"},
+        {"path": "metadata.owner", "op": "added", "old": None, "new": "blog"},
+    ]
+
+
+def test_diff_text_shows_prompt_as_a_line_diff(repo: GitRepo, cli: Cli) -> None:
+    code, out, err = cli("--repo", str(repo.path), "diff", "writer@v1.0.0", "writer")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == f"--- writer v1 ({repo.rev('v1.0.0')[:7]})"
+    assert lines[1] == f"+++ writer v2 ({repo.rev('HEAD~1')[:7]})"
+    assert "~ config.configurable.system_prompt:" in lines
+    assert "     You write posts." in lines
+    assert "    -Be concise." in lines
+    assert "    +Be precise." in lines
+    assert "    +No emoji." in lines
+    assert '+ metadata.owner: "blog"' in lines
+
+
+def test_diff_exit_code(repo: GitRepo, cli: Cli) -> None:
+    code, out, _ = cli("--repo", str(repo.path), "diff", "writer@1", "writer@2", "--exit-code")
+    assert code == 1 and "-Be concise." in out
+    code, out, _ = cli("--repo", str(repo.path), "diff", "writer@2", "writer@HEAD", "--exit-code")
+    assert code == 0 and "no differences" in out
+    code, _, _ = cli("--repo", str(repo.path), "diff", "writer@1", "writer@2")
+    assert code == 0  # differences without --exit-code are not a failure
+
+
+def test_diff_reverse_direction(repo: GitRepo) -> None:
+    code, out, err = invoke("runner", "--repo", str(repo.path), "diff", "writer@2", "writer@1", "--format", "json")
+    assert code == 0, err
+    changes = json.loads(out)["changes"]
+    assert {"path": "metadata.owner", "op": "removed", "old": "blog", "new": None} in changes
+
+
+@pytest.mark.parametrize("a, b, fragment", [
+    ("writer@1", "writer@7", "no version 7"),
+    ("writer@1", "ghost", "no assistant 'ghost'"),
+    ("writer@nope", "writer", "unknown ref 'nope'"),
+    ("writer@1", "../writer", "'..'"),
+])
+def test_diff_errors(repo: GitRepo, cli: Cli, a: str, b: str, fragment: str) -> None:
+    code, out, err = cli("--repo", str(repo.path), "diff", a, b, "--exit-code")
+    assert_clean_error(code, err)
+    assert fragment in err and out == ""
+
+
+def test_diff_in_an_empty_repository(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "empty")
+    code, _, err = invoke("runner", "--repo", str(g.path), "diff", "a@1", "a@2")
+    assert_clean_error(code, err)
+    assert "no commits yet" in err

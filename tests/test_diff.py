@@ -1,0 +1,117 @@
+"""Field-level diff between two versions (SPEC sections 5 and 6)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo, assistant_yaml
+
+from roster import Roster, UnknownRef
+from roster.diff import FieldChange, diff_values
+from roster.reporters.assistants import render_changes_text, render_diff
+
+
+def test_diff_values_added_removed_changed_nested() -> None:
+    old = {"name": "A", "config": {"configurable": {"model": "x", "gone": 1}, "tags": ["a"]}}
+    new = {"name": "B", "config": {"configurable": {"model": "x", "new": True}, "tags": ["a", "b"]}}
+    changes = diff_values(old, new)
+    assert [c.as_json() for c in changes] == [
+        {"path": "name", "op": "changed", "old": "A", "new": "B"},
+        {"path": "config.configurable.gone", "op": "removed", "old": 1, "new": None},
+        {"path": "config.configurable.new", "op": "added", "old": None, "new": True},
+        {"path": "config.tags", "op": "changed", "old": ["a"], "new": ["a", "b"]},
+    ]
+
+
+def test_diff_values_equal_is_empty() -> None:
+    value = {"a": {"b": [1, 2, {"c": "d"}]}, "e": None}
+    assert diff_values(value, {"a": {"b": [1, 2, {"c": "d"}]}, "e": None}) == []
+
+
+def test_diff_values_type_changes_count() -> None:
+    # 1 == 1.0 and 1 == True in Python, but they are different values in a config
+    assert [c.path for c in diff_values({"t": 1}, {"t": 1.0})] == ["t"]
+    assert [c.path for c in diff_values({"t": 1}, {"t": True})] == ["t"]
+    assert [c.op for c in diff_values({"t": None}, {"t": "x"})] == ["changed"]
+    assert [c.op for c in diff_values({"t": {"a": 1}}, {"t": "flat"})] == ["changed"]
+
+
+def test_multiline_change_is_a_line_diff() -> None:
+    change = FieldChange("config.configurable.system_prompt", "changed", "one\ntwo\nthree\n", "one\nTWO\nthree\nfour\n")
+    assert change.is_multiline()
+    lines = change.line_diff()
+    assert "-two" in lines and "+TWO" in lines and "+four" in lines
+    assert " one" in lines
+    assert not any(line.startswith(("---", "+++")) for line in lines)
+    single = FieldChange("name", "changed", "a", "b")
+    assert not single.is_multiline()
+    text = render_changes_text([change, single])
+    assert text[0] == "~ config.configurable.system_prompt:"
+    assert "    -two" in text and "    +TWO" in text
+    assert '~ name: "a" -> "b"' in text
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    g = GitRepo(tmp_path_factory.mktemp("diff") / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="Line one.\nLine two.\nLine three.", temperature=0.5)
+    g.commit("v1")
+    g.write_assistant("a", text=assistant_yaml(prompt="Line one.\nLine 2.\nLine three.\nLine four.", temperature=0.7,
+                                               name="Writer A", extra="metadata:\n  owner: marketing\n"))
+    g.commit("v2")
+    g.tag("v2.0")
+    g.write_assistant("b", text=assistant_yaml(prompt="Bee."))
+    g.commit("add b")
+    return g
+
+
+def test_roster_diff_between_versions(repo: GitRepo) -> None:
+    result = Roster(repo.path).diff("a@1", "a@2")
+    assert result.old.version == 1 and result.new.version == 2
+    by_path = {c.path: c for c in result.changes}
+    assert set(by_path) == {"name", "config.configurable.temperature", "config.configurable.system_prompt",
+                            "metadata.owner"}
+    assert (by_path["name"].old, by_path["name"].new) == ("a", "Writer A")
+    assert by_path["metadata.owner"].op == "added" and by_path["metadata.owner"].new == "marketing"
+    assert by_path["config.configurable.temperature"].old == 0.5
+    assert by_path["config.configurable.system_prompt"].is_multiline()
+
+
+def test_roster_diff_json_shape(repo: GitRepo) -> None:
+    data = Roster(repo.path).diff("a@1", "a@v2.0").as_json()
+    assert set(data) == {"from", "to", "changes"}
+    assert data["from"]["version"] == 1 and data["to"]["version"] == 2
+    assert data["to"]["commit"] == repo.rev("v2.0")
+    for change in data["changes"]:
+        assert set(change) == {"path", "op", "old", "new"}
+        assert change["op"] in ("added", "removed", "changed")
+
+
+def test_roster_diff_same_version_by_two_refs_is_empty(repo: GitRepo) -> None:
+    result = Roster(repo.path).diff("a@v2.0", "a@main")
+    assert result.changes == []
+    assert "no differences" in render_diff(result, "text")
+
+
+def test_roster_diff_between_two_assistants(repo: GitRepo) -> None:
+    result = Roster(repo.path).diff("a", "b")
+    paths = {c.path for c in result.changes}
+    assert "assistant_id" in paths
+    assert "config.configurable.system_prompt" in paths
+
+
+def test_roster_diff_text_rendering(repo: GitRepo) -> None:
+    text = render_diff(Roster(repo.path).diff("a@1", "a@2"), "text")
+    lines = text.splitlines()
+    assert lines[0].startswith("--- a v1 (") and lines[1].startswith("+++ a v2 (")
+    assert "~ config.configurable.system_prompt:" in lines
+    assert "    -Line two." in lines and "    +Line 2." in lines and "    +Line four." in lines
+    assert "~ config.configurable.temperature: 0.5 -> 0.7" in lines
+    assert '+ metadata.owner: "marketing"' in lines
+
+
+def test_roster_diff_unknown_version(repo: GitRepo) -> None:
+    with pytest.raises(UnknownRef, match="no version 9"):
+        Roster(repo.path).diff("a@1", "a@9")

@@ -1,0 +1,236 @@
+"""Resolving at a commit: validation against the schema of that commit, numbering, caching."""
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+
+import pytest
+
+from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
+
+from roster import InvalidAssistant, Roster, UnknownAssistant
+from roster.git import Repo
+from roster.resolve import Resolver
+from roster.source import Layout
+
+
+def schema_v1() -> dict:
+    return copy.deepcopy(WRITER_SCHEMA)
+
+
+def schema_v2() -> dict:
+    schema = copy.deepcopy(WRITER_SCHEMA)
+    schema["config_schema"]["properties"]["temperature"]["maximum"] = 1
+    schema["config_schema"]["properties"]["tone"] = {"type": "string", "enum": ["friendly", "formal"]}
+    return schema
+
+
+@pytest.fixture(scope="module")
+def schema_change(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """``old``: schema v1 (temperature <= 2, no tone). ``main``: schema v2 (temperature <= 1, tone allowed).
+
+    ``hot`` sets temperature 1.5 (valid then, invalid now); ``toned`` sets a tone
+    (invalid then, valid now). Neither file changes between the two commits.
+    """
+    g = GitRepo(tmp_path_factory.mktemp("schema") / "repo")
+    g.write_schema("writer", schema_v1())
+    g.write_assistant("hot", temperature=1.5)
+    g.write_assistant("toned", text=assistant_yaml() .replace("    model:", "    tone: friendly\n    model:"))
+    old = g.commit("assistants and schema v1")
+    g.tag("old", old, annotated=True)
+    g.write_schema("writer", schema_v2())
+    new = g.commit("schema v2: temperature at most 1, tone allowed")
+    return {"g": g, "old": old, "new": new}
+
+
+def test_valid_at_the_old_ref_against_the_old_schema(schema_change: dict[str, object]) -> None:
+    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    a = r.get("hot@old")
+    assert a.config["configurable"]["temperature"] == 1.5
+    assert a.version == 1 and a.commit == schema_change["old"]
+    with pytest.raises(InvalidAssistant) as info:
+        r.get("hot")  # the same file against today's schema
+    problem = info.value.problems[0]
+    assert problem.pointer == "config.configurable.temperature"
+    assert problem.path == "assistants/hot.yaml"
+    assert (problem.line, problem.column) == (7, 18)  # the value on the temperature line
+    assert info.value.assistant_id == "hot"
+
+
+def test_invalid_at_the_old_ref_though_valid_today(schema_change: dict[str, object]) -> None:
+    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    assert r.get("toned").config["configurable"]["tone"] == "friendly"
+    with pytest.raises(InvalidAssistant) as info:
+        r.get("toned@old")
+    assert any("tone" in p.pointer or "tone" in p.message for p in info.value.problems)
+    assert "toned" in str(info.value)
+
+
+def test_check_at_a_ref_uses_the_schema_of_that_ref(schema_change: dict[str, object]) -> None:
+    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    old = r.check(ref="old")
+    assert {p.assistant_id for p in old.errors} == {"toned"}
+    new = r.check(ref="main")
+    assert {p.assistant_id for p in new.errors} == {"hot"}
+    assert old.checked == new.checked == 2
+
+
+def test_history_still_lists_versions_that_do_not_validate_today(schema_change: dict[str, object]) -> None:
+    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    (only,) = r.history("hot")
+    assert only.version == 1
+    assert only.config["configurable"]["temperature"] == 1.5
+
+
+def test_list_at_a_ref_where_one_assistant_is_invalid_reports_it(schema_change: dict[str, object]) -> None:
+    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    with pytest.raises(InvalidAssistant) as info:
+        r.list(ref="old")  # toned is invalid there: list reports it rather than hiding it
+    assert info.value.assistant_id == "toned"
+
+
+# --- numbering at a commit ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> Story:
+    return Story(tmp_path_factory.mktemp("resolve") / "repo")
+
+
+def test_commit_without_a_change_has_the_last_version(story: Story) -> None:
+    r = Roster(story.path)
+    a = r.get(f"blog-writer@{story.tweet}")  # tweet-writer's commit: blog-writer unchanged there
+    assert a.version == 1
+    assert a.commit == story.init
+    assert a.updated_at == story.g.commit_time(story.init)
+    assert a.created_at == story.g.commit_time(story.init)
+    b = r.get(f"blog-writer@{story.docs}")
+    assert (b.version, b.commit) == (3, story.squash)
+
+
+def test_commit_on_a_branch_is_numbered_along_that_branch(story: Story) -> None:
+    r = Roster(story.path)
+    a = r.get("blog-writer@pr-1")
+    assert (a.version, a.commit) == (3, story.pr1_b)
+    assert r.get(f"blog-writer@{story.pr1_a}").version == 2
+    b = r.get("blog-writer@pr-2")
+    assert (b.version, b.commit) == (5, story.pr2_c)
+
+
+def test_resolver_commit_for_and_version_entry(story: Story) -> None:
+    resolver = Resolver(Repo(str(story.path)), Layout())
+    assert resolver.commit_for("blog-writer", "2") == (story.merge1, 2)
+    assert resolver.commit_for("blog-writer", "v1.0.0") == (story.merge1, None)
+    assert resolver.commit_for("blog-writer", None) == (story.head, None)
+    entry = resolver.version_entry("team/author", 1)
+    assert (entry.commit, entry.assistant_id) == (story.init, "team/writer")
+
+
+def test_version_of_a_renamed_assistant_reads_the_old_file(story: Story) -> None:
+    r = Roster(story.path)
+    first = r.get("team/author@1")
+    assert first.commit == story.init
+    assert first.config["configurable"]["system_prompt"] == "You write internal notes for the team.\nBe brief.\n"
+    assert r.get("team/author@3").config["configurable"]["system_prompt"].endswith("Sign with the team name.\n")
+
+
+def test_unknown_assistant_at_a_commit_before_it_existed(story: Story) -> None:
+    with pytest.raises(UnknownAssistant, match="tweet-writer"):
+        Roster(story.path).get(f"tweet-writer@{story.init}")
+
+
+# --- caching ---------------------------------------------------------------------------------
+
+def test_resolver_caches_by_commit(story: Story) -> None:
+    resolver = Resolver(Repo(str(story.path)), Layout())
+    first = resolver.get("blog-writer", story.squash)
+    assert resolver.get("blog-writer", story.squash) is first
+    assert resolver.graphs_at(story.squash) is resolver.graphs_at(story.squash)
+
+
+def test_roster_get_again_is_the_same_object_and_fast(story: Story) -> None:
+    r = Roster(story.path, refresh_interval=60)
+    first = r.get("blog-writer@v1.0.0")
+    assert r.get("blog-writer@v1.0.0") is first
+    start = time.perf_counter()
+    for _ in range(2000):
+        r.get("blog-writer@v1.0.0")
+    per_call = (time.perf_counter() - start) / 2000
+    assert per_call < 1e-3  # a cache hit, not a git read (generous bound; bench/ has the real figure)
+
+
+def test_assistants_are_immutable(story: Story) -> None:
+    a = Roster(story.path).get("blog-writer")
+    with pytest.raises(Exception):
+        a.graph_id = "other"  # type: ignore[misc]
+    config = a.runnable_config()
+    config["configurable"]["temperature"] = 99
+    assert a.config["configurable"]["temperature"] == 0.8
+
+
+def test_a_new_commit_is_seen_without_a_new_roster(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    r = Roster(g.path, refresh_interval=0)
+    assert r.get("a").version == 1
+    assert [x.assistant_id for x in r.list()] == ["a"]
+    g.write_assistant("a", prompt="two")
+    g.write_assistant("b", prompt="bee")
+    two = g.commit("two")
+    a = r.get("a")
+    assert (a.version, a.commit) == (2, two)
+    assert a.config["configurable"]["system_prompt"] == "two\n"
+    assert [x.assistant_id for x in r.list()] == ["a", "b"]
+    assert [v.version for v in r.history("a")] == [2, 1]
+    g.checkout("-q", "-b", "other", "HEAD~1")  # HEAD moves to another branch
+    assert r.get("a").version == 1
+
+
+def test_a_moved_tag_is_seen_without_a_new_roster(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    commits = []
+    for i in (1, 2, 3):
+        g.write_assistant("a", prompt=f"p{i}")
+        commits.append(g.commit(f"c{i}"))
+    g.tag("a@prod", commits[0])
+    g.tag("release", commits[0])
+    r = Roster(g.path, refresh_interval=0)
+    assert r.get("a@prod").version == 1
+    assert r.get("a@release").version == 1
+    g.tag("a@prod", commits[2], force=True)
+    assert r.get("a@prod").version == 3
+    g.tag("release", commits[1], force=True, annotated=True)
+    assert r.get("a@release").version == 2
+    g.git("gc", "-q")  # the tags are now packed
+    g.tag("a@prod", commits[1], force=True)
+    assert r.get("a@prod").version == 2
+
+
+def test_with_a_long_interval_refresh_is_explicit(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    r = Roster(g.path, refresh_interval=3600)
+    assert r.get("a").version == 1
+    g.write_assistant("a", prompt="two")
+    g.commit("two")
+    assert r.get("a").version == 1  # cached for the interval
+    r.refresh()
+    assert r.get("a").version == 2
+
+
+def test_a_short_interval_picks_up_changes_after_it(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    r = Roster(g.path, refresh_interval=0.2)
+    assert r.get("a").version == 1
+    g.write_assistant("a", prompt="two")
+    g.commit("two")
+    time.sleep(0.3)
+    assert r.get("a").version == 2
