@@ -216,8 +216,7 @@ class Story:
                                  "Add one code sample.")
         self.pr1_a = g.commit("pr-1: add a code sample")
         g.checkout("main")
-        g.write_assistant("tweet-writer", name="Tweet writer", model="openai:gpt-4.1-mini",
-                          text=assistant_yaml(name="Tweet writer", model="openai:gpt-4.1-mini",
+        g.write_assistant("tweet-writer", text=assistant_yaml(name="Tweet writer", model="openai:gpt-4.1-mini",
                                               prompt="One post of at most 280 characters.\nAt most two hashtags.",
                                               extra="metadata:\n  owner: social\n"))
         self.tweet = g.commit("Add tweet-writer")
@@ -263,3 +262,10 @@ class Story:
         self.blog4 = g.commit("blog-writer: link related posts")
         self.head = self.blog4
         self.path = g.path
+
+
+def short(commit: str, length: int = 7) -> str:
+    """An abbreviated commit id usable as a ref: all-digit prefixes read as version numbers (SPEC section 4)."""
+    while commit[:length].isdigit():
+        length += 1
+    return commit[:length]

@@ -47,11 +47,10 @@ def _header(path: Path) -> tuple[list[Expected], list[str]]:
     return expected, options
 
 
-def _check_one(tmp_path: Path, example: Path, strict: bool = False):
-    root = make_project(tmp_path, {}, schemas=True)
-    (root / "assistants").mkdir()
-    shutil.copyfile(example, root / "assistants" / example.name)
-    return check_source(FolderSource(str(root)), Layout(), strict=strict)
+def _check_one(project: Path, example: Path, strict: bool = False):
+    """Check one example file as the only assistant of the example project."""
+    shutil.copyfile(example, project / "assistants" / example.name)
+    return check_source(FolderSource(str(project)), Layout(), strict=strict)
 
 
 def test_every_rule_has_examples():
@@ -63,17 +62,17 @@ def test_every_rule_has_examples():
 
 
 @pytest.mark.parametrize("example", POSITIVE, ids=lambda p: p.name)
-def test_positive_example_has_no_problem(tmp_path, example):
-    report = _check_one(tmp_path, example, strict=True)
+def test_positive_example_has_no_problem(example_project, example):
+    report = _check_one(example_project, example, strict=True)
     assert report.checked == 1
     assert report.problems == [], "\n".join(p.format() for p in report.problems)
     assert report.ok
 
 
 @pytest.mark.parametrize("example", NEGATIVE, ids=lambda p: p.name)
-def test_negative_example_reports_exactly_its_problems(tmp_path, example):
+def test_negative_example_reports_exactly_its_problems(example_project, example):
     expected, options = _header(example)
-    report = _check_one(tmp_path, example, strict="--strict" in options)
+    report = _check_one(example_project, example, strict="--strict" in options)
     assert report.checked == 1
     found = sorted(report.problems, key=lambda p: (p.line, p.column))
     listing = "\n".join(p.format() for p in found)
@@ -87,22 +86,23 @@ def test_negative_example_reports_exactly_its_problems(tmp_path, example):
     assert report.ok == all(e.severity == "warning" for e in expected)
 
 
-def test_required_missing_is_a_warning_without_strict(tmp_path):
-    report = _check_one(tmp_path, EXAMPLES / "negative" / "required_missing_strict.yaml", strict=False)
+def test_required_missing_is_a_warning_without_strict(example_project):
+    report = _check_one(example_project, EXAMPLES / "negative" / "required_missing_strict.yaml", strict=False)
     assert [(p.severity, p.pointer) for p in report.problems] == [("warning", "context")]
     assert report.ok
 
 
-def test_required_missing_is_an_error_with_strict(tmp_path):
-    report = _check_one(tmp_path, EXAMPLES / "negative" / "required_missing.yaml", strict=True)
+def test_required_missing_is_an_error_with_strict(example_project):
+    report = _check_one(example_project, EXAMPLES / "negative" / "required_missing.yaml", strict=True)
     assert [(p.severity, p.line, p.column) for p in report.problems] == [("error", 5, 3)]
     assert "--strict" not in report.problems[0].message
     assert not report.ok
 
 
-def test_all_negative_examples_in_one_project_are_all_reported(tmp_path):
+def test_all_negative_examples_in_one_project_are_all_reported(example_project):
     """One bad file never stops the others: every file's problems are in one report."""
-    root = make_project(tmp_path, {"assistants/zz-good.yaml": GOOD_WRITER}, schemas=True)
+    root = example_project
+    (root / "assistants" / "zz-good.yaml").write_text(GOOD_WRITER)
     for example in NEGATIVE:
         shutil.copyfile(example, root / "assistants" / example.name)
     report = check_source(FolderSource(str(root)), Layout())

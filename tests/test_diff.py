@@ -1,7 +1,6 @@
 """Field-level diff between two versions (SPEC sections 5 and 6)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -6,6 +6,7 @@ come from ``git log --first-parent`` on the same repository.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from pathlib import Path
 
@@ -246,10 +247,10 @@ def test_index_is_kept_in_the_git_dir_and_reused(tmp_path: Path) -> None:
     g.write_assistant("a", prompt="one")
     c1 = g.commit("one")
     assert Roster(g.path).get("a").version == 1
-    index_files = list((g.path / ".git" / "roster").glob("deltas-*.json"))
+    index_files = list((g.path / ".git" / "roster").glob("deltas-*"))
     assert len(index_files) == 1
-    data = json.loads(index_files[0].read_text())
-    assert data["format"] == INDEX_FORMAT and c1 in data["commits"]
+    fmt, folder, rows = marshal.loads(index_files[0].read_bytes())
+    assert fmt == INDEX_FORMAT and folder == "assistants" and c1 in {row[0] for row in rows}
     # New commits: a new process reads the index and walks only what is new.
     g.write_assistant("a", prompt="two")
     c2 = g.commit("two")
@@ -257,8 +258,8 @@ def test_index_is_kept_in_the_git_dir_and_reused(tmp_path: Path) -> None:
     g.commit("b")
     r = Roster(g.path)
     assert [v.commit for v in r.history("a")] == [c2, c1] == g.first_parent_log("assistants/a.yaml")
-    data = json.loads(index_files[0].read_text())
-    assert c2 in data["commits"] and len(data["commits"]) == 3
+    _, _, rows = marshal.loads(index_files[0].read_bytes())
+    assert c2 in {row[0] for row in rows} and len(rows) == 3
     # nothing of the index shows up as a change in the work tree
     assert g.git("status", "--porcelain") == ""
 
@@ -271,10 +272,10 @@ def test_a_garbage_index_file_is_ignored_and_rebuilt(tmp_path: Path) -> None:
     g.write_assistant("a", prompt="two")
     g.commit("two")
     Roster(g.path).history("a")
-    (index,) = (g.path / ".git" / "roster").glob("deltas-*.json")
-    index.write_text("{not json")
+    (index,) = (g.path / ".git" / "roster").glob("deltas-*")
+    index.write_text("{not marshal")
     assert [v.version for v in Roster(g.path).history("a")] == [2, 1]
-    index.write_text(json.dumps({"format": INDEX_FORMAT, "folder": "assistants", "commits": {"x": 5}}))
+    index.write_bytes(marshal.dumps((INDEX_FORMAT, "assistants", (("x", 5),))))
     assert [v.version for v in Roster(g.path).history("a")] == [2, 1]
 
 
@@ -333,3 +334,20 @@ def test_history_after_gc_matches(story: Story, tmp_path: Path) -> None:
     assert [v.commit for v in versions] == [story.improve, story.rename, story.init]
     assert os.path.exists(clone / ".git" / "packed-refs")
 
+
+
+def test_a_mode_only_change_is_not_a_version(tmp_path: Path) -> None:
+    # git log lists the chmod commit; SPEC section 3 counts content changes only.
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    first = g.commit("one")
+    os.chmod(g.path / "assistants/a.yaml", 0o755)
+    chmod = g.commit("make it executable")
+    assert g.first_parent_log("assistants/a.yaml") == [chmod, first]
+    r = Roster(g.path)
+    assert [v.commit for v in r.history("a")] == [first]
+    assert (r.get("a").version, r.get("a").commit) == (1, first)
+    g.write_assistant("a", prompt="two")
+    second = g.commit("two")
+    assert [(v.version, v.commit) for v in Roster(g.path).history("a")] == [(2, second), (1, first)]

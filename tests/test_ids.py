@@ -18,7 +18,8 @@ def test_id_from_relpath(relpath, assistant_id):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("x.yaml", True), ("x.yml", True), ("x.YAML", False), ("x.json", False), ("x.yaml.bak", False), ("README.md", False),
+    ("x.yaml", True), ("x.yml", True), ("x.YAML", False), ("x.json", False), ("x.yaml.bak", False),
+    ("README.md", False),
 ])
 def test_is_assistant_file(name, expected):
     assert is_assistant_file(name) is expected

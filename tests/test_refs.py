@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, git_env, run_git
+from gitrepo import GitRepo, git_env, run_git, short
 
 from roster import Roster, RosterError, UnknownRef, UsageError
 from roster.git import Repo
@@ -225,13 +225,16 @@ def test_every_row_of_the_ref_table_through_get(refs_repo: dict[str, object]) ->
     g = refs_repo["g"]
     r = Roster(g.path)  # type: ignore[attr-defined]
     c = refs_repo
-    prompt = {"a": lambda spec: r.get(spec).config["configurable"]["system_prompt"]}["a"]
+
+    def prompt(spec: str) -> str:
+        return r.get(spec).config["configurable"]["system_prompt"]
+
     assert prompt("a") == "prompt 4\n"
     assert prompt("a@main") == "prompt 4\n"
     assert prompt("a@feature") == "prompt 2\n"
     assert prompt("a@v1.0.0") == "prompt 1\n"
     assert prompt("a@light") == "prompt 3\n"
-    assert prompt(f"a@{str(c['c3'])[:7]}") == "prompt 3\n"
+    assert prompt(f"a@{short(str(c['c3']))}") == "prompt 3\n"
     assert prompt(f"a@{c['c1']}") == "prompt 1\n"
     assert prompt("a@3") == "prompt 3\n"
     assert prompt("a@HEAD~2") == "prompt 2\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git
+from gitrepo import GitRepo, Story, assistant_yaml, run_git, short
 
 from roster import (GitError, HistoryCut, LookupFailed, NotARepository, Roster, RosterError,
                     UnknownAssistant, UnknownRef, UsageError)
@@ -147,7 +147,7 @@ def test_everything_resolves_after_gc(story: Story, tmp_path: Path) -> None:
     assert r.get("blog-writer@staging").version == 2
     assert r.get("blog-writer@v1.0.0").version == 2
     assert r.get("blog-writer@v1.1.0").version == 3
-    assert r.get(f"blog-writer@{story.merge1[:7]}").version == 2
+    assert r.get(f"blog-writer@{short(story.merge1)}").version == 2
     assert r.get("blog-writer@origin/pr-1").version == 3
     assert r.get("blog-writer@pr-2").version == 5  # only origin/pr-2 exists in the clone
     assert [v.version for v in r.history("blog-writer")] == [4, 3, 2, 1]
@@ -389,7 +389,7 @@ def test_promote_moves_an_annotated_tag(three: tuple[GitRepo, list[str]]) -> Non
 def test_one_roster_shared_by_eight_threads(story: Story) -> None:
     specs = ["blog-writer", "blog-writer@1", "blog-writer@2", "blog-writer@3", "blog-writer@v1.0.0",
              "blog-writer@v1.1.0", "blog-writer@pr-1", "blog-writer@pr-2", "team/author", "team/author@1",
-             "team/writer@v1.0.0", "tweet-writer", "tweet-writer@1", f"blog-writer@{story.tweet[:9]}",
+             "team/writer@v1.0.0", "tweet-writer", "tweet-writer@1", f"blog-writer@{short(story.tweet, 9)}",
              "blog-writer@HEAD~3", "team/author@main"]
     expected = {spec: Roster(story.path).get(spec).as_json() for spec in specs}
     expected_history = [v.as_json() for v in Roster(story.path).history("team/author")]
@@ -422,3 +422,31 @@ def test_one_roster_shared_by_eight_threads(story: Story) -> None:
     for mine in results.values():
         for spec, got in mine:
             assert got == (expected_history if spec == "history" else expected[spec])
+
+
+def test_two_files_for_one_id_is_an_error_not_a_silent_pick(tmp_path: Path) -> None:
+    from roster import InvalidAssistant
+
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="from yaml")
+    g.commit("a.yaml")
+    g.write_assistant("a", suffix=".yml", prompt="from yml")
+    g.commit("a.yml too")
+    r = Roster(g.path)
+    with pytest.raises(InvalidAssistant) as info:
+        r.get("a")
+    assert "two files map to the id 'a'" in str(info.value)
+    assert r.get("a@1").config["configurable"]["system_prompt"] == "from yaml\n"
+    assert not r.check(ref="HEAD").ok
+
+
+def test_promote_then_get_with_the_default_interval(three: tuple[GitRepo, list[str]]) -> None:
+    g, commits = three
+    r = Roster(g.path)  # refresh_interval=1.0: its own promotions are seen at once
+    r.promote("a", "1", to="prod")
+    assert r.get("a@prod").version == 1
+    r.promote("a", "3", to="prod")
+    assert r.get("a@prod").version == 3
+    r.promote("a", "2", to="prod")
+    assert r.get("a@prod").commit == commits[1]

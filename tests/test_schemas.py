@@ -132,7 +132,8 @@ def test_a_schema_kind_that_is_not_an_object():
 
 
 def test_an_invalid_json_schema_is_located():
-    text = '{\n  "config_schema": {\n    "type": "object",\n    "properties": {\n      "n": {"type": "integr"}\n    }\n  }\n}\n'
+    text = ('{\n  "config_schema": {\n    "type": "object",\n    "properties": {\n'
+            '      "n": {"type": "integr"}\n    }\n  }\n}\n')
     problem = only_problem(load(text))
     assert problem.message.startswith("config_schema is not a valid JSON Schema (Draft 2020-12): ")
     assert problem.pointer == "config_schema.properties.n.type"

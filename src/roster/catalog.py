@@ -101,6 +101,11 @@ def scan_assistants(source: Source, layout: Layout) -> tuple[list[AssistantEntry
     found: list[AssistantEntry] = []
     problems: list[Problem] = []
     by_id: dict[str, str] = {}
+    top = source.find(layout.assistants)
+    if top is not None and top.kind in (SYMLINK, SUBMODULE):  # else a linked folder would pass as empty
+        what = "a symlink" if top.kind == SYMLINK else "a submodule"
+        problems.append(Problem("error", top.path, 1, 1, "", f"{layout.assistants}/ is {what}; it must be a folder"))
+        return found, problems
     for entry in source.list_files(layout.assistants):
         rel = layout.assistant_relpath(entry.path)
         if entry.kind == SYMLINK:

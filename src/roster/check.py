@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable, NamedTuple
 
 from roster.catalog import Graphs, load_assistant, scan_assistants
+from roster.errors import GitError
 from roster.problems import Problem
 from roster.source import FolderSource, Layout, Source
 
@@ -60,6 +61,9 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
             problems.append(Problem("error", item.entry.path, 1, 1, "", f"cannot read: {e.strerror or e}",
                                     item.assistant_id))
             continue
+        except GitError as e:  # a corrupt object: the other files are still checked
+            problems.append(Problem("error", item.entry.path, 1, 1, "", str(e), item.assistant_id))
+            continue
         _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
                                   graphs=graphs, strict=strict)
         problems.extend(found)
@@ -101,6 +105,9 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
         if graphs is None:
             graphs = graphs_by_root[root] = Graphs(FolderSource(root), Layout())
             problems.extend(graphs.problems)
+        if os.path.exists(full) and not os.path.isfile(full):  # a FIFO would block the read forever
+            problems.append(Problem("error", given, 1, 1, "", "not a regular file", assistant_id))
+            continue
         try:
             with open(full, "rb") as f:
                 raw = f.read(8 * 1024 * 1024 + 1)

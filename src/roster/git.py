@@ -196,6 +196,11 @@ class Repo:
             raise GitError(f"{commit_id} is not a commit")
         return obj
 
+    def first_parent(self, commit_id: str) -> str | None:
+        with self.lock:
+            parents = self._commit(commit_id).parent_ids
+            return str(parents[0]) if parents else None
+
     def tree_id(self, commit_id: str) -> str:
         with self.lock:
             return str(self._commit(commit_id).tree_id)
@@ -364,6 +369,10 @@ class TreeSource:
 # that are present.
 
 MIRROR_REFSPEC = "+refs/*:refs/*"
+# With libgit2's default tag handling (auto-follow) a tag that exists here is never
+# moved, even under a forcing refspec; the refspec already fetches every tag, so
+# auto-follow is turned off and a promoted ``id@prod`` tag moves as it should.
+_NO_TAGS = "--no-tags"
 
 
 class Credential(NamedTuple):
@@ -444,6 +453,7 @@ def create_mirror(path: str, url: str, provider: CredentialProvider | None = Non
         repo = pygit2.init_repository(path, bare=True)
         repo.remotes.create("origin", url, MIRROR_REFSPEC)
         repo.config["remote.origin.mirror"] = True
+        repo.config["remote.origin.tagopt"] = _NO_TAGS
         # A service's mirror is written only by fetches: never let libgit2 gc or reflog it.
         repo.config["core.logAllRefUpdates"] = False
     except (pygit2.GitError, ValueError, OSError) as e:
@@ -488,6 +498,8 @@ def _fetch(repo: pygit2.Repository, provider: CredentialProvider | None) -> Fetc
     _network_timeouts()
     callbacks = _Callbacks(provider)
     try:
+        if "remote.origin.tagopt" not in repo.config:  # a mirror made before tagopt was set
+            repo.config["remote.origin.tagopt"] = _NO_TAGS
         remote = repo.remotes["origin"]
         stats = remote.fetch(callbacks=callbacks, prune=pygit2.enums.FetchPrune.PRUNE,
                              message="roster: fetch")

@@ -97,7 +97,7 @@ def mirror_name(url: str) -> str:
     m = _SCHEME_URL.match(clean)
     if m:
         parts = urlsplit(clean)
-        readable = f"{parts.hostname or ''}{parts.path}"
+        readable = f"{parts.netloc.rpartition('@')[2]}{parts.path}"
     else:
         readable = clean.replace(":", "/", 1)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", readable).strip("-.")
@@ -135,6 +135,7 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         m = _SCP_URL.match(url)
         url_user = m.group("user") if m else None
     tried: set[str] = set()
+    offered: list[str] = []  # kinds of the credentials handed to libgit2 so far
 
     def userpass(username: str | None) -> Credential | None:
         if url_password is not None and "url" not in tried:
@@ -173,7 +174,7 @@ def _credentials_for(url: str) -> "Callable[..., object]":
                                       public if os.path.isfile(public) else None, private)
         return None
 
-    def provide(_url: str, username: str | None, kinds: frozenset[str]) -> Credential | None:
+    def provide(_url: str, username: str | None, kinds: frozenset[str]) -> Credential:
         cred = None
         if "userpass" in kinds and scheme in ("http", "https"):
             cred = userpass(username)
@@ -182,13 +183,13 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         elif "username" in kinds and "username" not in tried:
             tried.add("username")
             cred = Credential("username", username or url_user or "git")
-        if cred is None:
-            raise RemoteError(f"authentication failed for {redact(url)}: "
-                              + ("set ROSTER_GIT_TOKEN, or configure a git credential helper"
-                                 if scheme in ("http", "https") else
-                                 "load a key into ssh-agent, or set ROSTER_SSH_KEY")
-                              + (" (the credentials offered were refused)" if tried else ""))
-        return cred
+        if cred is not None:
+            offered.append(cred.kind)
+            return cred
+        raise RemoteError(f"authentication failed for {redact(url)}: "
+                          + ("set ROSTER_GIT_TOKEN, or configure a git credential helper"
+                             if scheme in ("http", "https") else "load a key into ssh-agent, or set ROSTER_SSH_KEY")
+                          + (" (the credentials offered were refused)" if offered else ""))
 
     return provide
 

@@ -35,6 +35,8 @@ class Resolver:
         self._commit_times: dict[str, Any] = {}
         self._refs: dict[tuple[str, str], str] = {}
         self._tags: dict[str, list[str]] | None = None
+        self._tag_names: frozenset[str] | None = None
+        self._parsed: dict[tuple[str, str, str], tuple[Any, list[Any], str]] = {}
         self._fingerprint: Any = None
         self._checked_at = 0.0
         self.generation = 0
@@ -53,6 +55,7 @@ class Resolver:
                 self._fingerprint = fingerprint
                 self._refs.clear()
                 self._tags = None
+                self._tag_names = None
                 self.generation += 1
 
     # --- refs -----------------------------------------------------------------
@@ -64,16 +67,34 @@ class Resolver:
             number = int(ref)
             entry = self.version_entry(assistant_id, number)
             return entry.commit, number
-        key = (assistant_id, ref)
+        own_tag = f"{assistant_id}@{ref}"
+        if own_tag in self.tag_names():
+            key = ("tag", own_tag)
+            with self._lock:
+                hit = self._refs.get(key)
+            if hit is None:
+                hit = self.repo.ref_target(f"refs/tags/{own_tag}")
+        else:
+            key = ("", ref)  # a repo-wide ref: the same commit for every assistant
+            with self._lock:
+                hit = self._refs.get(key)
+            if hit is None:
+                hit = resolve_commit(self.repo, ref)
+        if hit is None:
+            raise UnknownRef(f"tag {own_tag!r} points at no commit")
         with self._lock:
-            hit = self._refs.get(key)
-        if hit is not None:
-            return hit, None
-        own = self.repo.ref_target(f"refs/tags/{assistant_id}@{ref}")
-        commit = own or resolve_commit(self.repo, ref)
+            self._refs[key] = hit
+        return hit, None
+
+    def tag_names(self) -> frozenset[str]:
+        """Every tag name, listed once per refresh (per-assistant tags are looked up here)."""
         with self._lock:
-            self._refs[key] = commit
-        return commit, None
+            names = self._tag_names
+        if names is None:
+            names = frozenset(self.repo.tag_names())
+            with self._lock:
+                self._tag_names = names
+        return names
 
     def head(self) -> str:
         key = ("", "HEAD")
@@ -153,14 +174,22 @@ class Resolver:
 
     # --- loading --------------------------------------------------------------
 
+    def graphs_key(self, commit: str) -> str:
+        """What the graphs at a commit depend on: the schemas/ tree and langgraph.json blob."""
+        tree = self.repo.tree_id(commit)
+        schemas = self.repo.subtree_id(tree, self.layout.schemas) or "-"
+        langgraph = self.repo.entry_at(tree, self.layout.langgraph_json)
+        return f"{schemas}:{langgraph.key if langgraph is not None else '-'}"
+
     def graphs_at(self, commit: str) -> Graphs:
+        key = self.graphs_key(commit)
         with self._lock:
-            graphs = self._graphs.get(commit)
+            graphs = self._graphs.get(key)
             if graphs is None:
                 graphs = Graphs(TreeSource(self.repo, commit), self.layout)
                 if len(self._graphs) > 256:
                     self._graphs.pop(next(iter(self._graphs)))
-                self._graphs[commit] = graphs
+                self._graphs[key] = graphs
             return graphs
 
     def get(self, assistant_id: str, commit: str, *, validate: bool = True) -> Assistant:
@@ -170,16 +199,31 @@ class Resolver:
         if hit is not None:
             return hit
         source = TreeSource(self.repo, commit)
-        entry = None
-        for suffix in SUFFIXES:
-            entry = source.find(f"{self.layout.assistants}/{assistant_id}{suffix}")
-            if entry is not None:
-                break
+        found = [e for e in (source.find(f"{self.layout.assistants}/{assistant_id}{suffix}") for suffix in SUFFIXES)
+                 if e is not None]
+        if len(found) > 1:  # x.yaml and x.yml: SPEC section 1 makes this an error, not a silent pick
+            from roster.problems import Problem
+
+            raise InvalidAssistant(assistant_id, [Problem(
+                "error", found[1].path, 1, 1, "",
+                f"two files map to the id {assistant_id!r}: {found[0].path} and {found[1].path}", assistant_id)])
+        entry = found[0] if found else None
         if entry is None or entry.kind != FILE:
             raise UnknownAssistant(self._missing_message(assistant_id, commit))
-        raw = self.repo.read_blob(entry.key)
-        graphs = self.graphs_at(commit)
-        parsed, problems = load_assistant(raw, path=entry.path, assistant_id=assistant_id, graphs=graphs)
+        graphs_key = self.graphs_key(commit)
+        parsed_key = (entry.path, entry.key, graphs_key)
+        with self._lock:
+            cached = self._parsed.get(parsed_key)
+        if cached is None:
+            # Content and schemas are identified by git ids: the same file under the same
+            # schemas at another commit (most files, between two tags) is parsed once.
+            raw = self.repo.read_blob(entry.key)
+            parsed, problems = load_assistant(raw, path=entry.path, assistant_id=assistant_id,
+                                              graphs=self.graphs_at(commit))
+            with self._lock:
+                self._parsed[parsed_key] = (parsed, problems, graphs_key)
+        else:
+            parsed, problems, _ = cached
         errors = [p for p in problems if p.severity == "error"]
         if parsed is None or (validate and errors):
             raise InvalidAssistant(assistant_id, errors or problems)
@@ -236,16 +280,9 @@ class Resolver:
 
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
+        # History shows what each commit wrote, valid or not then: parse, never validate.
         info = self.repo.commit_info(entry.commit)
-        raw = self.repo.read_blob(entry.blob)
-        graphs = self.graphs_at(entry.commit)
-        parsed, _ = load_assistant(raw, path=f"{self.layout.assistants}/{entry.assistant_id}",
-                                   assistant_id=entry.assistant_id, graphs=graphs)
-        fields: dict[str, Any]
-        if parsed is not None:
-            fields = self._fields(parsed, entry.assistant_id, f"{self.layout.assistants}/{entry.assistant_id}")
-        else:
-            fields = _raw_fields(raw, entry.assistant_id)
+        fields = _raw_fields(self.repo.read_blob(entry.blob), entry.assistant_id)
         return Version(**fields, version=number, commit=entry.commit,
                        created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
                        message=info.message, author=Author(name=info.author_name, email=info.author_email),
@@ -269,9 +306,10 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
+    server_id = text("server_id")
     return dict(assistant_id=assistant_id, graph_id=text("graph_id") or "", name=text("name") or assistant_id,
                 description=text("description"), config=mapping("config"), context=mapping("context"),
-                metadata=mapping("metadata"))
+                metadata=mapping("metadata"), server_id=server_id)
 
 
 def _cut(chain: Chain) -> HistoryCut:

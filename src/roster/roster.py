@@ -215,7 +215,7 @@ class Roster:
         if ref is None and project.top is not None:
             return FolderSource(project.top)
         repo = self._repo()
-        return TreeSource(repo, resolve_commit(repo, ref or "HEAD"))
+        return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
 
     def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
         """Validate every assistant at ``ref`` (the working tree when None)."""

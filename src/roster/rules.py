@@ -97,7 +97,7 @@ def _pydantic_message(err: dict[str, Any]) -> str:
     value = err.get("input")
     message = err["msg"]
     kind = {"string_type": "a string", "int_type": "an integer", "list_type": "a list",
-            "dict_type": "a mapping", "bool_type": "true or false"}.get(err["type"])
+            "dict_type": "a mapping", "model_type": "a mapping", "bool_type": "true or false"}.get(err["type"])
     if kind:
         message = f"must be {kind}, not {_describe(value)}"
         if err["type"] == "string_type" and isinstance(value, (int, float, bool)):

@@ -86,7 +86,7 @@ class Document(NamedTuple):
 def decode(raw: bytes) -> str:
     """Bytes to text under the policy: UTF-8 (BOM allowed), no NUL, size bound."""
     if len(raw) > MAX_BYTES:
-        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+        raise YamlError(f"file is larger than 1 MiB; the limit is {MAX_BYTES:,} bytes")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # before the NUL test: UTF-16 text is full of NULs
         raise YamlError("file is UTF-16; only UTF-8 is accepted")
     nul = raw.find(b"\x00")

@@ -83,8 +83,8 @@ def test_diff_reverse_direction(repo: GitRepo) -> None:
     ("writer@nope", "writer", "unknown ref 'nope'"),
     ("writer@1", "../writer", "'..'"),
 ])
-def test_diff_errors(repo: GitRepo, cli: Cli, a: str, b: str, fragment: str) -> None:
-    code, out, err = cli("--repo", str(repo.path), "diff", a, b, "--exit-code")
+def test_diff_errors(repo: GitRepo, a: str, b: str, fragment: str) -> None:
+    code, out, err = invoke("runner", "--repo", str(repo.path), "diff", a, b, "--exit-code")
     assert_clean_error(code, err)
     assert fragment in err and out == ""
 
@@ -94,3 +94,9 @@ def test_diff_in_an_empty_repository(tmp_path: Path) -> None:
     code, _, err = invoke("runner", "--repo", str(g.path), "diff", "a@1", "a@2")
     assert_clean_error(code, err)
     assert "no commits yet" in err
+
+
+def test_diff_error_as_a_real_process(repo: GitRepo) -> None:
+    code, out, err = invoke("subprocess", "--repo", str(repo.path), "diff", "writer@1", "writer@7")
+    assert_clean_error(code, err)
+    assert "no version 7" in err and out == ""

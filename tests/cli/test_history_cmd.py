@@ -105,8 +105,8 @@ def test_history_in_a_bare_clone(story: Story, tmp_path: Path, cli: Cli) -> None
     (["history", "../x"], "'..'"),
     (["history", "/abs/path"], "segment"),
 ])
-def test_history_errors(story: Story, cli: Cli, args: list[str], fragment: str) -> None:
-    code, out, err = cli("--repo", str(story.path), *args)
+def test_history_errors(story: Story, args: list[str], fragment: str) -> None:
+    code, out, err = runner("--repo", str(story.path), *args)
     assert_clean_error(code, err)
     assert fragment in err and out == ""
 
@@ -132,3 +132,17 @@ def test_history_with_a_corrupt_tree(tmp_path: Path) -> None:
     code, out, err = runner("--repo", str(g.path), "history", "a")
     assert_clean_error(code, err)
     assert "corrupt" in err and out == ""
+
+
+def test_history_error_as_a_real_process(story: Story) -> None:
+    code, out, err = invoke("subprocess", "--repo", str(story.path), "history", "team/writer", "--ref", "nope")
+    assert_clean_error(code, err)
+    assert "unknown ref 'nope'" in err and out == ""
+
+
+def test_history_of_an_old_id_follows_it_to_its_new_name(story: Story) -> None:
+    code, out, err = invoke("runner", "--repo", str(story.path), "history", "team/writer", "--format", "json")
+    assert code == 0, err
+    versions = json.loads(out)
+    assert versions[0]["assistant_id"] == "team/author"  # where it went
+    assert [v["commit"] for v in versions] == [story.improve, story.rename, story.init]

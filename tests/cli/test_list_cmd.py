@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git
+from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short
 
 ASSISTANT_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
                   "created_at", "updated_at", "commit"}
@@ -68,7 +68,7 @@ def test_list_at_a_ref(story: Story, ref: str, expected: list[tuple[str, int]]) 
 
 
 def test_list_at_a_commit_id(story: Story) -> None:
-    code, out, err = runner("--repo", str(story.path), "list", "--ref", story.init[:8], "--format", "json")
+    code, out, err = runner("--repo", str(story.path), "list", "--ref", short(story.init, 8), "--format", "json")
     assert code == 0, err
     assert [(i["assistant_id"], i["commit"]) for i in json.loads(out)] == [
         ("blog-writer", story.init), ("team/writer", story.init)]
@@ -95,8 +95,8 @@ def test_list_bad_metadata_filter(story: Story) -> None:
     ("nope", "unknown ref 'nope'"),
     ("--upload-pack=x", "invalid ref"),
 ])
-def test_list_at_a_bad_ref(story: Story, cli: Cli, ref: str, fragment: str) -> None:
-    code, out, err = cli("--repo", str(story.path), "list", f"--ref={ref}")
+def test_list_at_a_bad_ref(story: Story, ref: str, fragment: str) -> None:
+    code, out, err = runner("--repo", str(story.path), "list", f"--ref={ref}")
     assert_clean_error(code, err)
     assert fragment in err and out == ""
 

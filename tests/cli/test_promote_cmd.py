@@ -97,10 +97,9 @@ def test_history_lists_the_environment_tag(repo: tuple[GitRepo, list[str]]) -> N
     (["../blog-writer", "1", "--to", "prod"], "'..'"),
     (["blog-writer", "1", "--to", "bad~name"], "not a valid git tag name"),
 ])
-def test_promote_errors_change_nothing(repo: tuple[GitRepo, list[str]], cli: Cli, args: list[str],
-                                       fragment: str) -> None:
+def test_promote_errors_change_nothing(repo: tuple[GitRepo, list[str]], args: list[str], fragment: str) -> None:
     g, _ = repo
-    code, out, err = cli("--repo", str(g.path), "promote", *args)
+    code, out, err = invoke("runner", "--repo", str(g.path), "promote", *args)
     assert_clean_error(code, err)
     assert fragment in err and out == ""
     assert g.git("tag", "-l") == "v1.0.0"
@@ -127,3 +126,11 @@ def test_promote_in_an_empty_repository(tmp_path: Path) -> None:
     code, _, err = invoke("runner", "--repo", str(g.path), "promote", "a", "1", "--to", "prod")
     assert_clean_error(code, err)
     assert "no commits yet" in err
+
+
+def test_promote_error_as_a_real_process(repo: tuple[GitRepo, list[str]]) -> None:
+    g, _ = repo
+    code, out, err = invoke("subprocess", "--repo", str(g.path), "promote", "blog-writer", "9", "--to", "prod")
+    assert_clean_error(code, err)
+    assert "no version 9" in err and out == ""
+    assert g.git("tag", "-l") == "v1.0.0"

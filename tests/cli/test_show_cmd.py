@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git
+from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short
 
 ASSISTANT_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
                   "created_at", "updated_at", "commit"}
@@ -84,7 +84,7 @@ def test_show_every_ref_form(story: Story, ref: str, attr: str) -> None:
 
 
 def test_show_at_commit_ids(story: Story) -> None:
-    assert show_json(story, f"blog-writer@{story.squash[:7]}")["version"] == 3
+    assert show_json(story, f"blog-writer@{short(story.squash)}")["version"] == 3
     assert show_json(story, f"blog-writer@{story.merge1}")["version"] == 2
     # a commit where blog-writer did not change shows its last version there
     data = show_json(story, f"blog-writer@{story.tweet}")
@@ -131,8 +131,8 @@ def test_show_deleted_id_says_when_and_its_last_version(story: Story) -> None:
     ("/etc/passwd", "segment"),
     ("team/../../x@main", "'..'"),
 ])
-def test_show_lookup_errors(story: Story, cli: Cli, spec: str, fragment: str) -> None:
-    code, out, err = cli("--repo", str(story.path), "show", spec)
+def test_show_lookup_errors(story: Story, spec: str, fragment: str) -> None:
+    code, out, err = runner("--repo", str(story.path), "show", spec)
     assert_clean_error(code, err)
     assert fragment in err
     assert out == ""
@@ -163,7 +163,7 @@ def test_show_ambiguous_ref(tmp_path: Path, cli: Cli) -> None:
 def test_show_invalid_assistant_exits_1_with_every_problem(tmp_path: Path, cli: Cli) -> None:
     g = GitRepo(tmp_path / "repo")
     g.write_schema()
-    g.write_assistant("a", temperature=5, text=None)
+    g.write_assistant("a", temperature=5)
     g.commit("bad temperature")
     code, out, err = cli("--repo", str(g.path), "show", "a")
     assert code == 1
@@ -234,3 +234,13 @@ def test_show_in_a_bare_clone(story: Story, tmp_path: Path, cli: Cli) -> None:
     code, out, err = cli("show", "team/author", "--format", "json", cwd=bare)
     assert code == 0, err
     assert json.loads(out)["version"] == 3
+
+
+def test_show_errors_as_a_real_process(story: Story) -> None:
+    """The same clean one-line errors when run as ``python -m roster`` (no click runner in between)."""
+    for spec, fragment in (("nobody", "no assistant 'nobody'"), ("blog-writer@nope", "unknown ref"),
+                           ("blog-writer@--upload-pack=x", "invalid ref"), ("../x", "'..'")):
+        code, out, err = invoke("subprocess", "--repo", str(story.path), "show", spec)
+        assert_clean_error(code, err)
+        assert fragment in err and out == ""
+        assert len(err.strip().splitlines()) == 1

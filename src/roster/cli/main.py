@@ -12,22 +12,47 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class Settings:
-    """Global options, handed to every command through ``ctx.obj``."""
+    """Global options, handed to every command through ``ctx.obj``.
 
-    def __init__(self, repo: str | None, root: str | None, debug: bool) -> None:
+    ``repo`` is a path, a git URL (read through a mirror in ``cache_dir``), or a
+    published ``index.json`` (a URL or path ending in ``.json``: read-only).
+    """
+
+    def __init__(self, repo: str | None, root: str | None, debug: bool, cache_dir: str | None = None) -> None:
         self.repo = repo
         self.root = root
         self.debug = debug
+        self.cache_dir = cache_dir
+
+    def is_index(self) -> bool:
+        return bool(self.repo) and self.repo.split("?", 1)[0].endswith(".json")  # type: ignore[union-attr]
 
     def project(self) -> Any:
         from roster.project import open_project
 
-        return open_project(self.repo or ".", root=self.root)
+        project = open_project(self.repo or ".", root=self.root, cache_dir=self.cache_dir)
+        if project.remote is not None:
+            _warn_if_stale(project.remote.staleness())
+        return project
 
     def roster(self) -> Any:
         from roster import Roster
 
-        return Roster(self.repo or ".", root=self.root)
+        if self.is_index():
+            return Roster.from_index(self.repo)  # type: ignore[arg-type]
+        roster = Roster(self.repo or ".", root=self.root, cache_dir=self.cache_dir)
+        staleness = roster.staleness()
+        if staleness is not None:
+            _warn_if_stale(staleness)
+        return roster
+
+
+def _warn_if_stale(staleness: Any) -> None:
+    """Offline: say that the answer comes from the mirror, and how old it is (stderr only)."""
+    if staleness.error:
+        from roster.remote import describe
+
+        click.echo(f"roster: warning: {_one_line(describe(staleness))}", err=True)
 
 
 class RosterGroup(click.Group):
@@ -73,14 +98,17 @@ def _one_line(text: str) -> str:
 
 
 @click.group(cls=RosterGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--repo", metavar="PATH", help="Repository (worktree or bare); default: discovered from the "
-              "current directory, like git.")
+@click.option("--repo", metavar="PATH|URL", help="Repository (worktree or bare), a git URL (https://, ssh://, "
+              "git://, file://, git@host:org/repo.git; read through a local mirror), or a published index.json "
+              "(read-only); default: discovered from the current directory, like git.")
+@click.option("--cache-dir", metavar="DIR", envvar="ROSTER_CACHE_DIR", help="Where mirrors of git URLs are kept "
+              "[default: $ROSTER_CACHE_DIR, else ~/.cache/roster].")
 @click.option("--root", metavar="DIR", help="Folder inside the repository that holds assistants/ and "
               "schemas/ (monorepos); default: discovered.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.version_option(package_name="roster", message="roster %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, repo: str | None, root: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, repo: str | None, cache_dir: str | None, root: str | None, debug: bool) -> None:
     """Roster: LangGraph assistants as code.
 
     Each assistant is a YAML file under assistants/, validated against its
@@ -88,7 +116,7 @@ def cli(ctx: click.Context, repo: str | None, root: str | None, debug: bool) -> 
     version. Exit codes: 0 ok, 1 invalid assistants (or differences with
     --exit-code), 2 usage or lookup error, 3 internal error.
     """
-    ctx.obj = Settings(repo, root, debug)
+    ctx.obj = Settings(repo, root, debug, cache_dir)
 
 
 for command in commands.all_commands():

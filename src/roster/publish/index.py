@@ -71,7 +71,8 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     entries = [e for item in plan.values() for e, _ in item.versions]
     contents = _contents(repo, entries, previous, progress)
 
-    wanted_commits = {e.commit for e in entries} | set(tags.values()) | {head}
+    ended = {item.ended_at for item in plan.values() if item.ended_at}
+    wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
     known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
     known = known if isinstance(known, dict) else {}
     # Commit facts never change for a commit id: a previous index's are as good as new.

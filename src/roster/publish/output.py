@@ -9,16 +9,17 @@ hard-linked from it instead of being rendered and written again.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from roster.errors import HistoryCut, UsageError
 from roster.publish.index import PublishedIndex, build_index, version_json
 from roster.publish.progress import NoProgress, Progress
-from roster.publish.site import pages
+from roster.publish.site import Page, pages
 
 MANIFEST = ".roster-publish.json"  # page signatures of the last publish; not part of the site proper
 
@@ -46,13 +47,24 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        writer = _Writer(tmp, target if previous is not None else None)
-        _write_versions(writer, index, previous, progress)
-        signatures = _write_pages(writer, index, manifest, title or _default_title(roster), progress)
-        progress.stage("writing index", 0)
-        writer.text("index.json", json.dumps(index.data, ensure_ascii=False, separators=(",", ":")))
-        writer.text(".nojekyll", "")  # GitHub Pages served from a branch must not drop files named _x
-        writer.text(MANIFEST, json.dumps({"format": 1, "generator": index.data["generator"], "pages": signatures}))
+        old = target if previous is not None else None
+        same = previous is not None and previous.get("generator") == index.data["generator"]
+        all_pages = pages(index, title=title or _default_title(roster))
+        job = _Job(tmp, old, index, previous.get("assistants", {}) if same and previous else {},
+                   _tags_by_commit(previous.get("tags", {})) if same and previous else {}, manifest,
+                   {k: p for k, p in zip(index.assistants, all_pages[2:])})
+        writer = _Writer(tmp, None)
+
+        def site_wide() -> None:
+            for page in all_pages[:2]:
+                writer.text(page.path, page.render())
+            writer.text("index.json", json.dumps(index.data, ensure_ascii=False, separators=(",", ":")))
+            writer.text(".nojekyll", "")  # GitHub Pages served from a branch must not drop files named _x
+
+        written, reused, signatures = _write_assistants(job, progress, meanwhile=site_wide)
+        manifest_data = {"format": 1, "generator": index.data["generator"], "pages": dict(sorted(signatures.items()))}
+        writer.text(MANIFEST, json.dumps(manifest_data))
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp made it private; a site is meant to be read
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -61,7 +73,7 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
         progress.close()
     versions = sum(len(a["versions"]) for a in index.assistants.values() if a["status"] != "renamed")
     active = sum(1 for a in index.assistants.values() if a["status"] == "active")
-    return PublishResult(str(target), index.data["head"], active, versions, writer.written, writer.reused)
+    return PublishResult(str(target), index.data["head"], active, versions, written + writer.written, reused)
 
 
 class _Writer:
@@ -97,52 +109,98 @@ class _Writer:
         return True
 
 
-def _write_versions(writer: _Writer, index: PublishedIndex, previous: dict[str, Any] | None,
-                    progress: Progress) -> None:
-    entries = index.assistants
-    total = sum(len(a["versions"]) for a in entries.values())
-    progress.stage("writing versions", total)
-    same_generator = previous is not None and previous.get("generator") == index.data["generator"]
-    old_assistants = previous.get("assistants", {}) if same_generator and previous else {}
-    old_tags = _tags_by_commit(previous.get("tags", {})) if same_generator and previous else {}
-    done = 0
-    for key, entry in entries.items():
+class _Job(NamedTuple):
+    """Everything the per-assistant work reads; inherited by forked workers, never pickled."""
+
+    root: Path
+    old: Path | None
+    index: PublishedIndex
+    old_assistants: dict[str, Any]
+    old_tags: dict[str, list[str]]
+    manifest: dict[str, str]
+    pages: dict[str, Page]
+
+
+_JOB: _Job | None = None
+_PARALLEL_MIN = 200  # assistants; below this, forking costs more than it saves
+_CHUNK = 50
+
+
+def _write_assistants(job: _Job, progress: Progress, *,
+                      meanwhile: Callable[[], None]) -> tuple[int, int, dict[str, str]]:
+    """Each assistant's version files and page; on every core when there are many.
+
+    Rendering diffs and writing ~14,000 small files is most of a publish; the
+    work splits cleanly by assistant, so forked workers (which inherit the
+    index, nothing is pickled) each take a share of the keys.
+    """
+    global _JOB
+    keys = list(job.index.assistants)
+    progress.stage("writing assistants", len(keys))
+    workers = min(os.cpu_count() or 1, 8)
+    if len(keys) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        chunks = [keys[i:i + _CHUNK] for i in range(0, len(keys), _CHUNK)]
+        _JOB = job
+        started = False
+        try:
+            written = reused = done = 0
+            signatures: dict[str, str] = {}
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.imap_unordered(_work_chunk, chunks)
+                started = True
+                meanwhile()  # the site-wide pages and index.json, while the workers run
+                for w, r, sig, n in results:
+                    written, reused, done = written + w, reused + r, done + n
+                    signatures.update(sig)
+                    progress.update(done)
+            return written, reused, signatures
+        except (OSError, multiprocessing.ProcessError):
+            if started:
+                raise
+            # cannot fork here (limits, sandbox): do it in this process
+        finally:
+            _JOB = None
+    meanwhile()
+    written = reused = 0
+    signatures = {}
+    for i in range(0, len(keys), _CHUNK):
+        w, r, sig, _ = _work(job, keys[i:i + _CHUNK])
+        written, reused = written + w, reused + r
+        signatures.update(sig)
+        progress.update(i + _CHUNK)
+    return written, reused, signatures
+
+
+def _work_chunk(keys: list[str]) -> tuple[int, int, dict[str, str], int]:
+    assert _JOB is not None
+    return _work(_JOB, keys)
+
+
+def _work(job: _Job, keys: list[str]) -> tuple[int, int, dict[str, str], int]:
+    writer = _Writer(job.root, job.old)
+    signatures: dict[str, str] = {}
+    index = job.index
+    for key in keys:
+        entry = index.assistants[key]
         versions = entry["versions"]
-        if not versions:
-            continue
-        old_versions = (old_assistants.get(key) or {}).get("versions") or []
-        first = versions[0]
+        old_versions = (job.old_assistants.get(key) or {}).get("versions") or []
+        first = versions[0] if versions else None
         for v in versions:
-            done += 1
             n = v["version"]
             old = old_versions[n - 1] if len(old_versions) >= n else None
             # Same commit, id, number, first version and tags: the file's bytes are the same.
             if (old is not None and old.get("commit") == v["commit"] and old.get("assistant_id") == v["assistant_id"]
                     and old.get("file") == v["file"] and old_versions[0].get("commit") == first["commit"]
-                    and old_tags.get(v["commit"], []) == index.tags_at.get(v["commit"], [])
+                    and job.old_tags.get(v["commit"], []) == index.tags_at.get(v["commit"], [])
                     and writer.reuse(v["file"])):
                 continue
             writer.text(v["file"], json.dumps(version_json(index, v, first), ensure_ascii=False) + "\n")
-            if done % 256 == 0:
-                progress.update(done)
-    progress.update(done, force=True)
-
-
-def _write_pages(writer: _Writer, index: PublishedIndex, manifest: dict[str, str], title: str,
-                 progress: Progress) -> dict[str, str]:
-    todo = pages(index, title=title)
-    progress.stage("writing pages", len(todo))
-    signatures = {}
-    for i, page in enumerate(todo):
-        if page.signature:
-            signatures[page.path] = page.signature
-            if manifest.get(page.path) == page.signature and writer.reuse(page.path):
-                continue
+        page = job.pages[key]
+        signatures[page.path] = page.signature
+        if job.manifest.get(page.path) == page.signature and writer.reuse(page.path):
+            continue
         writer.text(page.path, page.render())
-        if i % 32 == 0:
-            progress.update(i)
-    progress.update(len(todo), force=True)
-    return signatures
+    return writer.written, writer.reused, signatures, len(keys)
 
 
 def _tags_by_commit(tags: dict[str, str]) -> dict[str, list[str]]:
@@ -211,6 +269,12 @@ def _swap(tmp: Path, target: Path) -> None:
         os.rename(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _default_title(roster: Any) -> str:

@@ -46,7 +46,10 @@ def assets_digest() -> str:
 
 
 def page_path(key: str) -> str:
-    """``team/writer`` -> ``a/team~writer.html``: '~' never occurs in an id, so this never collides."""
+    """``team/writer`` -> ``a/team~writer.html``: '~' never occurs in an id, so this never collides.
+
+    From another assistant page (in ``a/``), the link is the same without ``a/``.
+    """
     return f"a/{key.replace('/', '~')}.html"
 
 
@@ -81,7 +84,13 @@ class _Site:
         up = "../" * depth
         nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
                       for href, label in (("index.html", "Assistants"), ("releases.html", "Releases")))
-        head = self.data["head"]
+        # Assistant pages say nothing about the publish itself, so they stay byte-identical
+        # (and reusable) until the assistant changes.
+        footer = f"Published by {_e(self.data['generator'])}."
+        if depth == 0:
+            head = self.data["head"]
+            footer = (f"Published by {_e(self.data['generator'])} from {_e(self.data['ref'])} "
+                      f'(<span class="mono">{head[:12]}</span>, {_e(self.date(head))}).')
         return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f'<meta name="generator" content="{_e(self.data["generator"])}">'
@@ -89,13 +98,12 @@ class _Site:
                 f'<header class="site"><div class="wrap"><a class="brand" href="{up}index.html">{_e(self.title)}</a>'
                 f'<nav>{nav}<a href="{up}index.json">index.json</a></nav></div></header>'
                 f'<main class="wrap">{body}'
-                f'<footer>Published by {_e(self.data["generator"])} from {_e(self.data["ref"])} '
-                f'(<span class="mono">{head[:12]}</span>, {_e(self.date(head))}).</footer></main>'
+                f"<footer>{footer}</footer></main>"
                 f"<script>{js}</script></body></html>\n")
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
-        return info["date"] if info else ""
+        return _when(info["date"]) if info else ""
 
     def version_at(self, entry: dict[str, Any], commit: str) -> int | None:
         """The version of ``entry`` at ``commit`` (None: not on the chain, not there yet, or deleted)."""
@@ -189,7 +197,7 @@ class _Site:
             body.append(f'<p class="muted">{_e(content["description"])}</p>')
         if entry["status"] == "renamed":
             target = entry["renamed_to"]
-            link = (f'<a href="{page_path(target)}">{_e(target)}</a>' if target in self.index.assistants
+            link = (f'<a href="{page_path(target)[2:]}">{_e(target)}</a>' if target in self.index.assistants
                     else _e(target))
             body.append(f'<p>Renamed to {link} in <span class="mono">{entry["ended_at"][:12]}</span> '
                         f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
@@ -216,7 +224,9 @@ class _Site:
 
     def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *, expanded: bool) -> str:
         info = self.commits[v["commit"]]
-        tags = "".join(f'<span class="tag">{_e(t)}</span>' for t in self.index.tags_at.get(v["commit"], ()))
+        # Release tags, and this assistant's own environment tags (not other assistants' ones).
+        tags = "".join(f'<span class="tag">{_e(t)}</span>' for t in self.index.tags_at.get(v["commit"], ())
+                       if t in self.releases or t.partition("@")[0] in (key, v["assistant_id"]))
         kind = v["kind"]
         note = ""
         if kind == "renamed" and prev is not None and prev["assistant_id"] != v["assistant_id"]:
@@ -228,7 +238,7 @@ class _Site:
         if v["assistant_id"] != key and kind != "renamed":
             note += f' <span class="badge">as {_e(v["assistant_id"])}</span>'
         head = (f'<div class="vhead"><a class="vnum" id="v{v["version"]}" href="#v{v["version"]}">v{v["version"]}</a>'
-                f'{note}<time class="small muted" datetime="{_e(info["date"])}">{_e(info["date"])}</time>{tags}</div>'
+                f'{note}<time class="small muted" datetime="{_e(info["date"])}">{_e(_when(info["date"]))}</time>{tags}</div>'
                 f'<div class="msg">{_e(info["message"])}</div>'
                 f'<div class="small muted">{_e(info["author"]["name"])} · <span class="mono">{v["commit"][:12]}</span>'
                 f' · <a href="../{_e(v["file"])}">JSON</a></div>')
@@ -245,7 +255,11 @@ class _Site:
 
     def releases_page(self) -> str:
         body = ["<h1>Releases</h1>"]
-        keys = [k for k, a in self.index.assistants.items() if a["status"] != "renamed"]
+        # Every (position, key) at which an assistant changed: a release only looks at the keys
+        # that changed inside its interval (not at all of them, for each of ~100 releases).
+        events = sorted((p, k) for k, a in self.index.assistants.items() if a["status"] != "renamed"
+                        for p in [v["pos"] for v in a["versions"]] + self.index.deletions.get(k, []))
+        event_pos = [p for p, _ in events]
         groups: dict[str, list[str]] = {}
         for name, commit in self.releases.items():
             groups.setdefault(commit, []).append(name)
@@ -259,7 +273,9 @@ class _Site:
         prev_name = ""
         for commit, names in stops:
             pos = self.pos[commit]
-            rows = [r for k in keys if (r := self.release_row(k, prev_pos, pos))]
+            lo, hi = bisect.bisect_right(event_pos, prev_pos), bisect.bisect_right(event_pos, pos)
+            touched = sorted({k for _, k in events[lo:hi]})
+            rows = [r for k in touched if (r := self.release_row(k, prev_pos, pos))]
             if names:
                 title = " ".join(f"<span id=\"{_e(n)}\">{_e(n)}</span>" for n in names)
             else:
@@ -268,7 +284,7 @@ class _Site:
                     prev_pos = pos
                     continue
             since = f"since {prev_name}" if prev_name else "since the beginning"
-            changes = (f'<table><thead><tr><th>Assistant</th><th>Change</th></tr></thead><tbody>{"".join(rows)}'
+            changes = (f'<table class="rel"><thead><tr><th>Assistant</th><th>Change</th></tr></thead><tbody>{"".join(rows)}'
                        f"</tbody></table>" if rows else '<p class="muted">No assistant changed.</p>')
             sections.append(f'<section class="release"><h3>{title}</h3><p class="small muted">'
                             f'<span class="mono">{commit[:12]}</span> · {_e(self.date(commit))} · '
@@ -359,6 +375,13 @@ def _split_tags(tags: dict[str, str], assistants: dict[str, Any]) -> tuple[dict[
         else:
             releases[name] = commit
     return env, releases
+
+
+def _when(iso: str) -> str:
+    """``2024-01-02T03:04:05Z`` -> ``2024-01-02 03:04 UTC`` (the exact time stays in ``datetime=``)."""
+    if len(iso) == 20 and iso.endswith("Z"):
+        return f"{iso[:10]} {iso[11:16]} UTC"
+    return iso
 
 
 def _shown(v: dict[str, Any]) -> dict[str, Any]:
