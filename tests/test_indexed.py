@@ -204,7 +204,7 @@ def test_list_and_history(site: Path) -> None:
     assert all(isinstance(v, Version) for v in history)
     assert history[0].message == "m3" and history[0].author.name == "A3" and history[0].tags == ()
     assert history[2].tags == ("v1.0.0",) and history[2].created_at == DATES[0]
-    assert history[0].path == "assistants/team/a2"
+    assert history[0].path == ""  # as the git-backed history: a version is content, not a file
     assert [v.version for v in r.history("b")] == [2, 1] and r.history("b")[0].tags == ("b@prod",)
     assert [v.version for v in r.history("a", ref="v1.0.0")] == [1]
     with pytest.raises(UnknownAssistant):

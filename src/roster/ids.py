@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from roster.errors import UsageError
 
@@ -13,6 +14,7 @@ def is_assistant_file(name: str) -> bool:
     return name.endswith(SUFFIXES)
 
 
+@lru_cache(maxsize=65536)  # called for every change of every commit when a chain is built
 def id_from_relpath(relpath: str) -> str:
     """``team/writer.yaml`` -> ``team/writer`` (the path is relative to ``assistants/``)."""
     for suffix in SUFFIXES:

@@ -315,7 +315,7 @@ class _Snapshot:
             name=content.get("name") or assistant_id, description=content.get("description"),
             config=content.get("config") or {}, context=content.get("context") or {},
             metadata=content.get("metadata") or {}, server_id=content.get("server_id"),
-            path=f"{self.folder}/{assistant_id}", version=number, commit=entry["commit"],
+            version=number, commit=entry["commit"],  # no path: a version is content, as Resolver.version gives it
             created_at=self.date(versions[0]["commit"]), updated_at=info.get("date"),
             message=info.get("message") or "",
             author=Author(name=author.get("name") or "", email=author.get("email") or ""),

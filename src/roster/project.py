@@ -2,21 +2,33 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from roster.errors import NotARepository
-from roster.git import Repo
 from roster.source import Layout
 
 if TYPE_CHECKING:
+    from roster.git import Repo
     from roster.remote import Mirror
 
 
-class Project(NamedTuple):
-    repo: Repo | None  # None for a plain folder that is not in git
-    top: str | None  # the folder on disk that layout paths are relative to (None: bare)
-    layout: Layout
-    remote: Mirror | None = None  # the mirror, when the project was opened from a git URL
+class Project:
+    """The repository (opened on first use: importing pygit2 costs ~50 ms that a
+    working-tree check does not need), the folder on disk and the layout."""
+
+    def __init__(self, repo: Repo | str | None, top: str | None, layout: Layout, remote: Mirror | None = None) -> None:
+        self._repo: Any = repo  # a Repo, a path to open lazily, or None (plain folder)
+        self.top = top  # the folder on disk that layout paths are relative to (None: bare)
+        self.layout = layout
+        self.remote = remote  # the mirror, when the project was opened from a git URL
+
+    @property
+    def repo(self) -> Repo | None:
+        if isinstance(self._repo, str):
+            from roster.git import Repo
+
+            self._repo = Repo(self._repo)
+        return self._repo
 
     @property
     def folder(self) -> str | None:
@@ -26,13 +38,13 @@ class Project(NamedTuple):
         return f"{self.top}/{self.layout.prefix}".rstrip("/")
 
 
-def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | None = None,
-                 fetch: bool = True) -> Project:
+def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | None = None) -> Project:
     """Discover the repository from ``path`` (like git) and the project folder in it.
 
     ``path`` may be a git URL (``https://``, ``ssh://``, ``git://``, ``file://``,
     ``git@host:org/repo.git``): the project is then a bare mirror in the cache
-    folder (``roster.remote``), cloned on first use, else fetched when ``fetch``.
+    folder (``roster.remote``), cloned on first use, else fetched (when the
+    remote is unreachable, the mirror serves as it is: see ``Mirror.staleness``).
 
     The project folder is the nearest folder, from ``path`` up to the top of the
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
@@ -41,9 +53,16 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     from roster.remote import Mirror, is_remote_url
 
     if is_remote_url(path):
-        mirror = Mirror(path, cache_dir=cache_dir).open(fetch=fetch)
+        from roster.git import Repo
+
+        mirror = Mirror(path, cache_dir=cache_dir).open()
         return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
     start = os.path.abspath(path)
+    workdir = _worktree_top(start)
+    if workdir is not None and os.path.isdir(start):
+        return _project_in(workdir, workdir, start, root)
+    from roster.git import Repo
+
     try:
         repo: Repo | None = Repo(start)
     except NotARepository:
@@ -51,11 +70,33 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
             return Project(None, start, Layout(_prefix(root)))
         raise
     assert repo is not None
-    if root is not None:
-        return Project(repo, repo.workdir, Layout(_prefix(root)))
     if repo.workdir is None:
-        return Project(repo, None, Layout())
-    top = os.path.realpath(repo.workdir)
+        return Project(repo, None, Layout(_prefix(root)))
+    return _project_in(repo, repo.workdir, start, root)
+
+
+def _worktree_top(start: str) -> str | None:
+    """The worktree holding ``start``, found the way git does (a ``.git`` entry), without pygit2.
+
+    Only the plain case: GIT_DIR / GIT_WORK_TREE in the environment leave it to libgit2.
+    """
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return None
+    probe = os.path.realpath(start)
+    while True:
+        marker = os.path.join(probe, ".git")
+        if os.path.isdir(os.path.join(marker, "objects")) or os.path.isfile(marker):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return None
+        probe = parent
+
+
+def _project_in(repo: Any, workdir: str, start: str, root: str | None) -> Project:
+    if root is not None:
+        return Project(repo, workdir.rstrip("/"), Layout(_prefix(root)))
+    top = os.path.realpath(workdir)
     here = os.path.realpath(start if os.path.isdir(start) else os.path.dirname(start))
     probe = here
     while True:
@@ -66,7 +107,7 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
             break
         probe = os.path.dirname(probe)
     rel = os.path.relpath(probe, top)
-    return Project(repo, repo.workdir, Layout(_prefix(None if rel == "." else rel)))
+    return Project(repo, workdir.rstrip("/"), Layout(_prefix(None if rel == "." else rel)))
 
 
 def _prefix(root: str | None) -> str:

@@ -1,11 +1,13 @@
 """The ``ID[@REF]`` grammar (SPEC section 4) and how a ref becomes a commit."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from roster.errors import UnknownRef, UsageError
-from roster.git import Repo
 from roster.ids import check_id
+
+if TYPE_CHECKING:
+    from roster.git import Repo
 
 
 class Spec(NamedTuple):

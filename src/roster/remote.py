@@ -17,6 +17,12 @@ renamed into place only when complete, so a half-done clone never becomes the
 mirror), and inside it around every fetch (so two fetches never interleave; a
 process that waited for another's fetch does not fetch again).
 
+Freshness. ``Roster(url)`` fetches once when it opens an existing mirror (a
+failure there is not an error: the mirror serves, ``staleness()`` says how old
+it is); ``refresh()`` fetches now; with ``refresh_interval`` a call that finds
+the last fetch older than that starts one in a background daemon thread and is
+answered from the mirror meanwhile, so no request ever waits on the network.
+
 Credentials come only from the environment and git's own credential helpers,
 never from a file of Roster's, and are never written or shown: the URL recorded
 in the mirror and shown in messages has its user-info stripped (``redact``).
@@ -390,9 +396,6 @@ class Mirror:
     def _ensure_meta(self, name: str) -> str:
         os.makedirs(self._meta(""), exist_ok=True)
         return self._meta(name)
-
-    def fetch_due(self, interval: float) -> bool:
-        return time.monotonic() - self._last_attempt >= interval
 
     def fetch_in_background(self, interval: float) -> None:
         """Start a fetch in a daemon thread when the last one started ``interval`` seconds ago or more.

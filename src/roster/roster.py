@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from roster.check import CheckReport, check_source
 from roster.diff import FieldChange, diff_values
 from roster.errors import NotARepository, UnknownAssistant
-from roster.git import Repo, TreeSource
 from roster.model import Assistant, Version
 from roster.project import Project, open_project
 from roster.refs import parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:
+    from roster.git import Repo
     from roster.indexed import IndexRoster
     from roster.remote import Mirror, Staleness
 
@@ -169,6 +169,8 @@ class Roster:
         resolver = self.resolver
         self._maybe_fetch()
         resolver.maybe_refresh()
+        from roster.git import TreeSource
+
         commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
         entries, _ = scan_assistants(TreeSource(self._repo(), commit), self._project.layout)
         out = []
@@ -215,6 +217,8 @@ class Roster:
         if ref is None and project.top is not None:
             return FolderSource(project.top)
         repo = self._repo()
+        from roster.git import TreeSource
+
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
 
     def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:

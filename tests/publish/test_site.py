@@ -141,7 +141,7 @@ def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
     exe = tooling.chromium()
     cmd = [str(exe), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--hide-scrollbars", f"--user-data-dir={profile}", *args]
+           "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 

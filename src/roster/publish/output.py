@@ -167,7 +167,7 @@ def _write_assistants(job: _Job, progress: Progress, *,
         w, r, sig, _ = _work(job, keys[i:i + _CHUNK])
         written, reused = written + w, reused + r
         signatures.update(sig)
-        progress.update(i + _CHUNK)
+        progress.update(min(i + _CHUNK, len(keys)))
     return written, reused, signatures
 
 
