@@ -22,7 +22,7 @@ from typing import Any, Iterable, NamedTuple
 
 from roster.errors import RosterError
 from roster.history import Chain, Lineage, VersionEntry
-from roster.publish.blobs import read_blobs
+from roster.git import read_blobs
 from roster.publish.progress import NoProgress, Progress
 
 FORMAT = 1
