@@ -59,6 +59,16 @@ class Gone(NamedTuple):
     last: VersionEntry
 
 
+def gone_hint(gone: Any) -> str:
+    """'; it was renamed to ...' or '; it was deleted in ...' for the last of ``gone`` (Gone-like)."""
+    if not gone:
+        return ""
+    last = gone[-1]
+    if last.renamed_to:
+        return f"; it was renamed to {last.renamed_to!r} in commit {last.commit[:12]}"
+    return f"; it was deleted in commit {last.commit[:12]}"
+
+
 class Chain:
     """The first-parent chain of one tip, with every assistant's lineage along it."""
 

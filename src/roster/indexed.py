@@ -245,13 +245,9 @@ class _Snapshot:
         return li
 
     def _renamed_hint(self, assistant_id: str, pos: int) -> str:
-        gone = [g for g in self.gone.get(assistant_id, ()) if g.pos <= pos]
-        if not gone:
-            return ""
-        last = gone[-1]
-        if last.renamed_to:
-            return f"; it was renamed to {last.renamed_to!r} in commit {last.commit[:12]}"
-        return f"; it was deleted in commit {last.commit[:12]}"
+        from roster.history import gone_hint
+
+        return gone_hint([g for g in self.gone.get(assistant_id, ()) if g.pos <= pos])
 
     def version_entry(self, assistant_id: str, number: int) -> dict[str, Any]:
         self._check_cut()
@@ -501,19 +497,10 @@ class IndexRoster:
                          error, failed_at)
 
     def _maybe_refresh(self) -> None:
-        interval = self._refresh_interval
-        if interval is None or time.monotonic() - self._last_attempt < interval:
-            return
-        with self._state_lock:
-            if time.monotonic() - self._last_attempt < interval:
-                return
-            if self._background is not None and self._background.is_alive():
-                return
-            self._last_attempt = time.monotonic()
-            thread = threading.Thread(target=self._background_refresh, daemon=True,
-                                      name=f"roster-index {self._loader.display}")
-            self._background = thread
-        thread.start()
+        if self._refresh_interval is not None:
+            from roster.background import start_if_due
+
+            start_if_due(self, self._refresh_interval, self._background_refresh, f"roster-index {self._loader.display}")
 
     def _background_refresh(self) -> None:
         try:
@@ -563,11 +550,8 @@ class IndexRoster:
         out = []
         for assistant_id, _ in alive:
             assistant = snap.assistant_at(assistant_id, commit)
-            if graph_id is not None and assistant.graph_id != graph_id:
-                continue
-            if metadata and any(assistant.metadata.get(k) != v for k, v in metadata.items()):
-                continue
-            out.append(assistant)
+            if assistant.matches(graph_id, metadata):
+                out.append(assistant)
         return out
 
     def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:

@@ -109,6 +109,12 @@ class Assistant(BaseModel):
         context = config.pop("context")
         return {"config": config, "context": context or None}
 
+    def matches(self, graph_id: str | None = None, metadata: dict[str, Any] | None = None) -> bool:
+        """The filter of ``list``: this graph, and these metadata values (like LangGraph's search)."""
+        if graph_id is not None and self.graph_id != graph_id:
+            return False
+        return not metadata or all(self.metadata.get(k) == v for k, v in metadata.items())
+
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
         out: dict[str, Any] = {"assistant_id": self.assistant_id}

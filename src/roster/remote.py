@@ -403,18 +403,9 @@ class Mirror:
         Cheap when not due (one clock read); at most one background fetch runs
         at a time. Failures are recorded for ``staleness()``, never raised.
         """
-        if time.monotonic() - self._last_attempt < interval:
-            return
-        with self._state_lock:
-            if time.monotonic() - self._last_attempt < interval:
-                return
-            if self._background is not None and self._background.is_alive():
-                return
-            self._last_attempt = time.monotonic()
-            thread = threading.Thread(target=self._background_fetch, name=f"roster-fetch {self.display_url}",
-                                      daemon=True)
-            self._background = thread
-        thread.start()
+        from roster.background import start_if_due
+
+        start_if_due(self, interval, self._background_fetch, f"roster-fetch {self.display_url}")
 
     def _background_fetch(self) -> None:
         try:

@@ -13,7 +13,7 @@ from typing import Any
 from roster.catalog import Graphs, load_assistant
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
-from roster.history import Chain, DeltaIndex, Lineage, VersionEntry
+from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
 from roster.ids import SUFFIXES
 from roster.model import Assistant, Author, Version
 from roster.refs import is_version_number, resolve_commit
@@ -164,13 +164,7 @@ class Resolver:
         return lineage.entries[number - 1]
 
     def _renamed_hint(self, chain: Chain, assistant_id: str) -> str:
-        gone = chain.gone.get(assistant_id)
-        if not gone:
-            return ""
-        last = gone[-1]
-        if last.renamed_to:
-            return f"; it was renamed to {last.renamed_to!r} in commit {last.commit[:12]}"
-        return f"; it was deleted in commit {last.commit[:12]}"
+        return gone_hint(chain.gone.get(assistant_id))
 
     # --- loading --------------------------------------------------------------
 
@@ -289,14 +283,27 @@ class Resolver:
                        tags=tuple(self.tags_at(entry.commit)))
 
 
-def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
-    """Best-effort fields of a version that does not validate (history still shows it)."""
+def file_content(raw: bytes) -> dict[str, Any]:
+    """What a version's file says: its fields (config without unset keys) when it
+    parses as an AssistantFile, else the best-effort fields of the raw mapping
+    (history and the published index show every version, valid or not)."""
+    from pydantic import ValidationError
+
+    from roster.model import AssistantFile
     from roster.yamlload import YamlError, load_bytes
 
     try:
         data = load_bytes(raw).data
     except YamlError:
         data = {}
+    try:
+        m = AssistantFile.model_validate(data)
+    except ValidationError:
+        m = None
+    if m is not None:
+        return {"graph_id": m.graph_id, "name": m.name, "description": m.description,
+                "config": m.config.model_dump(exclude_none=True) if m.config else {},
+                "context": m.context or {}, "metadata": m.metadata or {}, "server_id": m.server_id}
 
     def mapping(key: str) -> dict[str, Any]:
         value = data.get(key)
@@ -306,10 +313,15 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    server_id = text("server_id")
-    return dict(assistant_id=assistant_id, graph_id=text("graph_id") or "", name=text("name") or assistant_id,
-                description=text("description"), config=mapping("config"), context=mapping("context"),
-                metadata=mapping("metadata"), server_id=server_id)
+    return {"graph_id": text("graph_id") or "", "name": text("name"), "description": text("description"),
+            "config": mapping("config"), "context": mapping("context"), "metadata": mapping("metadata"),
+            "server_id": text("server_id")}
+
+
+def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
+    fields = file_content(raw)
+    fields.update(assistant_id=assistant_id, name=fields["name"] or assistant_id)
+    return fields
 
 
 def _cut(chain: Chain) -> HistoryCut:

@@ -176,11 +176,8 @@ class Roster:
         out = []
         for item in entries:
             assistant = resolver.get(item.assistant_id, commit)
-            if graph_id is not None and assistant.graph_id != graph_id:
-                continue
-            if metadata and any(assistant.metadata.get(k) != v for k, v in metadata.items()):
-                continue
-            out.append(assistant)
+            if assistant.matches(graph_id, metadata):
+                out.append(assistant)
         return out
 
     def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:

@@ -262,43 +262,10 @@ def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:
 
 
 def _parse(raw: bytes) -> dict[str, Any]:
-    """Mirrors ``Resolver._fields`` / ``_raw_fields``: the content ``roster history`` shows.
+    """The content ``roster history`` shows for a version (one function for both)."""
+    from roster.resolve import file_content
 
-    A file that parses as an AssistantFile gives its fields (config without
-    unset keys); anything else gives the best-effort fields of the raw mapping.
-    """
-    from pydantic import ValidationError
-
-    from roster.model import AssistantFile
-    from roster.yamlload import YamlError, load_bytes
-
-    try:
-        data = load_bytes(raw).data
-    except YamlError:
-        data = {}
-    try:
-        m = AssistantFile.model_validate(data)
-    except ValidationError:
-        m = None
-    if m is not None:
-        return {"graph_id": m.graph_id, "name": m.name, "description": m.description,
-                "config": m.config.model_dump(exclude_none=True) if m.config else {},
-                "context": m.context or {}, "metadata": m.metadata or {}, "server_id": m.server_id}
-
-    def mapping(key: str) -> dict[str, Any]:
-        value = data.get(key)
-        return value if isinstance(value, dict) else {}
-
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        return value if isinstance(value, str) else None
-
-    return {"graph_id": text("graph_id") or "", "name": text("name"), "description": text("description"),
-            "config": mapping("config"), "context": mapping("context"), "metadata": mapping("metadata"),
-            "server_id": text("server_id")}
-
-
-# --- refs and commits ---------------------------------------------------------
+    return file_content(raw)
 
 
 def _tags(repo: Any) -> dict[str, str]:
