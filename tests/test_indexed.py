@@ -27,31 +27,13 @@ from roster import HistoryCut, RemoteError, Roster, UnknownAssistant, UnknownRef
 from roster.indexed import IndexRoster
 from roster.model import Assistant, Version
 
+from testing import free_port, wait_for_port
+
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, *, up: bool = True, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                if up:
-                    return
-        except OSError:
-            if not up:
-                return
-        time.sleep(0.02)
-    raise AssertionError(f"port {port} did not go {'up' if up else 'down'} within {timeout} s")
 
 
 class StaticServer:

@@ -26,31 +26,13 @@ from gitrepo import GitRepo, git_env, run_git
 from roster import RemoteError, Roster, UnknownRef, UsageError
 from roster.remote import Mirror, cache_root, is_remote_url, mirror_name, redact
 
+from testing import free_port, wait_for_port
+
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, *, up: bool = True, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                if up:
-                    return
-        except OSError:
-            if not up:
-                return
-        time.sleep(0.02)
-    raise AssertionError(f"port {port} did not go {'up' if up else 'down'} within {timeout} s")
 
 
 class GitDaemon:

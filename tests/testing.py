@@ -11,8 +11,10 @@ import contextlib
 import itertools
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterator, Mapping, Union
 
@@ -215,3 +217,25 @@ context:
   knowledge_base:
     index: docs
 """
+
+
+# --- servers on 127.0.0.1 -------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, *, up: bool = True, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"port {port} did not go {'up' if up else 'down'} within {timeout} s")
