@@ -153,6 +153,22 @@ class _Compiler:
     def _k_maxItems(self, arg: int, _s: Any, _d: int) -> Check:
         return lambda v: not isinstance(v, list) or len(v) <= arg
 
+    def _k_uniqueItems(self, arg: Any, _s: Any, _d: int) -> Check:
+        if arg is not True:
+            return lambda v: True
+        return lambda v: not isinstance(v, list) or all(
+            not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
+
+    def _k_minProperties(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, dict) or len(v) >= arg
+
+    def _k_maxProperties(self, arg: int, _s: Any, _d: int) -> Check:
+        return lambda v: not isinstance(v, dict) or len(v) <= arg
+
+    def _k_not(self, arg: Any, _s: Any, depth: int) -> Check:
+        inner = self.compile(arg, depth + 1)
+        return lambda v: not inner(v)
+
     def _k_anyOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
         branches = [self.compile(s, depth + 1) for s in arg]
         return lambda v: any(b(v) for b in branches)
