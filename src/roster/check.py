@@ -88,14 +88,18 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
         full = os.path.abspath(given)
         parts = full.split(os.sep)
         root, rel = fallback_root, os.path.basename(full)
+        base = os.path.dirname(full)  # the folder that ``rel`` is relative to
         if "assistants" in parts[:-1]:
             i = len(parts) - 1 - parts[:-1][::-1].index("assistants") - 1
             root, rel = os.sep.join(parts[:i]) or os.sep, "/".join(parts[i + 1:])
+            base = os.path.join(root, "assistants")
         assistant_id = id_from_relpath(rel)
         checked += 1
-        if os.path.islink(full):
-            problems.append(Problem("error", given, 1, 1, "", "symlinks are not allowed as assistant files",
-                                    assistant_id))
+        inside = os.path.join(os.path.realpath(base), *rel.split("/"))
+        if os.path.islink(full) or os.path.realpath(full) != inside:
+            # The file, or a folder between the project and it, is a link: `check` refuses both.
+            problems.append(Problem("error", given, 1, 1, "", "symlinks are not allowed as assistant files "
+                                    "or folders inside assistants/", assistant_id))
             continue
         bad = id_problem(assistant_id)
         if bad:

@@ -35,6 +35,7 @@ class VersionEntry(NamedTuple):
     assistant_id: str
     blob: str
     kind: str  # added, changed, renamed, re-added
+    path: str = ""  # the file below assistants/, with its .yaml/.yml suffix
 
 
 class Lineage:
@@ -103,7 +104,7 @@ class Chain:
             if lineage is None:
                 lineage = dead.pop(new_id, None) or self._new()
             lineage.ended = None
-            self._version(lineage, pos, commit, new_id, ch.new_blob, "renamed", live)
+            self._version(lineage, pos, commit, new_id, ch.new_blob, "renamed", live, ch.new_path)
             return
         assert ch.new_path is not None and ch.new_blob is not None
         if ch.status == "M" and ch.old_blob == ch.new_blob:
@@ -120,7 +121,7 @@ class Chain:
         else:
             lineage = live.get(new_id) or dead.pop(new_id, None) or self._new()
             kind = "changed" if lineage.entries else "added"
-        self._version(lineage, pos, commit, new_id, ch.new_blob, kind, live)
+        self._version(lineage, pos, commit, new_id, ch.new_blob, kind, live, ch.new_path)
 
     def _new(self) -> Lineage:
         lineage = Lineage()
@@ -128,8 +129,8 @@ class Chain:
         return lineage
 
     def _version(self, lineage: Lineage, pos: int, commit: str, assistant_id: str, blob: str, kind: str,
-                 live: dict[str, Lineage]) -> None:
-        lineage.entries.append(VersionEntry(pos, commit, assistant_id, blob, kind))
+                 live: dict[str, Lineage], path: str) -> None:
+        lineage.entries.append(VersionEntry(pos, commit, assistant_id, blob, kind, path))
         live[assistant_id] = lineage
         events = self.timeline.setdefault(assistant_id, [])
         if not events or events[-1][1] is not lineage:

@@ -145,3 +145,17 @@ def test_the_pre_commit_hook_definition_runs_validate():
         assert files.search(path), path
     for path in ("schemas/writer.json", "assistants/notes.md", "other/a.yaml"):
         assert not files.search(path), path
+
+
+def test_a_file_reached_through_a_symlinked_folder_is_refused(tmp_path):
+    repo = make_repo(tmp_path / "p", {"assistants/a.yaml": GOOD_WRITER})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.yaml").write_text(GOOD_WRITER)
+    os.symlink(outside, repo / "assistants" / "linked")
+    code, out, _ = run_cli("validate", "assistants/linked/x.yaml", "assistants/a.yaml", cwd=repo)
+    assert code == 1
+    assert problem_lines(out, "assistants/linked/x.yaml") == [
+        "assistants/linked/x.yaml:1:1: error: symlinks are not allowed as assistant files or folders inside assistants/"]
+    assert problem_lines(out, "assistants/a.yaml") == []
+    assert out.splitlines()[-1] == "FAILED: checked 2 assistants (files): 1 error, 0 warnings"

@@ -72,6 +72,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     contents = _contents(repo, entries, previous, progress)
 
     ended = {item.ended_at for item in plan.values() if item.ended_at}
+    ended |= {chain.commits[p] for item in plan.values() for p in item.deletions}
     wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
     known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
     known = known if isinstance(known, dict) else {}
@@ -91,9 +92,10 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
                 "kind": entry.kind,
                 "content": contents[(entry.commit, entry.assistant_id)],
                 "file": version_file(key, number),
+                "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
             })
         assistants[key] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
-                           "ended_at": item.ended_at, "versions": versions}
+                           "ended_at": item.ended_at, "deletions": list(item.deletions), "versions": versions}
 
     data = {
         "format": FORMAT,
