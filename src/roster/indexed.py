@@ -276,10 +276,7 @@ class _Snapshot:
         entry = versions[number - 1]
         content = entry["content"]
         return Assistant(
-            assistant_id=assistant_id, graph_id=content.get("graph_id") or "",
-            name=content.get("name") or assistant_id, description=content.get("description"),
-            config=content.get("config") or {}, context=content.get("context") or {},
-            metadata=content.get("metadata") or {}, server_id=content.get("server_id"),
+            **_content_fields(content, assistant_id),
             path=entry.get("path") or f"{self.folder}/{assistant_id}.yaml",
             version=number, commit=entry["commit"], created_at=self.date(versions[0]["commit"]),
             updated_at=self.date(entry["commit"]))
@@ -307,10 +304,7 @@ class _Snapshot:
         author = info.get("author") or {}
         assistant_id = entry["assistant_id"]
         return Version(
-            assistant_id=assistant_id, graph_id=content.get("graph_id") or "",
-            name=content.get("name") or assistant_id, description=content.get("description"),
-            config=content.get("config") or {}, context=content.get("context") or {},
-            metadata=content.get("metadata") or {}, server_id=content.get("server_id"),
+            **_content_fields(content, assistant_id),
             version=number, commit=entry["commit"],  # no path: a version is content, as Resolver.version gives it
             created_at=self.date(versions[0]["commit"]), updated_at=info.get("date"),
             message=info.get("message") or "",
@@ -586,3 +580,11 @@ class IndexRoster:
     def promote(self, *args: Any, **kwargs: Any) -> Any:
         raise UsageError(f"{self.source} is a published index: it is read-only; promote in the repository, "
                          f"push the tag, and publish again")
+
+
+def _content_fields(content: dict[str, Any], assistant_id: str) -> dict[str, Any]:
+    """The Assistant fields a published version's ``content`` gives (as ``Resolver`` fills them)."""
+    return dict(assistant_id=assistant_id, graph_id=content.get("graph_id") or "",
+                name=content.get("name") or assistant_id, description=content.get("description"),
+                config=content.get("config") or {}, context=content.get("context") or {},
+                metadata=content.get("metadata") or {}, server_id=content.get("server_id"))
