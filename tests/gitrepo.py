@@ -185,6 +185,18 @@ def assert_clean_error(code: int, err: str, expected_code: int = 2) -> str:
     return err
 
 
+
+def two_versions(path: Path) -> tuple[GitRepo, str, str]:
+    """A repository with the writer schema and assistant ``a`` at two versions (commits "one", "two")."""
+    g = GitRepo(path)
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    first = g.commit("one")
+    g.write_assistant("a", prompt="two")
+    second = g.commit("two")
+    return g, first, second
+
+
 class Story:
     """One repository whose history has every shape SPEC section 3 talks about.
 

@@ -5,14 +5,13 @@ come from ``git log --first-parent`` on the same repository.
 """
 from __future__ import annotations
 
-import json
 import marshal
 import os
 from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git
+from gitrepo import GitRepo, Story, assistant_yaml, run_git, two_versions
 
 from roster import HistoryCut, Roster, UnknownAssistant
 from roster.git import Repo
@@ -265,12 +264,7 @@ def test_index_is_kept_in_the_git_dir_and_reused(tmp_path: Path) -> None:
 
 
 def test_a_garbage_index_file_is_ignored_and_rebuilt(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
-    g.write_assistant("a", prompt="two")
-    g.commit("two")
+    g, _, _ = two_versions(tmp_path / "repo")
     Roster(g.path).history("a")
     (index,) = (g.path / ".git" / "roster").glob("deltas-*")
     index.write_text("{not marshal")
@@ -281,12 +275,7 @@ def test_a_garbage_index_file_is_ignored_and_rebuilt(tmp_path: Path) -> None:
 
 def test_index_of_a_rewritten_history(tmp_path: Path) -> None:
     # Deltas are keyed by commit id: amending and resetting never reuse a stale delta.
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
-    g.write_assistant("a", prompt="two")
-    g.commit("two")
+    g, _, _ = two_versions(tmp_path / "repo")
     assert Roster(g.path).get("a").version == 2
     g.git("reset", "-q", "--hard", "HEAD~1")
     g.write("README.md", "x\n")

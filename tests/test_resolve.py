@@ -119,9 +119,9 @@ def test_commit_on_a_branch_is_numbered_along_that_branch(story: Story) -> None:
 
 def test_resolver_commit_for_and_version_entry(story: Story) -> None:
     resolver = Resolver(Repo(str(story.path)), Layout())
-    assert resolver.commit_for("blog-writer", "2") == (story.merge1, 2)
-    assert resolver.commit_for("blog-writer", "v1.0.0") == (story.merge1, None)
-    assert resolver.commit_for("blog-writer", None) == (story.head, None)
+    assert resolver.version_entry("blog-writer", 2).commit == story.merge1
+    assert resolver.commit_for("blog-writer", "v1.0.0") == story.merge1
+    assert resolver.commit_for("blog-writer", None) == story.head
     entry = resolver.version_entry("team/author", 1)
     assert (entry.commit, entry.assistant_id) == (story.init, "team/writer")
 

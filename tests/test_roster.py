@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git, short
+from gitrepo import GitRepo, Story, assistant_yaml, run_git, short, two_versions
 
 from roster import (GitError, HistoryCut, LookupFailed, NotARepository, Roster, RosterError,
                     UnknownAssistant, UnknownRef, UsageError)
@@ -224,12 +224,7 @@ def test_corrupt_blob_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("what", ["HEAD:assistants", "HEAD^{tree}", "HEAD~1"])
 def test_corrupt_tree_or_commit_is_an_error_not_an_empty_folder(tmp_path: Path, what: str) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
-    g.write_assistant("a", prompt="two")
-    g.commit("two")
+    g, _, _ = two_versions(tmp_path / "repo")
     oid = g.git("rev-parse", what)
     loose = g.path / ".git" / "objects" / oid[:2] / oid[2:]
     os.chmod(loose, 0o644)

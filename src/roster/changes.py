@@ -35,8 +35,7 @@ class AssistantChange(NamedTuple):
         return f"{self.path}: {what}{count}"
 
 
-def changes_against(roster: Roster, report: CheckReport, *, base: str, ref: str | None,
-                    strict: bool) -> CheckReport:
+def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool) -> CheckReport:
     """Compare the checked source with ``base``; re-check exactly what the change affects."""
     repo = roster._repo()
     layout = roster.project.layout
@@ -73,10 +72,7 @@ def changes_against(roster: Roster, report: CheckReport, *, base: str, ref: str 
             changes.append(AssistantChange(assistant_id, "deleted", path, None, _graph_of(raw), []))
     recheck = {c.assistant_id for c in changes if c.status != "deleted"}
     focused = check_source(head_source, layout, strict=strict, only=recheck)
-    structural = [p for p in report.problems if p.assistant_id is None or p.assistant_id in recheck
-                  or p.path.startswith(layout.schemas)]
-    problems = list(dict.fromkeys(focused.problems + structural))
-    return CheckReport(focused.checked, problems, f"{report.source} against {base}", changes)
+    return focused._replace(source=f"{focused.source} against {base}", changes=changes)
 
 
 def _contents(source: Source, layout: Any) -> dict[str, tuple[str, bytes]]:
@@ -113,8 +109,9 @@ def _pair_renames(added: list[str], deleted: list[str], old: dict[str, tuple[str
         best, score = None, RENAME_SIMILARITY
         for old_id in free:
             a, b = old[old_id][1], new[new_id][1]
-            ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).quick_ratio() and \
-                difflib.SequenceMatcher(None, a, b).ratio()
+            matcher = difflib.SequenceMatcher(None, a, b)
+            # quick_ratio bounds ratio from above: the exact ratio only for likely pairs.
+            ratio = 1.0 if a == b else matcher.ratio() if matcher.quick_ratio() >= score else 0.0
             if ratio >= score:
                 best, score = old_id, ratio
         if best is not None:

@@ -48,8 +48,8 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
         problems.extend(schema.problems)
     entries, scan_problems = scan_assistants(source, layout)
     wanted = set(only) if only is not None else None
-    if wanted is None:
-        problems.extend(scan_problems)
+    # Problems of the folder itself (a symlink, a submodule) hold whatever is checked.
+    problems.extend(p for p in scan_problems if wanted is None or p.assistant_id is None or p.assistant_id in wanted)
     checked = 0
     for item in entries:
         if wanted is not None and item.assistant_id not in wanted:

@@ -47,7 +47,4 @@ def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange]) -> 
                 _walk(a, b, path + (key,), out)
         return
     if old != new or type(old) is not type(new):
-        if old is None and new is not None and path:
-            out.append(FieldChange(pointer_of(path), "changed", old, new))
-        else:
-            out.append(FieldChange(pointer_of(path), "changed", old, new))
+        out.append(FieldChange(pointer_of(path), "changed", old, new))

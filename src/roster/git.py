@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import threading
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 import pygit2
 
@@ -69,7 +69,7 @@ class Repo:
 
     def has_commits(self) -> bool:
         with self.lock:
-            return not self._repo.head_is_unborn if not self._repo.is_empty else False
+            return not (self._repo.is_empty or self._repo.head_is_unborn)
 
     # --- refs -----------------------------------------------------------------
 
@@ -141,14 +141,31 @@ class Repo:
         return out
 
     def refs_fingerprint(self) -> tuple[Any, ...]:
-        """Changes whenever a ref moves: HEAD's target and the refs' files."""
+        """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/.
+
+        A ref update writes a new file and renames it into place, so a moved ref
+        changes its folder's mtime (and a branch file's inode).
+        """
         parts: list[Any] = []
-        for name in ("HEAD", "packed-refs", "FETCH_HEAD"):
+        for name in ("HEAD", "packed-refs"):
             try:
                 st = os.stat(os.path.join(self.path, name))
                 parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
             except OSError:
-                parts.append((name, None))
+                parts.append((name,))
+        for dirpath, _dirs, files in os.walk(os.path.join(self.path, "refs")):
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                continue
+            parts.append((dirpath, st.st_mtime_ns, len(files)))
+            if os.path.basename(dirpath) == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
+                for name in files:
+                    try:
+                        fst = os.stat(os.path.join(dirpath, name))
+                        parts.append((name, fst.st_mtime_ns, fst.st_ino))
+                    except OSError:
+                        pass
         return tuple(parts)
 
     def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
@@ -172,12 +189,6 @@ class Repo:
                     tx.set_target(name, pygit2.Oid(hex=new), message=message)
             except pygit2.GitError as e:
                 raise RosterError(f"cannot move {name}: {e} (is another process moving it?)") from e
-
-    def _signature(self) -> pygit2.Signature:
-        try:
-            return self._repo.default_signature
-        except (KeyError, pygit2.GitError):
-            return pygit2.Signature("roster", "roster@localhost")
 
     # --- objects --------------------------------------------------------------
 
@@ -206,17 +217,6 @@ class Repo:
     def tree_id(self, commit_id: str) -> str:
         with self.lock:
             return str(self._commit(commit_id).tree_id)
-
-    def first_parent_walk(self, commit_id: str) -> Iterator[CommitInfo]:
-        """Commits from ``commit_id`` back along first parents, stopping at a cut (shallow)."""
-        current: str | None = commit_id
-        while current:
-            try:
-                info = self.commit_info(current)
-            except GitError:
-                return
-            yield info
-            current = info.parents[0] if info.parents else None
 
     def subtree_id(self, tree_id: str, folder: str) -> str | None:
         """Id of the tree at ``folder`` inside a tree, None when absent."""

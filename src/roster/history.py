@@ -267,11 +267,3 @@ class DeltaIndex:
 
 def _slug(folder: str) -> str:
     return folder.replace("/", "__") or "root"
-
-
-def chain_positions(chain: Chain, commit: str) -> int | None:
-    return chain.pos.get(commit)
-
-
-def entry_json(entry: VersionEntry) -> dict[str, Any]:
-    return entry._asdict()

@@ -5,7 +5,6 @@ never go stale; only the ref -> commit step is re-checked when refs move.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any
@@ -16,7 +15,7 @@ from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
 from roster.ids import SUFFIXES
 from roster.model import Assistant, Author, Version
-from roster.refs import is_version_number, resolve_commit
+from roster.refs import resolve_commit
 from roster.source import FILE, Layout
 
 
@@ -48,7 +47,7 @@ class Resolver:
         now = time.monotonic()
         if not force and now - self._checked_at < self.refresh_interval:
             return
-        fingerprint = _refs_fingerprint(self.repo.path)
+        fingerprint = self.repo.refs_fingerprint()
         with self._lock:
             self._checked_at = now
             if fingerprint != self._fingerprint:
@@ -60,13 +59,9 @@ class Resolver:
 
     # --- refs -----------------------------------------------------------------
 
-    def commit_for(self, assistant_id: str, ref: str | None) -> tuple[str, int | None]:
-        """(commit, requested version number or None) for ``assistant_id@ref``."""
+    def commit_for(self, assistant_id: str, ref: str | None) -> str:
+        """The commit of ``assistant_id@ref`` for a ref that is not a version number."""
         ref = ref or "HEAD"
-        if is_version_number(ref):
-            number = int(ref)
-            entry = self.version_entry(assistant_id, number)
-            return entry.commit, number
         own_tag = f"{assistant_id}@{ref}"
         if own_tag in self.tag_names():
             key = ("tag", own_tag)
@@ -84,7 +79,7 @@ class Resolver:
             raise UnknownRef(f"tag {own_tag!r} points at no commit")
         with self._lock:
             self._refs[key] = hit
-        return hit, None
+        return hit
 
     def tag_names(self) -> frozenset[str]:
         """Every tag name, listed once per refresh (per-assistant tags are looked up here)."""
@@ -327,29 +322,3 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
 def _cut(chain: Chain) -> HistoryCut:
     return HistoryCut(f"history is cut at commit {chain.commits[0][:12]} (shallow clone): version numbers "
                       f"are unknown; fetch the full history (git fetch --unshallow, or fetch-depth: 0)")
-
-
-def _refs_fingerprint(git_dir: str) -> tuple[Any, ...]:
-    """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/."""
-    parts: list[Any] = []
-    for name in ("HEAD", "packed-refs"):
-        try:
-            st = os.stat(os.path.join(git_dir, name))
-            parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
-        except OSError:
-            parts.append((name,))
-    for dirpath, _dirs, files in os.walk(os.path.join(git_dir, "refs")):
-        try:
-            st = os.stat(dirpath)
-        except OSError:
-            continue
-        parts.append((dirpath, st.st_mtime_ns, len(files)))
-        head = os.path.basename(dirpath)
-        if head == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
-            for name in files:
-                try:
-                    fst = os.stat(os.path.join(dirpath, name))
-                    parts.append((name, fst.st_mtime_ns, fst.st_ino))
-                except OSError:
-                    pass
-    return tuple(parts)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.check import CheckReport, check_source
 from roster.diff import FieldChange, diff_values
-from roster.errors import NotARepository, UnknownAssistant
+from roster.errors import NotARepository
 from roster.model import Assistant, Version
 from roster.project import Project, open_project
-from roster.refs import parse_spec, resolve_commit
+from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:
@@ -151,13 +151,11 @@ class Roster:
         if hit is not None:
             return hit
         parsed = parse_spec(spec, ref)
-        commit, number = resolver.commit_for(parsed.assistant_id, parsed.ref)
-        if number is not None:
-            chain, lineage = resolver.lineage(parsed.assistant_id)
-            entry = lineage.entries[number - 1]
+        if parsed.ref is not None and is_version_number(parsed.ref):
+            entry = resolver.version_entry(parsed.assistant_id, int(parsed.ref))
             assistant = resolver.get(entry.assistant_id, entry.commit)
         else:
-            assistant = resolver.get(parsed.assistant_id, commit)
+            assistant = resolver.get(parsed.assistant_id, resolver.commit_for(parsed.assistant_id, parsed.ref))
         self._hot[key] = assistant
         return assistant
 
@@ -220,12 +218,11 @@ class Roster:
 
     def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
         """Validate every assistant at ``ref`` (the working tree when None)."""
-        report = check_source(self._source(ref), self._project.layout, strict=strict)
         if base is not None:
             from roster.changes import changes_against
 
-            report = changes_against(self, report, base=base, ref=ref, strict=strict)
-        return report
+            return changes_against(self, base=base, ref=ref, strict=strict)
+        return check_source(self._source(ref), self._project.layout, strict=strict)
 
 
 def _diffable(a: Assistant) -> dict[str, Any]:
@@ -234,7 +231,7 @@ def _diffable(a: Assistant) -> dict[str, Any]:
     return out
 
 
-__all__ = ["Roster", "Diff", "UnknownAssistant"]
+__all__ = ["Roster", "Diff"]
 
 
 class Promotion(NamedTuple):
@@ -283,7 +280,7 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     if is_version_number(target):
         after = assistant.commit or ""
     else:
-        after, _ = resolver.commit_for(assistant_id, target)
+        after = resolver.commit_for(assistant_id, target)
     before_version = None
     if before is not None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from roster.model import GraphSchema
 from roster.problems import Problem, pointer_of
@@ -66,7 +66,6 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         line, col = _locate(text, where)
         return fail(f"$ref {ref!r} points outside this file; remote references are refused, never fetched",
                     line, col, pointer_of(where))
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError as JsonSchemaError
 
     validators: dict[str, Any] = {}
@@ -149,11 +148,6 @@ def _locate(text: str, where: tuple[Any, ...]) -> tuple[int, int]:
         return load_text(text).locate(where)
     except YamlError:
         return (1, 1)
-
-
-def iter_schema_errors(validator: Any, instance: Any) -> Iterator[Any]:
-    """Every jsonschema error for ``instance``, deepest first within each branch."""
-    yield from validator.iter_errors(instance)
 
 
 def resolve_local(root: dict[str, Any], schema: Any) -> Any:

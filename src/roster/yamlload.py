@@ -186,7 +186,7 @@ class _Builder:
             frame = self.stack.pop()
             if frame.anchor is not None:
                 self.anchors[frame.anchor] = (frame.obj, frame.size)
-            self._attach(frame.obj, frame.size, None)
+            self._attach(frame.obj, frame.size)
         elif name == "AliasEvent":
             self._alias(event, mark)
         elif name == "DocumentStartEvent":
@@ -208,13 +208,13 @@ class _Builder:
             return parent.path + (parent.key,)
         return parent.path
 
-    def _path_for_child(self, mark: tuple[int, int], *, is_key_slot: bool) -> Path:
+    def _path_for_child(self) -> Path:
         if not self.stack:
             return ()
         parent = self.stack[-1]
         if isinstance(parent.obj, list):
             return parent.path + (len(parent.obj),)
-        assert parent.key is not None and not is_key_slot
+        assert parent.key is not None
         return parent.path + (parent.key,)
 
     def _expecting_key(self) -> bool:
@@ -228,7 +228,7 @@ class _Builder:
             raise YamlError(_tag_message(tag), *mark)
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
-        path = self._path_for_child(mark, is_key_slot=False)
+        path = self._path_for_child()
         self._count(1, mark)
         self.value_marks[path] = mark
         if not self.stack:
@@ -254,14 +254,14 @@ class _Builder:
             parent.key_mark = mark
             self._count(1, mark)
             return
-        path = self._path_for_child(mark, is_key_slot=False)
+        path = self._path_for_child()
         self.value_marks[path] = mark
         if not self.stack:
             self.root_mark = mark
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._count(1, mark)
-        self._attach(value, 1, path)
+        self._attach(value, 1)
 
     def _alias(self, event: Any, mark: tuple[int, int]) -> None:
         if self._expecting_key():
@@ -271,16 +271,16 @@ class _Builder:
         except KeyError:
             raise YamlError(f"unknown alias *{event.anchor}", *mark) from None
         self._count(size, mark)
-        path = self._path_for_child(mark, is_key_slot=False)
+        path = self._path_for_child()
         self.value_marks[path] = mark
-        self._attach(value, size, path)
+        self._attach(value, size)
 
     def _count(self, size: int, mark: tuple[int, int]) -> None:
         self.expanded += size
         if self.expanded > MAX_NODES:
             raise YamlError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", *mark)
 
-    def _attach(self, value: Any, size: int, _path: Path | None) -> None:
+    def _attach(self, value: Any, size: int) -> None:
         if not self.stack:
             self.root = value
             return

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git
+from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, two_versions
 
 VERSION_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
                 "created_at", "updated_at", "commit", "message", "author", "tags"}
@@ -119,12 +119,7 @@ def test_history_empty_repository(tmp_path: Path, cli: Cli) -> None:
 
 
 def test_history_with_a_corrupt_tree(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
-    g.write_assistant("a", prompt="two")
-    g.commit("two")
+    g, _, _ = two_versions(tmp_path / "repo")
     tree = g.git("rev-parse", "HEAD:assistants")
     loose = g.path / ".git" / "objects" / tree[:2] / tree[2:]
     os.chmod(loose, 0o644)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short
+from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short, two_versions
 
 ASSISTANT_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
                   "created_at", "updated_at", "commit"}
@@ -147,12 +147,7 @@ def test_show_option_looking_spec(story: Story) -> None:
 
 
 def test_show_ambiguous_ref(tmp_path: Path, cli: Cli) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    first = g.commit("one")
-    g.write_assistant("a", prompt="two")
-    g.commit("two")
+    g, first, _ = two_versions(tmp_path / "repo")
     g.git("branch", "release", first)
     g.tag("release")  # a tag of the same name on another commit
     code, _, err = cli("--repo", str(g.path), "show", "a@release")
