@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import time
 from pathlib import Path
 
@@ -234,3 +235,60 @@ def test_a_short_interval_picks_up_changes_after_it(tmp_path: Path) -> None:
     g.commit("two")
     time.sleep(0.3)
     assert r.get("a").version == 2
+
+
+# --- refresh() whatever the uptime and the interval (issue 9) ----------------------------------
+
+LONGER_THAN_ANY_UPTIME = 1e12  # seconds: ~31,700 years; time.monotonic() counts from boot
+
+
+def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
+    assert r.get("a").version == 1
+    g.write_assistant("a", prompt="two")
+    two = g.commit("two")
+    assert r.get("a").version == 1  # unrefreshed: the interval bounds staleness
+    r.refresh()
+    assert (r.get("a").version, r.get("a").commit) == (2, two)
+    assert [v.version for v in r.history("a")] == [2, 1]
+    g.write_assistant("a", prompt="three")
+    g.commit("three")
+    r.refresh()
+    assert r.get("a").version == 3
+
+
+def test_a_first_get_sees_the_refs_whatever_the_interval(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    first = g.commit("one")
+    g.tag("a@prod", first)
+    r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
+    assert r.get("a@prod").version == 1
+    g.write_assistant("a", prompt="two")
+    g.tag("a@prod", g.commit("two"), force=True)
+    r.refresh()
+    assert r.get("a@prod").version == 2
+
+
+def test_refresh_compares_ref_targets_not_file_stamps(tmp_path: Path) -> None:
+    # A tag moved within one mtime tick of its folder: the stamps repeat, the target does not.
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    commits = []
+    for i in (1, 2):
+        g.write_assistant("a", prompt=f"p{i}")
+        commits.append(g.commit(f"c{i}"))
+    g.tag("a@prod", commits[0])
+    tags = g.path / ".git" / "refs" / "tags"
+    r = Roster(g.path, refresh_interval=0)  # look at the refs on every call
+    assert r.get("a@prod").version == 1
+    folder, tag_file = tags.stat(), (tags / "a@prod").stat()
+    g.tag("a@prod", commits[1], force=True)
+    os.utime(tags / "a@prod", ns=(tag_file.st_atime_ns, tag_file.st_mtime_ns))
+    os.utime(tags, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    assert r.get("a@prod").version == 2
