@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
+import pickle
 import time
 from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +15,7 @@ from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
 
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
+from roster.model import Assistant
 from roster.resolve import Resolver
 from roster.source import Layout
 
@@ -167,6 +171,70 @@ def test_assistants_are_immutable(story: Story) -> None:
     config = a.runnable_config()
     config["configurable"]["temperature"] = 99
     assert a.config["configurable"]["temperature"] == 0.8
+
+
+def _mutations(a: Assistant) -> list[Callable[[], object]]:
+    return [
+        lambda: a.config["tags"].append("x"),
+        lambda: a.config["tags"].extend(["x"]),
+        lambda: a.config["tags"].__setitem__(0, "x"),
+        lambda: a.config["tags"].sort(),
+        lambda: a.config["configurable"].__setitem__("temperature", 99),
+        lambda: a.config["configurable"].update(model="other"),
+        lambda: a.config["configurable"].pop("model"),
+        lambda: a.config.setdefault("run_name", "x"),
+        lambda: a.config.__delitem__("tags"),
+        lambda: a.context.__setitem__("k", "v"),
+        lambda: a.metadata.__setitem__("owner", "someone else"),
+        lambda: a.metadata.clear(),
+    ]
+
+
+def test_no_caller_can_change_what_a_later_get_returns(story: Story) -> None:
+    r = Roster(story.path)
+    a = r.get("blog-writer@v1.0.0")
+    before = json.dumps(a.as_json(), sort_keys=True)
+    for mutate in _mutations(a):
+        with pytest.raises(TypeError, match="read-only"):
+            mutate()
+    again = r.get("blog-writer@v1.0.0")
+    assert json.dumps(again.as_json(), sort_keys=True) == before
+    assert again.config["tags"] == ["blog"] and isinstance(again.config["tags"], list)
+    assert again.context == {} and isinstance(again.context, dict)
+
+
+def test_listed_and_indexed_assistants_are_deeply_immutable(story: Story, tmp_path: Path) -> None:
+    from roster.publish import publish
+
+    r = Roster(story.path)
+    publish(r, str(tmp_path / "site"))
+    for source in (r, Roster.from_index(str(tmp_path / "site"))):
+        a = next(x for x in source.list() if x.assistant_id == "blog-writer")
+        for mutate in _mutations(a):
+            with pytest.raises(TypeError):
+                mutate()
+        assert source.get("blog-writer").config == a.config
+    for v in r.history("blog-writer"):
+        with pytest.raises(TypeError):
+            v.config["tags"].append("x")
+
+
+def test_copies_handed_out_are_plain_and_mutable(story: Story) -> None:
+    a = Roster(story.path).get("blog-writer")
+    config = a.runnable_config()
+    config["tags"].append("run")
+    config["configurable"]["temperature"] = 1.5
+    config["context"]["k"] = "v"
+    kwargs = a.invoke_kwargs()
+    kwargs["config"]["configurable"]["x"] = 1
+    kwargs["context"]["y"] = 2
+    for container in (config, config["tags"], config["configurable"], kwargs["config"], kwargs["context"]):
+        assert type(container) in (dict, list)
+    fresh = copy.deepcopy(a.config)
+    fresh["tags"].append("mine")
+    assert type(fresh) is dict and type(fresh["tags"]) is list
+    assert a.config["tags"] == ["blog"] and "x" not in a.config["configurable"] and a.context == {}
+    assert pickle.loads(pickle.dumps(a)) == a
 
 
 def test_a_new_commit_is_seen_without_a_new_roster(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_runnable_config(story: Story) -> None:
     assert config["configurable"] == {"model": "openai:gpt-4.1-mini",
                                       "system_prompt": "One post of at most 280 characters.\nAt most two hashtags.\n"}
     assert config["tags"] == ["blog"] and config["recursion_limit"] == 25
-    assert config["context"] == {}
+    assert config["context"] == config["configurable"]  # one mapping in both places, as on a server
     assert config["metadata"] == {"assistant_id": "tweet-writer", "roster_version": 1, "roster_commit": story.tweet}
     config["configurable"]["model"] = "changed"
     assert a.config["configurable"]["model"] == "openai:gpt-4.1-mini"  # a copy, not the cached object
@@ -69,7 +69,8 @@ def test_runnable_config_with_context_and_config_metadata(tmp_path: Path) -> Non
         "config:\n", "config:\n  metadata:\n    team: blog\n"))
     c = g.commit("a")
     config = Roster(g.path).get("a").runnable_config()
-    assert config["context"] == {"max_words": 300}
+    # Both set (sync refuses it: a server keeps one mapping): locally both are merged, context winning.
+    assert config["context"]["max_words"] == 300 and config["context"] == config["configurable"]
     assert config["metadata"] == {"team": "blog", "assistant_id": "a", "roster_version": 1, "roster_commit": c}
     assert config["configurable"]["model"] == "anthropic:claude-sonnet-4-5"
 
