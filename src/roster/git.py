@@ -28,7 +28,7 @@ _GITLINK = pygit2.enums.FileMode.COMMIT
 class CommitInfo(NamedTuple):
     id: str
     parents: tuple[str, ...]
-    message: str  # the summary line
+    message: str  # the summary line, or a merged pull request's title (version_message)
     author_name: str
     author_email: str
     time: str  # ISO 8601, UTC
@@ -36,6 +36,28 @@ class CommitInfo(NamedTuple):
 
 def iso_utc(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The summaries forges and git write for a merge commit, which say nothing of the change:
+# GitHub's "Merge pull request #7 from a/b", git's "Merge branch 'x' [of URL] [into y]"
+# (GitLab: "Merge branch 'x' into 'main'"), "Merge remote-tracking branch 'origin/x'".
+_GENERIC_MERGE = re.compile(r"Merge (?:pull request #(?P<pr>\d+) from \S+"
+                            r"|(?:remote-tracking )?branch '[^']*'(?: of \S+)?(?: into \S+)?)\Z")
+
+
+def version_message(message: str) -> str:
+    """A version's message (SPEC section 3): the commit's summary, but for a merge commit
+    whose summary is the forge's generic text, the first non-empty line of the body (the
+    pull request's title), then `` (#7)`` when the summary names a pull request."""
+    lines = message.strip().splitlines()
+    summary = lines[0].strip() if lines else ""
+    generic = _GENERIC_MERGE.match(summary)
+    if generic is None:
+        return summary
+    title = next((line.strip() for line in lines[1:] if line.strip()), None)
+    if title is None:
+        return summary
+    return f"{title} (#{generic['pr']})" if generic["pr"] else title
 
 
 class Repo:
@@ -184,8 +206,7 @@ class Repo:
         with self.lock:
             c = self._commit(commit_id)
             author = c.author
-            summary = (c.message or "").strip().split("\n", 1)[0]
-            return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids), summary,
+            return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids), version_message(c.message or ""),
                               author.name, author.email, iso_utc(c.commit_time))
 
     def _commit(self, commit_id: str) -> pygit2.Commit:

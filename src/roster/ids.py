@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from roster.errors import UsageError
@@ -43,3 +44,10 @@ def check_id(assistant_id: str) -> str:
     if problem:
         raise UsageError(problem)
     return assistant_id
+
+
+def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
+    """The tags a version of ``assistant_id`` shows (SPEC section 3): repo-wide tags
+    (no ``@``) and its own ``<id>@<label>`` tags, never another assistant's."""
+    own = assistant_id + "@"
+    return [name for name in tag_names if "@" not in name or (name.startswith(own) and "@" not in name[len(own):])]

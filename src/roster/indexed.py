@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
+from roster.ids import version_tags
 from roster.model import Assistant, Author, Version
 from roster.remote import Staleness, redact
 
@@ -310,7 +311,7 @@ class _Snapshot:
             created_at=self.date(versions[0]["commit"]), updated_at=info.get("date"),
             message=info.get("message") or "",
             author=Author(name=author.get("name") or "", email=author.get("email") or ""),
-            tags=tuple(self.tags_at.get(entry["commit"], ())))
+            tags=tuple(version_tags(self.tags_at.get(entry["commit"], ()), assistant_id)))
 
     def ids_at(self, pos: int) -> list[tuple[str, dict[str, Any]]]:
         """(id, the version it has at ``pos``) of every assistant alive there."""

@@ -13,7 +13,7 @@ from roster.catalog import Graphs, load_assistant
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
-from roster.ids import SUFFIXES
+from roster.ids import SUFFIXES, version_tags
 from roster.model import Assistant, Author, Version
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
@@ -276,7 +276,7 @@ class Resolver:
         return Version(**fields, version=number, commit=entry.commit,
                        created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
                        message=info.message, author=Author(name=info.author_name, email=info.author_email),
-                       tags=tuple(self.tags_at(entry.commit)))
+                       tags=tuple(version_tags(self.tags_at(entry.commit), entry.assistant_id)))
 
 
 def file_content(raw: bytes) -> dict[str, Any]:

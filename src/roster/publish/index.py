@@ -23,6 +23,7 @@ from typing import Any, Iterable, NamedTuple
 from roster.errors import RosterError
 from roster.history import Chain, Lineage, VersionEntry
 from roster.git import read_blobs
+from roster.ids import version_tags
 from roster.publish.progress import NoProgress, Progress
 
 FORMAT = 1
@@ -132,7 +133,7 @@ def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, 
         "commit": entry["commit"],
         "message": commit["message"],
         "author": commit["author"],
-        "tags": list(index.tags_at.get(entry["commit"], ())),
+        "tags": version_tags(index.tags_at.get(entry["commit"], ()), entry["assistant_id"]),
     }
 
 
