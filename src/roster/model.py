@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from roster.errors import UsageError
 from roster.frozen import freeze
 
+# An assistant file's fields: what it says, what diff compares, what a published version holds.
 ASSISTANT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
 CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
@@ -152,20 +153,15 @@ class Assistant(BaseModel):
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
         out: dict[str, Any] = {"assistant_id": self.assistant_id}
-        out.update(self.content())
+        # server_id is Roster's, not a field of LangGraph's Assistant: the JSON shape of SPEC 6 leaves it out.
+        out.update((k, v) for k, v in self.content().items() if k != "server_id")
         out.update(version=self.version, created_at=self.created_at, updated_at=self.updated_at, commit=self.commit)
         return out
 
     def content(self) -> dict[str, Any]:
-        """The fields a version diff compares (what the file says)."""
-        return {
-            "graph_id": self.graph_id,
-            "name": self.name,
-            "description": self.description,
-            "config": self.config,
-            "context": self.context,
-            "metadata": self.metadata,
-        }
+        """What the file says: the fields ``diff`` compares and a published version holds
+        (``ASSISTANT_FIELDS``, the one list shared with the index and ``file_content``)."""
+        return {field: getattr(self, field) for field in ASSISTANT_FIELDS}
 
 
 class Author(BaseModel):

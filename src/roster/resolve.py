@@ -14,7 +14,7 @@ from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, Unknow
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
 from roster.ids import SUFFIXES, version_tags
-from roster.model import Assistant, Author, Version
+from roster.model import ASSISTANT_FIELDS, Assistant, Author, Version
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
 
@@ -297,9 +297,9 @@ def file_content(raw: bytes) -> dict[str, Any]:
     except ValidationError:
         m = None
     if m is not None:
-        return {"graph_id": m.graph_id, "name": m.name, "description": m.description,
-                "config": m.config.model_dump(exclude_none=True) if m.config else {},
-                "context": m.context or {}, "metadata": m.metadata or {}, "server_id": m.server_id}
+        values = {"config": m.config.model_dump(exclude_none=True) if m.config else {},
+                  "context": m.context or {}, "metadata": m.metadata or {}}
+        return {field: values[field] if field in values else getattr(m, field) for field in ASSISTANT_FIELDS}
 
     def mapping(key: str) -> dict[str, Any]:
         value = data.get(key)
@@ -309,9 +309,9 @@ def file_content(raw: bytes) -> dict[str, Any]:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    return {"graph_id": text("graph_id") or "", "name": text("name"), "description": text("description"),
-            "config": mapping("config"), "context": mapping("context"), "metadata": mapping("metadata"),
-            "server_id": text("server_id")}
+    values = {"graph_id": text("graph_id") or "", "config": mapping("config"), "context": mapping("context"),
+              "metadata": mapping("metadata")}
+    return {field: values[field] if field in values else text(field) for field in ASSISTANT_FIELDS}
 
 
 def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
