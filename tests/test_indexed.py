@@ -545,3 +545,17 @@ def test_refresh_sees_a_local_rewrite_with_the_same_size_and_mtime(tmp_path: Pat
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert r.refresh() is True
     assert r.get("b").name == "B renamed!"
+
+
+def test_publishing_from_a_published_index_is_a_usage_error(published: Path, tmp_path: Path) -> None:
+    from roster.publish import publish
+
+    with pytest.raises(UsageError, match="is a published index: publish reads the git repository"):
+        publish(Roster.from_index(str(published)), str(tmp_path / "out"))
+    env = git_env(os.environ.get("HOME"))
+    env["PYTHONPATH"] = str(ROOT / "src")
+    done = subprocess.run([PYTHON, "-m", "roster", "--repo", str(published / "index.json"), "publish", "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "published index" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -425,6 +425,8 @@ class IndexRoster:
     the current copy meanwhile (default None: only ``refresh()`` downloads again).
     """
 
+    read_only = True  # what needs a repository (publish, check, promote) refuses it as a usage error
+
     def __init__(self, location: str, *, refresh_interval: float | None = None, timeout: float = 30.0) -> None:
         self._loader = _Loader(location, timeout)
         self._refresh_interval = refresh_interval
