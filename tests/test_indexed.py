@@ -559,3 +559,11 @@ def test_publishing_from_a_published_index_is_a_usage_error(published: Path, tmp
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "published index" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_id_in_a_published_index_suggests_the_nearest(published: Path) -> None:
+    r = Roster.from_index(str(published))
+    with pytest.raises(UnknownAssistant, match="did you mean 'blog-writer'"):
+        r.get("blog-writr")
+    with pytest.raises(UnknownAssistant, match="did you mean 'tweet-writer'"):
+        r.history("tweet-writr")

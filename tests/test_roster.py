@@ -446,3 +446,27 @@ def test_promote_then_get_with_the_default_interval(three: tuple[GitRepo, list[s
     assert r.get("a@prod").version == 3
     r.promote("a", "2", to="prod")
     assert r.get("a@prod").commit == commits[1]
+
+
+# --- an unknown id suggests the nearest ones (SPEC 4) ------------------------------------------
+
+@pytest.mark.parametrize("spec, suggested", [
+    ("blog-writr", "did you mean 'blog-writer'?"),
+    ("blog-writr@v1.0.0", "did you mean 'blog-writer'?"),
+    ("tweet-writter@1", "did you mean 'tweet-writer'"),  # a version number: looked up in the history
+    ("team/autor", "did you mean 'team/author'?"),
+    ("author", "did you mean 'team/author'?"),  # the folder forgotten
+])
+def test_an_unknown_id_suggests_the_nearest_ids(story: Story, spec: str, suggested: str) -> None:
+    with pytest.raises(UnknownAssistant) as info:
+        Roster(story.path).get(spec)
+    assert str(info.value).endswith(suggested) or suggested in str(info.value)
+
+
+def test_no_suggestion_when_nothing_is_close(story: Story) -> None:
+    r = Roster(story.path)
+    with pytest.raises(UnknownAssistant) as info:
+        r.get("zzz")
+    assert "did you mean" not in str(info.value)
+    with pytest.raises(UnknownAssistant, match="did you mean 'blog-writer'"):
+        r.history("blog-writr")

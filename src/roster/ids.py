@@ -51,3 +51,19 @@ def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
     (no ``@``) and its own ``<id>@<label>`` tags, never another assistant's."""
     own = assistant_id + "@"
     return [name for name in tag_names if "@" not in name or (name.startswith(own) and "@" not in name[len(own):])]
+
+
+def nearest_hint(wanted: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'blog-writer'?"`` naming up to three ids close to ``wanted``, or ""."""
+    import difflib
+
+    known = sorted(set(known) - {wanted})
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    if not close:  # a folder forgotten or added: compare the last segments too
+        tail = wanted.rsplit("/", 1)[-1]
+        close = [k for k in known if k.rsplit("/", 1)[-1] == tail][:3]
+    if not close:
+        return ""
+    names = [repr(c) for c in close]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"; did you mean {listed}?"

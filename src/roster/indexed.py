@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
-from roster.ids import version_tags
+from roster.ids import nearest_hint, version_tags
 from roster.model import Assistant, Author, Version
 from roster.remote import Staleness, redact
 
@@ -242,8 +242,8 @@ class _Snapshot:
         if li is None:
             li = self.last_lineage(assistant_id, pos)
         if li is None:
-            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {self.chain[pos][:12]}"
-                                   + self._renamed_hint(assistant_id, pos))
+            hint = self._renamed_hint(assistant_id, pos) or nearest_hint(assistant_id, self.timeline)
+            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {self.chain[pos][:12]}{hint}")
         return li
 
     def _renamed_hint(self, assistant_id: str, pos: int) -> str:
@@ -296,7 +296,7 @@ class _Snapshot:
             if gone.renamed_to:
                 return f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]}{when}{version}"
             return f"{message}: it was deleted in commit {gone.commit[:12]}{when}{version}"
-        return message
+        return message + nearest_hint(assistant_id, (other for other, _ in self.ids_at(pos)))
 
     def version(self, li: int, number: int) -> Version:
         versions = self.lineages[li]

@@ -13,7 +13,7 @@ from roster.catalog import Graphs, load_assistant
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
-from roster.ids import SUFFIXES, version_tags
+from roster.ids import SUFFIXES, nearest_hint, version_tags
 from roster.model import ASSISTANT_FIELDS, Assistant, Author, Version
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
@@ -146,8 +146,8 @@ class Resolver:
         end = len(chain.commits) - 1
         lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
         if lineage is None:
-            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}"
-                                   + self._renamed_hint(chain, assistant_id))
+            hint = self._renamed_hint(chain, assistant_id) or nearest_hint(assistant_id, chain.timeline)
+            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}{hint}")
         return chain, lineage
 
     def version_entry(self, assistant_id: str, number: int) -> VersionEntry:
@@ -266,7 +266,8 @@ class Resolver:
                     return (f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]} "
                             f"({self.commit_time(gone.commit)}){version}")
                 return f"{message}: it was deleted in commit {gone.commit[:12]} ({self.commit_time(gone.commit)}){version}"
-        return message
+        alive = [other for other in chain.timeline if chain.lineage_at(other, pos) is not None]
+        return message + nearest_hint(assistant_id, alive)
 
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
