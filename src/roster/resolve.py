@@ -310,9 +310,9 @@ def file_content(raw: bytes) -> dict[str, Any]:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    values = {"graph_id": text("graph_id") or "", "config": mapping("config"), "context": mapping("context"),
-              "metadata": mapping("metadata")}
-    return {field: values[field] if field in values else text(field) for field in ASSISTANT_FIELDS}
+    found: dict[str, Any] = {"graph_id": text("graph_id") or "", "config": mapping("config"),
+                             "context": mapping("context"), "metadata": mapping("metadata")}
+    return {field: found[field] if field in found else text(field) for field in ASSISTANT_FIELDS}
 
 
 def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:

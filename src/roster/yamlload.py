@@ -135,8 +135,9 @@ def load_text(text: str) -> Document:
         raise
     except yaml.reader.ReaderError as e:  # a character YAML does not allow in a text stream
         line, col = _text_position(text, e.position)
-        raise YamlError(f"invalid YAML: character U+{e.character:04X} is not allowed;"
-                        f" write it as an escape inside double quotes", line, col, pointer_of(builder.current_path())) from e
+        message = (f"invalid YAML: character U+{e.character:04X} is not allowed; "
+                   "write it as an escape inside double quotes")
+        raise YamlError(message, line, col, pointer_of(builder.current_path())) from e
     except yaml.YAMLError as e:
         raise YamlError("invalid YAML: the parser stopped without saying where") from e
     finally:

@@ -107,7 +107,8 @@ def test_exit_code_sees_a_change_of_server_id(tmp_path: Path, cli: Cli) -> None:
     g.write_schema()
     g.write_assistant("w", prompt="Same.")
     g.commit("v1")
-    g.write_assistant("w", text=assistant_yaml(prompt="Same.", extra="server_id: 6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60\n"))
+    pinned = "server_id: 6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60\n"
+    g.write_assistant("w", text=assistant_yaml(prompt="Same.", extra=pinned))
     g.commit("v2")
     code, out, err = cli("--repo", str(g.path), "diff", "w@1", "w@2", "--exit-code")
     assert code == 1, (out, err)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from _lg_helpers import make_assistant
+
 from conftest import _stop, find_cli, missing, start_server
 
 pytestmark = pytest.mark.langgraph
