@@ -103,6 +103,9 @@ class Roster:
     def refresh(self) -> None:
         """Look for moved refs now rather than at the next interval; for a URL, fetch first.
 
+        The next ``get`` sees the refs as they are now, whatever ``refresh_interval``
+        is and however long the machine has been up (call it from a push webhook).
+
         A failed fetch raises RemoteError; the mirror keeps serving its last good
         state and ``staleness()`` reports the failure.
         """
