@@ -1,15 +1,21 @@
 """Smallest-edit changes to YAML files people wrote: comments, key order, quoting and block
 style of the lines not changed stay as they were (``roster pull``; reusable by ``promote``).
 
-Built on ruamel.yaml's round-trip mode, which keeps comments and layout. Every edit is
-checked by reading the result back with Roster's own loader (:mod:`roster.yamlload`):
-if the text would not mean exactly the data asked for, nothing is returned but an error.
-Multi-line strings are written as ``|`` block scalars; a value that was a block scalar
-stays one.
+Built on ruamel.yaml's round-trip mode, which keeps comments and layout. Where its
+re-dump of the *unedited* file differs from the file anyway (a comment before ``---``, ``~``
+for null, CRLF line ends, no newline at the end, an unusual indentation), only the lines
+that the edit changes are taken from it: a three-way line merge of the file, ruamel's
+unedited dump and its edited dump. Every edit is checked by reading the result back with
+Roster's own loader (:mod:`roster.yamlload`): if the text would not mean exactly the data
+asked for, nothing is returned but an error. Multi-line strings are written as ``|`` block
+scalars; a value that was a block scalar stays one.
 """
 from __future__ import annotations
 
+import difflib
 import io
+import itertools
+import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -59,14 +65,15 @@ class YamlEditor:
 
     def __init__(self, text: str, *, where: str = "") -> None:
         from ruamel.yaml.error import YAMLError
-        from ruamel.yaml.util import load_yaml_guess_indent
 
         self.where = where
         self.original = text
+        self.crlf = "\r\n" in text
+        self._text = text.replace("\r\n", "\n") if self.crlf else text
         try:
-            _, indent, offset = load_yaml_guess_indent(text)
-            self._yaml = _yaml(indent or 2, offset or 0)
-            self.data = self._yaml.load(text)
+            self._yaml = _yaml(*_guess_indent(self._text))
+            self.data = self._yaml.load(self._text)
+            self._unedited = self._dump(self._yaml.load(self._text))
         except YAMLError as e:
             raise EditError(f"{where}: cannot edit: {' '.join(str(e).split())}") from None
         if self.data is None:
@@ -98,17 +105,81 @@ class YamlEditor:
             node = child
         old = node.get(path[-1])
         was_block = isinstance(old, (LiteralScalarString, FoldedScalarString))
-        node[path[-1]] = to_node(value, block=was_block and isinstance(value, str))
+        new = to_node(value, block=was_block and isinstance(value, str))
+        flow = getattr(getattr(old, "fa", None), "flow_style", None)
+        if callable(flow) and flow() and hasattr(new, "fa"):
+            new.fa.set_flow_style()  # `tags: [a, b]` stays on its line
+        if hasattr(old, "ca") and hasattr(new, "ca") and not isinstance(old, str):
+            new.ca.items.update(old.ca.items)  # end-of-line comments of the old list or mapping
+        node[path[-1]] = new
 
     def delete(self, path: Path) -> None:
         node = self.get(path[:-1])
         if isinstance(node, MutableMapping) and path[-1] in node:
             del node[path[-1]]
 
-    def text(self) -> str:
+    def _dump(self, data: Any) -> str:
         out = io.StringIO()
-        self._yaml.dump(self.data, out)
+        self._yaml.dump(data, out)
         return out.getvalue()
+
+    def text(self) -> str:
+        edited = self._dump(self.data)
+        if self._unedited != self._text:
+            edited = merge_lines(self._text, self._unedited, edited)
+        return edited.replace("\n", "\r\n") if self.crlf else edited
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """(mapping indent, dash offset) as the file uses them; (2, 0) when it does not say."""
+    mapping: int | None = None
+    offset: int | None = None
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for prev, line in itertools.pairwise(lines):
+        if not re.search(r":\s*(#.*)?$", prev) or prev.lstrip().startswith("- "):
+            continue
+        depth = len(line) - len(line.lstrip(" ")) - (len(prev) - len(prev.lstrip(" ")))
+        if line.lstrip().startswith("- "):
+            offset = depth if offset is None and depth >= 0 else offset
+        elif depth > 0 and mapping is None:
+            mapping = depth
+        if mapping is not None and offset is not None:
+            break
+    return mapping or 2, offset or 0
+
+
+def merge_lines(original: str, unedited: str, edited: str) -> str:
+    """``original`` with the line changes that turn ``unedited`` into ``edited``.
+
+    ``unedited`` is ``original`` as the YAML library re-dumps it; lines where those two
+    differ (the library's own noise) stay as in ``original`` unless the edit touches them.
+    """
+    o, u, e = (t.splitlines(keepends=True) for t in (original, unedited, edited))
+    to_original: dict[int, int] = {}  # line of ``unedited`` -> the same line of ``original``
+    for block in difflib.SequenceMatcher(None, u, o, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            to_original[block.a + k] = block.b + k
+    out = list(o)
+    shift = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, u, e, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 < i2:
+            if not all(i in to_original for i in range(i1, i2)):
+                return edited  # the edit falls on the library's noise: its whole dump is the honest answer
+            mapped = [to_original[i] for i in range(i1, i2)]
+            if mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+                return edited
+            start, end = mapped[0], mapped[-1] + 1
+        elif i1 in to_original:
+            start = end = to_original[i1]
+        elif i1 - 1 in to_original:
+            start = end = to_original[i1 - 1] + 1
+        else:
+            return edited
+        out[start + shift:end + shift] = e[j1:j2]
+        shift += (j2 - j1) - (end - start)
+    return "".join(out)
 
 
 def edit_text(text: str, sets: Sequence[tuple[Path, Any]], deletes: Sequence[Path] = (), *,

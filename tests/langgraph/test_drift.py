@@ -8,7 +8,14 @@ from _lg_helpers import MemoryLookup, make_assistant
 from test_plan import server_view
 
 from roster.langgraph.plantext import format_plan
-from roster.langgraph.sync import UNCHANGED, UPDATE, DriftBlocked, apply_sync, plan_sync, server_id_for
+from roster.langgraph.sync import (
+    UNCHANGED,
+    UPDATE,
+    DriftBlocked,
+    apply_sync,
+    plan_sync,
+    server_id_for,
+)
 
 PROMPT = "You write long-form posts.\nBe concise.\nCite sources.\n"
 

@@ -6,8 +6,17 @@ import uuid
 from _lg_helpers import MemoryLookup, make_assistant
 
 from roster.langgraph.plantext import format_plan
-from roster.langgraph.sync import (CREATE, DELETE, ROSTER_NAMESPACE, UNCHANGED, UPDATE, _payload, desired_content,
-                                   plan_sync, server_id_for)
+from roster.langgraph.sync import (
+    CREATE,
+    DELETE,
+    ROSTER_NAMESPACE,
+    UNCHANGED,
+    UPDATE,
+    _payload,
+    desired_content,
+    plan_sync,
+    server_id_for,
+)
 
 
 def server_view(a, **over):

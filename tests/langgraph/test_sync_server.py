@@ -6,8 +6,17 @@ import uuid
 import pytest
 from _lg_helpers import MemoryLookup, make_assistant
 
-from roster.langgraph.sync import (CREATE, DELETE, UNCHANGED, UPDATE, DriftBlocked, SyncFailed, apply_sync, plan_sync,
-                                   server_id_for)
+from roster.langgraph.sync import (
+    CREATE,
+    DELETE,
+    UNCHANGED,
+    UPDATE,
+    DriftBlocked,
+    SyncFailed,
+    apply_sync,
+    plan_sync,
+    server_id_for,
+)
 
 pytestmark = pytest.mark.langgraph
 

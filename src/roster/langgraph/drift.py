@@ -59,6 +59,7 @@ def find_base(assistant: Any, server: Mapping, lookup: DriftLookup | None) -> Ba
             at_commit = assistant
         elif lookup is not None:
             at_commit = lookup.at_commit(rid, commit)
+    where = ""
     if at_commit is not None:
         base = desired_content(at_commit)
         theirs = server_content(server, managed_keys(base, ours))
@@ -83,8 +84,10 @@ def find_base(assistant: Any, server: Mapping, lookup: DriftLookup | None) -> Ba
         for version, content in versions:
             if same(server_content(sv, managed_keys(content, ours)), content):
                 theirs = server_content(server, managed_keys(content, ours))
-                return Base(content, f"server version {sv['version']} = git version {version.version}",
-                            version.commit, True, theirs)
+                label = f"server version {sv['version']} = git version {version.version}"
+                if at_commit is not None and same(desired_content(at_commit), content):
+                    label = where  # the version its roster_commit names, as usual
+                return Base(content, label, version.commit, True, theirs)
     if at_commit is not None:
         base = desired_content(at_commit)
         return Base(base, f"roster_commit {commit[:12]}", commit, True,
