@@ -21,6 +21,7 @@ from roster.langgraph.content import ROSTER_KEYS, split_config
 from roster.langgraph.sync import ROSTER_NAMESPACE
 from roster.model import CONFIG_FIELDS
 
+MAX_ID = 80  # a file name, with room for "-NN.yaml"
 HEADER = "# Imported from a LangGraph server by `roster import`; server_id keeps it the same assistant there.\n"
 
 
@@ -38,7 +39,7 @@ def slug(name: str) -> str:
     """An assistant id from a server name: lower-case, ``-`` for other characters."""
     text = re.sub(r"[^a-z0-9._-]", "-", name.lower())
     text = re.sub(r"-{2,}", "-", text).strip("-.")
-    return text or "assistant"
+    return text[:MAX_ID].rstrip("-.") or "assistant"
 
 
 def import_assistants(project: Any, client: Any, *, include_defaults: bool = False,
@@ -83,7 +84,12 @@ def import_assistants(project: Any, client: Any, *, include_defaults: bool = Fal
         if data.get("name") == assistant_id:
             del data["name"]
         path = os.path.join(top, layout.assistants, f"{assistant_id}.yaml")
-        _write_new(path, _render(data), dry_run)
+        try:
+            text = _render(data)
+        except RosterError as e:
+            result.skipped.append(f"{label}: {e}")
+            continue
+        _write_new(path, text, dry_run, top)
         taken.add(assistant_id)
         claimed.add(sid)
         result.written.append(os.path.relpath(path, top).replace(os.sep, "/"))
@@ -158,17 +164,30 @@ def _schema(top: str, layout: Any, graph_id: str, sid: str, client: Any, result:
             return loaded if isinstance(loaded, dict) else None
         except (OSError, ValueError):
             return None
-    if not graph_id or "/" in graph_id or "\\" in graph_id or graph_id.startswith("."):
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", graph_id):
+        return None  # not a name a schema file can have: `check` will say the schema is missing
+    try:
+        schema = normalize_schema(graph_id, client.get_schemas(sid))
+    except RosterError as e:
+        result.skipped.append(f"schemas/{graph_id}.json: not fetched ({e}); `roster schemas export` writes it")
         return None
-    schema = normalize_schema(graph_id, client.get_schemas(sid))
-    _write_new(path, render_schema(schema), dry_run)
+    _write_new(path, render_schema(schema), dry_run, top)
     result.schemas.append(os.path.relpath(path, top).replace(os.sep, "/"))
     return schema
 
 
-def _write_new(path: str, text: str, dry_run: bool) -> None:
+def _write_new(path: str, text: str, dry_run: bool, top: str) -> None:
     if dry_run:
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite a file
-        f.write(text)
+    folder = os.path.dirname(path)
+    real, root = os.path.realpath(folder), os.path.realpath(top)
+    if os.path.lexists(folder) and real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise RosterError(f"{os.path.relpath(folder, top)} leads outside the project (a symlink): nothing written there")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite a file (nor follow a link)
+            f.write(text)
+    except FileExistsError:
+        raise RosterError(f"{path} appeared while importing: not overwritten") from None
+    except OSError as e:
+        raise RosterError(f"cannot write {path}: {e.strerror or e}") from None

@@ -106,6 +106,8 @@ def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLook
 
     item = PullItem(WRITE, a.assistant_id, a.path, str(server.get("assistant_id")))
     full = os.path.join(top, *a.path.split("/"))
+    if os.path.islink(full) or not _inside(full, top):
+        return _refuse(item, "the file in the working tree is a symlink, or lies behind one: not written", REFUSED)
     try:
         with open(full, encoding="utf-8-sig") as f:
             text = f.read()
@@ -146,9 +148,17 @@ def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLook
     item.diff = list(difflib.unified_diff(text.splitlines(), new_text.splitlines(), f"a/{a.path}", f"b/{a.path}",
                                           lineterm=""))
     if not dry_run:
-        with open(full, "w", encoding="utf-8", newline="") as f:
-            f.write(new_text)
+        try:
+            with open(full, "w", encoding="utf-8", newline="") as f:
+                f.write(new_text)
+        except OSError as e:
+            return _refuse(item, f"cannot write: {e.strerror or e}", REFUSED)
     return item
+
+
+def _inside(path: str, top: str) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(top)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _refuse(item: PullItem, message: str, status: str) -> PullItem:

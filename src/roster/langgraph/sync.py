@@ -50,13 +50,15 @@ from roster.langgraph.content import (
     Change,
     desired_content,
     diff_values,
-    file_metadata,
     labelled_changes,
     managed_keys,
     same,
     server_content,
     source_of,
     split_config,
+)
+from roster.langgraph.content import (
+    payload_for as _payload,
 )
 from roster.langgraph.drift import DriftLookup, find_base, rollback_version
 
@@ -202,44 +204,6 @@ class SyncFailed(RemoteError):
         self.applied = list(applied)
         self.failed = failed
         self.not_applied = list(not_applied)
-
-
-# -- requests -----------------------------------------------------------------------------
-
-
-def _payload(assistant: Any, server: Mapping | None) -> dict:
-    """The request body that makes the server hold the assistant's content."""
-    cfg, effective, _ = split_config(assistant.config, assistant.context)
-    file_meta = file_metadata(assistant)
-    metadata: dict[str, Any] = dict(file_meta)
-    if server is not None:  # clear keys Roster set before and the file no longer has
-        smeta = server.get("metadata") or {}
-        prior = smeta.get("roster_metadata_keys")
-        for key in prior if isinstance(prior, list) else []:
-            if isinstance(key, str) and key not in file_meta and key not in ROSTER_KEYS \
-                    and smeta.get(key) is not None:
-                metadata[key] = None
-    metadata.update({
-        "roster_id": assistant.assistant_id,
-        "roster_version": getattr(assistant, "version", None),
-        "roster_commit": getattr(assistant, "commit", None),
-        "roster_metadata_keys": sorted(file_meta),
-    })
-    config = dict(cfg)
-    if effective or server is not None:
-        # Always present on update: an empty PATCH config would keep the old one.
-        config["configurable"] = effective
-    body: dict[str, Any] = {
-        "graph_id": assistant.graph_id,
-        "config": config,
-        "context": {},  # the server mirrors config.configurable into context
-        "metadata": metadata,
-        "name": assistant.name or assistant.assistant_id,
-    }
-    description = assistant.description
-    if description is not None or (server is not None and server.get("description")):
-        body["description"] = description or ""
-    return body
 
 
 # -- planning -----------------------------------------------------------------------------
