@@ -220,3 +220,36 @@ def test_import_starts_a_repository(tmp_path: Path, clean_server, sdk):
     assert written == ["echo-2.yaml", "echo.yaml", "support-bot-2.yaml", "support-bot.yaml", "writer-2.yaml",
                        "writer.yaml"]
     assert uuid.UUID((repo / "assistants/writer-2.yaml").read_text().split("server_id: ")[1].strip())
+
+
+def test_context_patch_that_drops_config_is_pulled_faithfully(repo: Path, clean_server, sdk):
+    url = clean_server.url
+    assert roster(repo, "sync", "--url", url).exit_code == 0
+    current = sdk.assistants.get(SID)["context"]
+    sdk.assistants.update(SID, context={**current, "greeting": "Hey"})  # the server drops tags, recursion_limit
+    result = roster(repo, "pull", "--url", url)
+    assert result.exit_code == 0, result.output
+    text = (repo / PATH).read_text()
+    expected = WRITER.replace("config:\n  tags: [blog]\n  recursion_limit: 7\n", "").replace("greeting: Hi",
+                                                                                             "greeting: Hey")
+    assert text == expected
+    assert roster(repo, "check").exit_code == 0
+    commit(repo, "Studio", {PATH: text})
+    assert roster(repo, "sync", "--url", url, "--dry-run", "--detailed-exitcode").exit_code == 0
+
+
+def test_pull_refuses_symlinks_and_bare_repositories(repo: Path, clean_server, sdk, tmp_path: Path):
+    url = clean_server.url
+    assert roster(repo, "sync", "--url", url).exit_code == 0
+    studio_edit(sdk, EDITED)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(WRITER)
+    (repo / PATH).unlink()
+    (repo / PATH).symlink_to(outside)
+    result = roster(repo, "pull", "--url", url)
+    assert result.exit_code == 1 and "symlink" in result.output, result.output
+    assert outside.read_text() == WRITER
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    result = roster(bare, "pull", "--url", url)
+    assert result.exit_code == 2 and "working tree" in result.output, result.output

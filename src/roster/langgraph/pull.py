@@ -193,10 +193,17 @@ def _edits(data: dict, ours: Mapping, theirs: Mapping, source: str,
             elif not (path in default and value == default[path] and path[0] not in data):
                 sets.append((path, value))
     expect = copy.deepcopy(data)
-    for path in deletes:
+    for path in list(deletes):
         node = _walk(expect, path[:-1])
         if isinstance(node, dict):
             node.pop(path[-1], None)
+        # a section left empty by the server's removals goes too (`config:` with nothing under it)
+        for depth in range(len(path) - 1, 0, -1):
+            parent = _walk(expect, path[:depth - 1])
+            if not (isinstance(parent, dict) and parent.get(path[depth - 1]) == {}):
+                break
+            del parent[path[depth - 1]]
+            deletes.append(path[:depth])
     for path, value in sets:
         node = expect
         for key in path[:-1]:
