@@ -143,6 +143,12 @@ def test_pull_conflict_writes_nothing(repo: Path, clean_server, sdk):
     assert "+Be brief and warm." in result.output  # the server's diff
     assert "~ context.temperature: 0.7 -> 0.9" in result.output  # git's diff
     assert (repo / PATH).read_text() == changed
+    result = roster(repo, "pull", "--url", url, "--format", "json")
+    assert result.exit_code == 1
+    (item,) = json.loads(result.output)["items"]
+    assert item["status"] == "conflict" and not json.loads(result.output)["ok"]
+    assert [c["path"] for c in item["git_changes"]] == ["context.temperature"]
+    assert [c["path"] for c in item["server_changes"]] == ["context.system_prompt"]
     assert roster(repo, "sync", "--url", url).exit_code == 1  # and sync still keeps the edit
 
 

@@ -182,7 +182,8 @@ def _write_new(path: str, text: str, dry_run: bool, top: str) -> None:
     folder = os.path.dirname(path)
     real, root = os.path.realpath(folder), os.path.realpath(top)
     if os.path.lexists(folder) and real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-        raise RosterError(f"{os.path.relpath(folder, top)} leads outside the project (a symlink): nothing written there")
+        raise RosterError(f"{os.path.relpath(folder, top)} leads outside the project (a symlink): "
+                          "nothing written there")
     try:
         os.makedirs(folder, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite a file (nor follow a link)
