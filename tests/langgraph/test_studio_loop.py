@@ -79,6 +79,13 @@ def test_studio_edit_survives_syncs_and_comes_home(repo: Path, clean_server, sdk
     assert "DRIFT" in result.output and "Blocked" in result.output and "..." not in result.output
     assert "-Be concise." in result.output and "+Be brief and warm." in result.output
     assert "default assistant of graph writer" in result.output  # the unmanaged ones are listed
+    result = roster(repo, "sync", "--url", url, "--dry-run", "--detailed-exitcode", "--format", "json")
+    assert result.exit_code == 1, result.output
+    plan = json.loads(result.output)["plan"]
+    assert not plan["ok"] and plan["summary"]["drift"] == 1 and plan["summary"]["unmanaged"] == 2
+    (item,) = plan["items"]
+    assert item["drift"] and [c["path"] for c in item["drift_changes"]] == ["context.system_prompt"]
+    assert item["drift_changes"][0]["new"] == EDITED  # in full
 
     # an unrelated commit, then a change of another file: the edit still survives every sync
     commit(repo, "unrelated", {"README.md": "hello\n"})
