@@ -12,9 +12,12 @@ runs). Roster writes these metadata keys on the server, next to the file's own m
 ``roster_metadata_keys``  the file's metadata keys, sorted (so a key removed from the file
                           can be cleared on the server: a LangGraph PATCH *merges* metadata)
 
-Planning (:func:`plan_sync`) is pure. An assistant is **unchanged** when its *content*
-equals the server's: graph_id, name, description, config (without ``configurable``), the
-effective configurable/context, and the file's metadata keys plus ``roster_id``.
+Planning (:func:`plan_sync`) does no I/O of its own: git history and server versions come
+through a ``lookup`` (:mod:`roster.langgraph.deploy` builds one). An assistant is
+**unchanged** when its *content* (:mod:`roster.langgraph.content`) equals the server's:
+graph_id, name, description, config (without ``configurable``), the effective
+configurable/context, and the file's metadata keys plus ``roster_id`` (ignored for a server
+assistant Roster never wrote, so that an imported one is adopted without a change).
 ``roster_version`` and ``roster_commit`` are not compared: a new commit that does not change
 the file, a rebase, or a revert to an old content never creates a server version
 (a LangGraph PATCH *always* does, so nothing is sent for an unchanged assistant).
