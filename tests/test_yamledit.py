@@ -142,3 +142,21 @@ def test_dump_new_uses_blocks_for_prompts():
     text = dump_new({"graph_id": "w", "context": {"p": "one\ntwo\n", "n": 1}}, header="# h\n")
     assert text == "# h\ngraph_id: w\ncontext:\n  p: |\n    one\n    two\n  n: 1\n"
     assert load_text(text).data == {"graph_id": "w", "context": {"p": "one\ntwo\n", "n": 1}}
+
+
+SECTIONED = "graph_id: w\ncontext:\n  a: 1  # one\n  p: |\n    l1\n\n# section comment\nmetadata:\n  o: x\n"
+
+
+def test_a_new_last_entry_goes_above_the_next_sections_comment():
+    out = edit(SECTIONED, [(("context", "b"), 2)])
+    assert out == SECTIONED.replace("    l1\n", "    l1\n  b: 2\n")
+    out = edit(SECTIONED, [(("context", "d"), {"x": "l2\nl3\n"})])
+    assert out == SECTIONED.replace("    l1\n", "    l1\n  d:\n    x: |\n      l2\n      l3\n")
+
+
+def test_comments_after_a_deleted_entry_stay():
+    out = edit(SECTIONED, [], [("context", "p")])
+    assert out == SECTIONED.replace("  p: |\n    l1\n", "")
+    text = "graph_id: w\ncontext:\n  a: 1\n\n# section comment\nmetadata:\n  o: x\n"
+    out = edit(text, [(("context", "b"), 2)], [("context", "a")])
+    assert out == text.replace("  a: 1\n", "  b: 2\n")

@@ -68,6 +68,8 @@ class YamlEditor:
 
         self.where = where
         self.original = text
+        self._pending: tuple[Any, Any, str] | None = None
+        self._orphans: dict[int, str] = {}  # comments of a deleted only entry, by mapping
         self.crlf = "\r\n" in text
         self._text = text.replace("\r\n", "\n") if self.crlf else text
         try:
@@ -103,6 +105,13 @@ class YamlEditor:
                 child = CommentedMap()
                 node[key] = child
             node = child
+        if path[-1] not in node:
+            # ruamel keeps the blank lines and comments after a mapping's last entry on that
+            # entry: hand them to the new last entry, or they would end up above it.
+            trailing = _take_trailing(node) if len(node) else self._orphans.pop(id(node), "")
+            node[path[-1]] = None
+            if trailing:
+                self._pending = (node, path[-1], trailing)
         old = node.get(path[-1])
         was_block = isinstance(old, (LiteralScalarString, FoldedScalarString))
         new = to_node(value, block=was_block and isinstance(value, str))
@@ -112,11 +121,21 @@ class YamlEditor:
         if hasattr(old, "ca") and hasattr(new, "ca") and not isinstance(old, str):
             new.ca.items.update(old.ca.items)  # end-of-line comments of the old list or mapping
         node[path[-1]] = new
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            _give_trailing(pending[0], pending[1], pending[2])
 
     def delete(self, path: Path) -> None:
         node = self.get(path[:-1])
         if isinstance(node, MutableMapping) and path[-1] in node:
+            keys = list(node)
+            index = keys.index(path[-1])
+            trailing = _take_trailing(node, path[-1])
             del node[path[-1]]
+            if trailing and index > 0:  # the comments below a deleted entry stay, on the one before it
+                _give_trailing(node, keys[index - 1], trailing)
+            elif trailing and len(keys) == 1:  # kept for the entry that a later set adds here
+                self._orphans[id(node)] = trailing
 
     def _dump(self, data: Any) -> str:
         out = io.StringIO()
@@ -128,6 +147,63 @@ class YamlEditor:
         if self._unedited != self._text:
             edited = merge_lines(self._text, self._unedited, edited)
         return edited.replace("\n", "\r\n") if self.crlf else edited
+
+
+def _comment_slot(node: Any, key: Any) -> tuple[Any, int, bool] | None:
+    """Where ruamel keeps the comment after ``node[key]``: (the ``ca.items`` list, index,
+    whether the value is a block scalar, whose own last newline ends the line)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    value = node[key]
+    if isinstance(value, CommentedMap) and len(value) and not value.fa.flow_style():
+        return _comment_slot(value, list(value)[-1])
+    if isinstance(value, CommentedSeq) and len(value) and not value.fa.flow_style():
+        return _comment_slot(value, len(value) - 1)
+    if not hasattr(node, "ca"):
+        return None
+    slot = node.ca.items.setdefault(key, [None, None, None, None])
+    block = isinstance(value, (LiteralScalarString, FoldedScalarString))
+    return slot, (0 if isinstance(node, CommentedSeq) else 2), block
+
+
+def _take_trailing(node: Any, key: Any = None) -> str:
+    """Remove and return the lines after ``node[key]`` (default: its last entry), end-of-line comment kept."""
+    if key is None:
+        key = list(node)[-1] if isinstance(node, Mapping) else len(node) - 1
+    where = _comment_slot(node, key)
+    if where is None:
+        return ""
+    slot, index, block = where
+    token = slot[index]
+    if token is None or not isinstance(getattr(token, "value", None), str):
+        return ""
+    if block:
+        slot[index] = None
+        return str(token.value)
+    head, _, rest = token.value.partition("\n")
+    if not rest:
+        return ""
+    if head:
+        token.value = head + "\n"
+    else:
+        slot[index] = None
+    return rest
+
+
+def _give_trailing(node: Any, key: Any, rest: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    where = _comment_slot(node, key)
+    if where is None:
+        return
+    slot, index, block = where
+    token = slot[index]
+    if token is not None and isinstance(getattr(token, "value", None), str):
+        token.value = token.value.rstrip("\n") + "\n" + rest
+    else:
+        slot[index] = CommentToken(rest if block else "\n" + rest, CommentMark(0), None)
 
 
 def _guess_indent(text: str) -> tuple[int, int]:
