@@ -104,3 +104,18 @@ def test_unmanaged_assistants_are_listed_not_touched():
     assert plan.summary()["unmanaged"] == 2
     text = format_plan(plan)
     assert '"By hand"' in text and "default assistant of graph echo" in text and "never touched" in text
+
+
+def test_plans_never_print_a_secret():
+    import json
+
+    from roster.langgraph.plantext import redact_json
+
+    key = "sk-ant-" + "a1B2" * 10
+    a1, a2 = w(1, "a" * 40), w(2, "b" * 40, greeting="Hello")
+    server = edited(a1, api_key=key, system_prompt=PROMPT + f"token {key}\n")
+    plan = plan_sync([a2], [server], lookup=MemoryLookup(a1, a2))
+    text = format_plan(plan)
+    assert key not in text and "[redacted]" in text
+    assert key not in json.dumps(redact_json(plan.as_json()))
+    assert key in json.dumps(plan.as_json())  # the library keeps content as it is

@@ -33,6 +33,7 @@ def command(ctx: click.Context, url: str, dry_run: bool, timeout: float, fmt: st
     import json
 
     from roster.langgraph.client import LangGraphClient
+    from roster.langgraph.plantext import redact_json
     from roster.langgraph.pull import pull
 
     client = LangGraphClient(url, timeout=timeout)
@@ -40,7 +41,7 @@ def command(ctx: click.Context, url: str, dry_run: bool, timeout: float, fmt: st
     roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
     result = pull(roster, client, dry_run=dry_run)
     if fmt == "json":
-        click.echo(json.dumps({"url": client.url, **result.as_json()}, indent=2, default=str))
+        click.echo(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))
     else:
         click.echo(format_pull(result, client.url))
     ctx.exit(0 if result.ok else 1)

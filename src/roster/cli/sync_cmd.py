@@ -56,7 +56,7 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, o
     from roster.errors import UsageError
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.deploy import plan_deploy
-    from roster.langgraph.plantext import format_plan, format_result
+    from roster.langgraph.plantext import format_plan, format_result, redact_json
     from roster.langgraph.sync import apply_sync
 
     client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
@@ -66,7 +66,7 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, o
 
     def show(applying: bool) -> None:
         if fmt == "json":
-            click.echo(json.dumps(out, indent=2, default=str))
+            click.echo(json.dumps(redact_json(out), indent=2, default=str))
         else:
             click.echo(format_plan(plan, client.url, dry_run=not applying))
 
@@ -84,7 +84,7 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, o
     result = apply_sync(plan, client)
     if fmt == "json":
         out.update(result.as_json())
-        click.echo(json.dumps(out, indent=2, default=str))
+        click.echo(json.dumps(redact_json(out), indent=2, default=str))
     else:
         click.echo(format_result(result, client.url))
     return 2

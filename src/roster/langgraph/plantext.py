@@ -1,6 +1,11 @@
-"""Sync plans and pull results as text for people: every change in full, prompts as line diffs."""
+"""Sync plans and pull results as text for people: every change in full, prompts as line diffs.
+
+Nothing secret is printed (SPEC section 7): a value the secret rules flag is shown as
+``[redacted]``, here and in the JSON of ``sync`` and ``pull`` (:func:`redact_json`).
+"""
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from collections.abc import Iterable
@@ -17,6 +22,45 @@ from roster.langgraph.sync import (
 )
 
 INDENT = "      "
+REDACTED = "[redacted]"
+_CHANGE_LISTS = ("changes", "drift_changes", "server_changes", "git_changes")
+
+
+def redact_value(value: Any, key: str) -> Any:
+    """``value`` (a copy when needed) with each likely secret in it replaced by ``[redacted]``."""
+    from roster.secrets import find_secrets
+
+    hits = [path for path, _ in find_secrets({key: value})]
+    if not hits:
+        return value
+    holder: Any = copy.deepcopy({key: value})
+    for path in hits:
+        node = holder
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = REDACTED
+    return holder[key]
+
+
+def redact_change(change: Change) -> Change:
+    key = change.path.rsplit(".", 1)[-1]
+    return Change(change.path, change.op, redact_value(change.old, key), redact_value(change.new, key))
+
+
+def redact_json(data: Any) -> Any:
+    """A plan or pull result as JSON, with the values of every change redacted where needed."""
+    if isinstance(data, dict):
+        out = {}
+        for k, v in data.items():
+            if k in _CHANGE_LISTS and isinstance(v, list):
+                out[k] = [redact_change(Change(**c)).as_json() if isinstance(c, dict) and "path" in c else c
+                          for c in v]
+            else:
+                out[k] = redact_json(v)
+        return out
+    if isinstance(data, list):
+        return [redact_json(v) for v in data]
+    return data
 
 
 def value_text(value: Any) -> str:
@@ -27,7 +71,7 @@ def value_text(value: Any) -> str:
 def change_lines(changes: Iterable[Change], indent: str = INDENT) -> list[str]:
     """One line per change; a multi-line string becomes a line diff below its path."""
     lines: list[str] = []
-    for c in changes:
+    for c in map(redact_change, changes):
         if c.op == "changed" and _multiline(c.old, c.new):
             lines.append(f"{indent}~ {c.path}:")
             lines.extend(f"{indent}    {line}" for line in line_diff(str(c.old), str(c.new)))
