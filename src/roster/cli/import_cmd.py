@@ -17,8 +17,11 @@ import click
               help="Output format.")
 @click.pass_context
 def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool, timeout: float, fmt: str) -> None:
-    """Write assistants/<id>.yaml for every server assistant that Roster does not
-    manage, with its server_id pinned and its id derived from its name
+    """Start a repository from a LangGraph deployment's assistants.
+
+    Writes assistants/<id>.yaml for every server assistant that Roster does not
+    manage (the server's default per-graph ones only with --include-defaults),
+    with its server_id pinned and its id derived from its name
     (lower-case, - for other characters, made unique), and fetch the missing
     schemas/<graph_id>.json. Never overwrites a file. Commit the result: `roster
     check` passes and `roster sync --dry-run` has nothing to do."""
