@@ -160,3 +160,27 @@ def test_comments_after_a_deleted_entry_stay():
     text = "graph_id: w\ncontext:\n  a: 1\n\n# section comment\nmetadata:\n  o: x\n"
     out = edit(text, [(("context", "b"), 2)], [("context", "a")])
     assert out == text.replace("  a: 1\n", "  b: 2\n")
+
+
+LEAVES = [("graph_id",), ("name",), ("description",), ("config", "recursion_limit"), ("context", "greeting"),
+          ("context", "answer"), ("context", "since"), ("context", "nothing"), ("metadata", "owner")]
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=[".".join(p) for p in LEAVES])
+def test_any_one_scalar_changes_exactly_its_line(path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    values = st.one_of(st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False),
+                       st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30))
+
+    @settings(max_examples=25, deadline=None)
+    @given(values)
+    def check(value):
+        if value == load_text(FILE).data[path[0]] if len(path) == 1 else False:
+            return
+        out = edit(FILE, [(path, value)])  # edit() checks the result loads as exactly the data asked for
+        changed = changed_lines(FILE, out)
+        if changed:
+            assert len([c for c in changed if c.startswith("-")]) == 1, changed
+    check()

@@ -235,26 +235,34 @@ def merge_lines(original: str, unedited: str, edited: str) -> str:
     for block in difflib.SequenceMatcher(None, u, o, autojunk=False).get_matching_blocks():
         for k in range(block.size):
             to_original[block.a + k] = block.b + k
-    out = list(o)
-    shift = 0
+    edits: list[tuple[int, int, list[str]]] = []  # (start, end) in ``original`` -> new lines
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, u, e, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        if i1 < i2:
-            if not all(i in to_original for i in range(i1, i2)):
-                return edited  # the edit falls on the library's noise: its whole dump is the honest answer
-            mapped = [to_original[i] for i in range(i1, i2)]
-            if mapped != list(range(mapped[0], mapped[0] + len(mapped))):
-                return edited
-            start, end = mapped[0], mapped[-1] + 1
-        elif i1 in to_original:
-            start = end = to_original[i1]
-        elif i1 - 1 in to_original:
-            start = end = to_original[i1 - 1] + 1
-        else:
-            return edited
-        out[start + shift:end + shift] = e[j1:j2]
-        shift += (j2 - j1) - (end - start)
+        mapped = [to_original.get(i) for i in range(i1, i2)]
+        if mapped and None not in mapped and mapped == list(range(mapped[0], mapped[0] + len(mapped))):
+            edits.append((mapped[0], mapped[-1] + 1, e[j1:j2]))
+            continue
+        if not mapped and i1 in to_original:
+            edits.append((to_original[i1], to_original[i1], e[j1:j2]))
+            continue
+        # The edit touches lines the library re-dumps differently: replace the stretch of the
+        # original between the nearest lines both agree on, with the library's form of it.
+        before = next((i for i in range(i1 - 1, -1, -1) if i in to_original), None)
+        after = next((i for i in range(i2, len(u)) if i in to_original), None)
+        start = to_original[before] + 1 if before is not None else 0
+        end = to_original[after] if after is not None else len(o)
+        first = before + 1 if before is not None else 0
+        last = after if after is not None else len(u)
+        edits.append((start, end, u[first:i1] + e[j1:j2] + u[i2:last]))
+    out = list(o)
+    shift, done = 0, 0
+    for start, end, lines in edits:
+        if start < done:
+            return edited  # two edits in one re-dumped stretch: the library's whole dump is the honest answer
+        out[start + shift:end + shift] = lines
+        shift += len(lines) - (end - start)
+        done = end
     return "".join(out)
 
 
