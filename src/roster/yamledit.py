@@ -239,11 +239,11 @@ def merge_lines(original: str, unedited: str, edited: str) -> str:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, u, e, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        mapped = [to_original.get(i) for i in range(i1, i2)]
-        if mapped and None not in mapped and mapped == list(range(mapped[0], mapped[0] + len(mapped))):
+        mapped = [to_original[i] for i in range(i1, i2) if i in to_original]
+        if i2 > i1 and len(mapped) == i2 - i1 and mapped == list(range(mapped[0], mapped[0] + len(mapped))):
             edits.append((mapped[0], mapped[-1] + 1, e[j1:j2]))
             continue
-        if not mapped and i1 in to_original:
+        if i1 == i2 and i1 in to_original:
             edits.append((to_original[i1], to_original[i1], e[j1:j2]))
             continue
         # The edit touches lines the library re-dumps differently: replace the stretch of the
