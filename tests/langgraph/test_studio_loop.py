@@ -206,6 +206,9 @@ def test_import_starts_a_repository(tmp_path: Path, clean_server, sdk):
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
 
+    result = roster(repo, "import", "--url", url, "--dry-run")
+    assert result.exit_code == 0 and "would write assistants/support-bot-2.yaml" in result.output, result.output
+    assert not (repo / "assistants").exists() and not (repo / "schemas").exists()
     result = roster(repo, "import", "--url", url)
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
