@@ -119,3 +119,14 @@ def test_plans_never_print_a_secret():
     assert key not in text and "[redacted]" in text
     assert key not in json.dumps(redact_json(plan.as_json()))
     assert key in json.dumps(plan.as_json())  # the library keeps content as it is
+
+
+def test_a_second_server_edit_after_a_pulled_one_has_the_pulled_version_as_base():
+    a1 = w(1, "a" * 40)
+    a2 = w(2, "b" * 40, greeting="Studio")  # the first edit, pulled and committed (server still names aaa)
+    s1 = edited(a1, greeting="Studio")
+    s2 = {**edited(a1, greeting="Studio again"), "version": 3}
+    lookup = MemoryLookup(a1, a2, server_versions={server_id_for(a1): [s2, s1, server_view(a1)]})
+    (item,) = plan_sync([a2], [s2], lookup=lookup).items
+    assert item.drift and "= git version 2" in item.base
+    assert [(c.path, c.old, c.new) for c in item.drift_changes] == [("context.greeting", "Studio", "Studio again")]
