@@ -14,6 +14,7 @@ from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:
+    from roster.envstatus import Environment
     from roster.git import Repo
     from roster.indexed import IndexRoster
     from roster.remote import Mirror, Staleness
@@ -155,18 +156,46 @@ class Roster:
             entry = resolver.version_entry(parsed.assistant_id, int(parsed.ref))
             assistant = resolver.get(entry.assistant_id, entry.commit)
         else:
-            assistant = resolver.get(parsed.assistant_id, resolver.commit_for(parsed.assistant_id, parsed.ref))
+            target = self._env_target(parsed.assistant_id, parsed.ref)
+            if target is None:
+                target = parsed.assistant_id, resolver.commit_for(parsed.assistant_id, parsed.ref)
+            assistant = resolver.get(*target)
         self._hot[key] = assistant
         return assistant
 
+    def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
+        """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
+        from roster.environments import environment_at, label_problem, pin_target
+
+        if label is None or label_problem(label) is not None:
+            return None
+        resolver = self.resolver
+        head = resolver.head()
+        env = environment_at(resolver, head, label)
+        return pin_target(resolver, env, assistant_id, head) if env is not None else None
+
+    def environments(self, ref: str | None = None) -> list[Environment]:
+        """Every environment at ``ref`` (HEAD by default): its file, else per-assistant tags ``ID@env``."""
+        from roster.envstatus import environments
+
+        return environments(self, ref)
+
     def list(self, ref: str | None = None, graph_id: str | None = None,
-             metadata: dict[str, Any] | None = None) -> list[Assistant]:
-        """Every assistant at ``ref`` (HEAD by default), optionally filtered."""
+             metadata: dict[str, Any] | None = None, *, env: str | None = None) -> list[Assistant]:
+        """Every assistant at ``ref`` (HEAD by default), optionally filtered.
+
+        With ``env``: every assistant that environment runs, each at its pin
+        (the environment file read at ``ref``; else the tags ``ID@env``).
+        """
         from roster.catalog import scan_assistants
 
         resolver = self.resolver
         self._maybe_fetch()
         resolver.maybe_refresh()
+        if env is not None:
+            from roster.envstatus import environment_assistants
+
+            return [a for a in environment_assistants(self, env, ref) if a.matches(graph_id, metadata)]
         from roster.git import TreeSource
 
         commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
@@ -221,8 +250,15 @@ class Roster:
         if base is not None:
             from roster.changes import changes_against
 
-            return changes_against(self, base=base, ref=ref, strict=strict)
-        return check_source(self._source(ref), self._project.layout, strict=strict)
+            report = changes_against(self, base=base, ref=ref, strict=strict)
+        else:
+            report = check_source(self._source(ref), self._project.layout, strict=strict)
+        from roster.envcheck import check_environments
+
+        # Environment files are checked whole on every run (a pin is cheap to check, and a pin
+        # can break without its file changing: a deleted tag, an assistant made invalid).
+        found = check_environments(self, self._source(ref), ref)
+        return report._replace(problems=[*report.problems, *found]) if found else report
 
 
 def _diffable(a: Assistant) -> dict[str, Any]:
