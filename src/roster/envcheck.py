@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from roster.environments import EnvFile, Pin, environment_files, own_tag_labels, read_environment, version_entry
+from roster.environments import (
+    EnvFile,
+    Pin,
+    environment_files,
+    own_tag_labels,
+    read_environment,
+    version_entry,
+)
 from roster.errors import InvalidAssistant, LookupFailed, RosterError
 from roster.problems import Problem, pointer_of
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.environments import EnvFile, environment_at, environments_at, own_tag_labels, pin_target
+from roster.environments import (
+    EnvFile,
+    environment_at,
+    environments_at,
+    own_tag_labels,
+    pin_target,
+)
 from roster.errors import RosterError, UnknownRef
 from roster.model import Assistant, Author
 

@@ -230,9 +230,22 @@ class Roster:
         changes = diff_values(_diffable(old), _diffable(new))
         return Diff(old, new, changes)
 
-    def promote(self, assistant_id: str, target: str, *, to: str) -> "Promotion":
-        """Point the environment tag ``ID@to`` at ``target`` (version number or ref)."""
-        return promote(self, assistant_id, target, to)
+    def promote(self, assistant_id: str, target: str, *, to: str, commit: bool = False) -> Any:
+        """Promote ``assistant_id`` at ``target`` (version number or ref) to the environment ``to``.
+
+        Where ``environments/<to>.yaml`` exists in the working tree, its pin is edited
+        with the smallest change (an ``EnvPromotion``; ``commit=True`` commits the file);
+        else the tag ``ID@to`` moves (a ``Promotion``). See ``roster.promote``.
+        """
+        from roster.promote import promote_one
+
+        return promote_one(self, assistant_id, target, to, commit=commit)
+
+    def promote_all(self, source: str, to: str, *, commit: bool = False) -> list[Any]:
+        """Copy every pin of environment ``source`` (its file, else its tags) to ``to``."""
+        from roster.promote import promote_all
+
+        return promote_all(self, source, to, commit=commit)
 
     # --- check ----------------------------------------------------------------
 
@@ -268,70 +281,3 @@ def _diffable(a: Assistant) -> dict[str, Any]:
 
 
 __all__ = ["Roster", "Diff"]
-
-
-class Promotion(NamedTuple):
-    """A moved environment tag: ``tag`` pointed at ``before`` and now points at ``after``."""
-
-    tag: str
-    before: str | None
-    after: str
-    before_version: int | None
-    after_version: int | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"tag": self.tag, "before": {"commit": self.before, "version": self.before_version},
-                "after": {"commit": self.after, "version": self.after_version}}
-
-
-def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promotion:
-    """Move the per-assistant tag ``ID@LABEL`` to ``target`` (a version number or a ref).
-
-    The assistant must exist and be valid there. The move is atomic and refuses
-    to overwrite a concurrent move (compare-and-swap on the tag).
-    """
-    from roster.errors import UsageError
-    from roster.ids import check_id
-    from roster.refs import check_ref_text, is_version_number
-
-    check_id(assistant_id)
-    check_ref_text(label)
-    if is_version_number(label) or "@" in label or "/" in label or ".." in label:
-        raise UsageError(f"invalid label {label!r}: use a name such as prod or staging (not a number, no '@' or '/')")
-    if roster.remote is not None:
-        raise UsageError(f"{roster.remote.display_url} is read through a mirror, which the next fetch overwrites: "
-                         f"promote in a clone of it and push the tag (git push --force origin 'refs/tags/"
-                         f"{assistant_id}@{label}')")
-    repo = roster._repo()
-    resolver = roster.resolver
-    resolver.maybe_refresh(force=True)
-    tag = f"{assistant_id}@{label}"
-    ref_name = f"refs/tags/{tag}"
-    if not _valid_ref_name(ref_name):
-        raise UsageError(f"{tag!r} is not a valid git tag name")
-    before = repo.ref_target(ref_name)
-    raw_before = repo.raw.references.get(ref_name)
-    expected = str(raw_before.target) if raw_before is not None else None
-    assistant = roster.get(f"{assistant_id}@{target}")
-    if is_version_number(target):
-        after = assistant.commit or ""
-    else:
-        after = resolver.commit_for(assistant_id, target)
-    before_version = None
-    if before is not None:
-        try:
-            before_version = resolver.get(assistant_id, before, validate=False).version
-        except Exception:  # noqa: BLE001 - the old target may no longer hold the assistant
-            before_version = None
-    repo.move_ref(ref_name, after, expected, f"roster promote {assistant_id} {target} --to {label}")
-    roster.refresh()
-    return Promotion(tag, before, after, before_version, assistant.version)
-
-
-def _valid_ref_name(name: str) -> bool:
-    import pygit2
-
-    try:
-        return bool(pygit2.reference_is_valid_name(name))
-    except Exception:  # noqa: BLE001
-        return False
