@@ -15,7 +15,7 @@ from roster.environments import (
     own_tag_labels,
     pin_target,
 )
-from roster.errors import RosterError, UnknownRef
+from roster.errors import RosterError, UnknownRef, UsageError
 from roster.model import Assistant, Author
 
 if TYPE_CHECKING:
@@ -41,15 +41,18 @@ def _from_file(env: EnvFile) -> Environment:
 def _tip(roster: Any, ref: str | None) -> str:
     from roster.refs import resolve_commit
 
+    if not hasattr(roster, "resolver"):  # a published index (Roster.from_index)
+        raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
+                         f"repository's history; run it on the repository")
     resolver = roster.resolver
     return resolve_commit(roster._repo(), ref) if ref else str(resolver.head())
 
 
 def environments(roster: Any, ref: str | None = None) -> list[Environment]:
     """Every environment: the files at ``ref`` (HEAD by default), then labels of tags ``ID@label`` without a file."""
+    tip = _tip(roster, ref)
     resolver = roster.resolver
     resolver.maybe_refresh()
-    tip = _tip(roster, ref)
     out: dict[str, Environment] = {}
     for name in environments_at(resolver, tip):
         env = environment_at(resolver, tip, name)
@@ -69,8 +72,8 @@ def targets(roster: Any, name: str, ref: str | None = None) -> dict[str, tuple[s
     from roster.refs import resolve_commit
 
     check_label(name)
-    resolver: Resolver = roster.resolver
     tip = _tip(roster, ref)
+    resolver: Resolver = roster.resolver
     env = environment_at(resolver, tip, name)
     out: dict[str, tuple[str, str]] = {}
     if env is not None:
@@ -132,10 +135,9 @@ def status(roster: Any, env: str | None = None) -> Status:
     from roster.catalog import scan_assistants
     from roster.git import TreeSource
 
-    resolver: Resolver = roster.resolver
-    resolver.maybe_refresh()
-    head = str(resolver.head())
     envs = environments(roster)
+    resolver: Resolver = roster.resolver
+    head = str(resolver.head())
     if env is not None:
         envs = [e for e in envs if e.name == env]
         if not envs:
@@ -202,9 +204,9 @@ def pin_history(roster: Any, assistant_id: str, name: str, ref: str | None = Non
 
     check_id(assistant_id)
     check_label(name)
+    tip = _tip(roster, ref)
     resolver: Resolver = roster.resolver
     resolver.maybe_refresh()
-    tip = _tip(roster, ref)
     chain = resolver.chain(tip)
     folder = resolver.layout.environments
     changes: list[PinChange] = []

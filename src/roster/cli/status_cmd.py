@@ -1,0 +1,24 @@
+"""``roster status``: every assistant x every environment."""
+from __future__ import annotations
+
+import click
+
+from roster.cli.options import emit, format_option
+
+
+@click.command("status")
+@click.option("--env", metavar="ENV", help="Only this environment.")
+@format_option()
+@click.pass_obj
+def command(settings: object, env: str | None, fmt: str) -> int:
+    """Show what each environment runs: every assistant x every environment.
+
+    Each cell is the version that environment runs (environments/ENV.yaml at
+    HEAD, else the tag ID@ENV) and how many versions it is behind HEAD;
+    "-" when the environment does not run the assistant.
+    """
+    from roster.envstatus import status
+    from roster.reporters.environments import render_status
+
+    emit(render_status(status(settings.roster(), env), fmt))  # type: ignore[attr-defined]
+    return 0
