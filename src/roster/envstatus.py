@@ -176,84 +176,41 @@ def _cell(resolver: Resolver, target: tuple[str, str], head_count: int | None) -
     return Cell(version, commit, behind)
 
 
-# --- roster history ID --env ENV -----------------------------------------------------------
+# --- the published index --------------------------------------------------------------------
 
 
-class PinChange(NamedTuple):
-    """One commit that changed what an environment runs for one assistant."""
+def published_environments(roster: Any, head: str) -> dict[str, Any]:
+    """``index.json``'s ``environments`` (docs/index-format.md): each file at ``head``, what it runs, its changes."""
+    from roster.envhistory import pin_changes
 
-    commit: str
-    message: str
-    author: Author
-    date: str
-    before: str | None  # what the file said (a version number or a ref; "default: REF"), None: not listed
-    after: str | None
-    before_version: int | None
-    after_version: int | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"commit": self.commit, "message": self.message, "author": {"name": self.author.name, "email": self.author.email}, "date": self.date,
-                "before": {"pin": self.before, "version": self.before_version},
-                "after": {"pin": self.after, "version": self.after_version}}
-
-
-def pin_history(roster: Any, assistant_id: str, name: str, ref: str | None = None) -> list[PinChange]:
-    """When ``environments/<name>.yaml`` changed the pin of ``assistant_id``, newest first (first-parent)."""
-    from roster.environments import check_label
-    from roster.ids import check_id
-
-    check_id(assistant_id)
-    check_label(name)
-    tip = _tip(roster, ref)
     resolver: Resolver = roster.resolver
-    resolver.maybe_refresh()
-    chain = resolver.chain(tip)
-    folder = resolver.layout.environments
-    changes: list[PinChange] = []
-    last_tree: str | None = None
-    last_pin: tuple[str | None, int | None] = (None, None)
-    seen_file = False
-    for commit in chain.commits:
-        tree = resolver.repo.subtree_id(resolver.repo.tree_id(commit), folder)
-        if tree == last_tree:
+    out: dict[str, Any] = {}
+    for name in sorted(environments_at(resolver, head)):
+        try:
+            env = environment_at(resolver, head, name)
+        except RosterError:
+            continue  # a malformed file is check's to report; the site shows what resolves
+        if env is None:
             continue
-        last_tree = tree
-        pin = _pin_at(resolver, commit, name, assistant_id) if tree is not None else (None, None)
-        seen_file = seen_file or (tree is not None and pin != (None, None)) or _has_file(resolver, commit, name)
-        if pin[0] != last_pin[0]:
-            info = resolver.repo.commit_info(commit)
-            changes.append(PinChange(commit, info.message, Author(name=info.author_name, email=info.author_email), info.time,
-                                     last_pin[0], pin[0], last_pin[1], pin[1]))
-        last_pin = pin
-    if not seen_file:
-        raise UnknownRef(f"no {folder}/{name}.yaml in the history of {ref or 'HEAD'}: history --env follows "
-                         f"that file (per-assistant tags keep no history)")
-    changes.reverse()
-    return changes
+        runs: dict[str, Any] = {}
+        for assistant_id in sorted(env.pins) if env.default is None else []:
+            runs[assistant_id] = _run(resolver, env, assistant_id, head)
+        if env.default is not None:
+            for assistant_id in targets(roster, name, head):
+                runs[assistant_id] = _run(resolver, env, assistant_id, head)
+        out[name] = {"path": env.path, "url": env.url, "default": env.default,
+                     "pins": {k: p.text() for k, p in env.pins.items()}, "runs": runs,
+                     "changes": [c.as_json() for c in pin_changes(roster, name, tip=head)]}
+    return out
 
 
-def _has_file(resolver: Resolver, commit: str, name: str) -> bool:
+def _run(resolver: Resolver, env: EnvFile, assistant_id: str, head: str) -> dict[str, Any]:
     try:
-        return environment_at(resolver, commit, name) is not None
-    except RosterError:
-        return True
-
-
-def _pin_at(resolver: Resolver, commit: str, name: str, assistant_id: str) -> tuple[str | None, int | None]:
-    """(what the file at ``commit`` says for the id, the version that is), (None, None) when nothing."""
+        then, commit = pin_target(resolver, env, assistant_id, head)
+    except RosterError as e:
+        return {"assistant_id": assistant_id, "commit": None, "version": None, "error": str(e)}
     try:
-        env = environment_at(resolver, commit, name)
-    except RosterError:
-        return "(invalid file)", None
-    if env is None:
-        return None, None
-    pin = env.pins.get(assistant_id)
-    text = pin.text() if pin is not None else (f"default: {env.default}" if env.default else None)
-    if text is None:
-        return None, None
-    try:
-        ident, target = pin_target(resolver, env, assistant_id, commit)
-        version = resolver.get(ident, target, validate=False).version
+        version = resolver.get(then, commit, validate=False).version
     except RosterError:
         version = None
-    return text, version
+    return {"assistant_id": then, "commit": commit, "version": version}

@@ -22,7 +22,7 @@ def command(settings: object, assistant_id: str, ref: str | None, env: str | Non
     from roster.reporters import assistants as out
 
     if env is not None:
-        from roster.envstatus import pin_history
+        from roster.envhistory import pin_history
         from roster.reporters.environments import render_pin_history
 
         emit(render_pin_history(pin_history(settings.roster(), assistant_id, env, ref), fmt))  # type: ignore[attr-defined]
