@@ -127,7 +127,7 @@ def test_promote_all_copies_every_pin(repo: tuple[GitRepo, list[str]]) -> None:
 
 def test_promote_without_a_file_moves_the_tag(repo: tuple[GitRepo, list[str]]) -> None:
     g, commits = repo
-    code, out, err = invoke("runner", "--repo", str(g.path), "promote", "blog-writer", "1", "--to", "canary")
+    code, _, err = invoke("runner", "--repo", str(g.path), "promote", "blog-writer", "1", "--to", "canary")
     assert code == 0, err
     assert g.rev("refs/tags/blog-writer@canary") == commits[0]
     code, _, err = invoke("runner", "--repo", str(g.path), "promote", "blog-writer", "1", "--to", "canary", "--commit")

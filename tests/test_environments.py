@@ -26,7 +26,7 @@ def repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
 
 
 def problems_of(g: GitRepo, *args: str) -> list[str]:
-    code, out, err = invoke("runner", "--repo", str(g.path), "check", *args)
+    _, out, _ = invoke("runner", "--repo", str(g.path), "check", *args)
     return [line for line in out.splitlines() if line.startswith("environments/")]
 
 
@@ -75,7 +75,7 @@ def test_check_passes_a_good_file(repo: tuple[GitRepo, list[str]]) -> None:
 def test_check_reports_unknown_assistants_versions_and_refs(repo: tuple[GitRepo, list[str]]) -> None:
     g, _ = repo
     g.write("environments/prod.yaml", "assistants:\n  blog-writr: 1\n  team/helper: 9\n  blog-writer: v9\n")
-    code, out, _ = invoke("runner", "--repo", str(g.path), "check")
+    code, _, _ = invoke("runner", "--repo", str(g.path), "check")
     assert code == 1
     lines = problems_of(g)
     assert lines[0] == ("environments/prod.yaml:2:3: error: assistants.blog-writr: no assistant 'blog-writr' "
@@ -119,8 +119,8 @@ def test_check_reports_bad_file_names_and_unknown_keys(repo: tuple[GitRepo, list
     lines = problems_of(g)
     assert lines == [
         "environments/HEAD.yaml:1:1: error: file name: 'HEAD' is reserved by git; use a name such as prod or staging",
-        "environments/dev.yaml:1:1: error: asistants: unknown key 'asistants' (did you mean 'assistants'?); "
-        "allowed: url, default, assistants",
+        ("environments/dev.yaml:1:1: error: asistants: unknown key 'asistants' (did you mean 'assistants'?); "
+         "allowed: url, default, assistants"),
     ]
 
 

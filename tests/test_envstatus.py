@@ -74,8 +74,8 @@ def test_history_env_lists_pin_changes_newest_first(repo: tuple[GitRepo, list[st
     assert got[0]["date"] == g.commit_time(commits[4])
     code, out, err = invoke("runner", "--repo", str(g.path), "history", "team/helper", "--env", "prod")
     assert code == 0, err
-    assert out.splitlines() == [f"{commits[4][:7]}  {g.commit_time(commits[4])}  Ada Tester <ada@example.com>  "
-                                f"nothing -> v2  Promote blog-writer to prod"]
+    assert out.splitlines() == [(f"{commits[4][:7]}  {g.commit_time(commits[4])}  Ada Tester <ada@example.com>  "
+                                 f"nothing -> v2  Promote blog-writer to prod")]
 
 
 def test_history_env_after_a_revert(repo: tuple[GitRepo, list[str]]) -> None:

@@ -21,7 +21,7 @@ from testing import ROOT, run_roster_subprocess
 def quickstart_lines() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Quick start", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
     assert block, "no sh block in the quick start"
     return [line.split("  #", 1)[0].strip() for line in block.group(1).splitlines() if line.strip()]
 
@@ -41,12 +41,12 @@ def test_every_quickstart_line_works_as_printed(tmp_path: Path) -> None:
             continue
         if args[0] == "python":
             proc = subprocess.run([sys.executable, str(ROOT / args[1]), *args[2:]], cwd=cwd, capture_output=True,
-                                  text=True, timeout=120)
+                                  text=True, timeout=120, check=False)
         elif args[0] == "roster":
             proc = run_roster_subprocess(*args[1:], cwd=cwd)
         elif args[0] == "git":
             proc = subprocess.run(["git", "--no-pager", *args[1:]], cwd=cwd, capture_output=True, text=True,
-                                  env=git_env(tmp_path / "home"), timeout=60)
+                                  env=git_env(tmp_path / "home"), timeout=60, check=False)
         else:
             raise AssertionError(f"the test does not know how to run: {line}")
         assert proc.returncode == 0, f"{line}\n{proc.stdout}\n{proc.stderr}"

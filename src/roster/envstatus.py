@@ -16,7 +16,7 @@ from roster.environments import (
     pin_target,
 )
 from roster.errors import RosterError, UnknownRef, UsageError
-from roster.model import Assistant, Author
+from roster.model import Assistant
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver

@@ -7,9 +7,11 @@ repo-wide tag): ``promote x 1 --to HEAD`` would otherwise pin every default ``ge
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from roster.envedit import EnvPromotion
     from roster.roster import Roster
 
 def promote_one(roster: Roster, assistant_id: str, target: str, to: str, *, commit: bool = False) -> Any:
@@ -36,7 +38,7 @@ def promote_one(roster: Roster, assistant_id: str, target: str, to: str, *, comm
     return result
 
 
-def promote_all(roster: Roster, source: str, to: str, *, commit: bool = False) -> list[Any]:
+def promote_all(roster: Roster, source: str, to: str, *, commit: bool = False) -> Sequence[Any]:
     """Copy every pin of environment ``source`` (file or tags) to ``to``, one promotion per assistant."""
     from roster.envedit import env_file_path, promote_in_file
     from roster.envstatus import environments
@@ -56,15 +58,16 @@ def promote_all(roster: Roster, source: str, to: str, *, commit: bool = False) -
 
         raise UsageError(f"no {roster.project.layout.environments}/{to}.yaml: promote moves tags, "
                          f"which have nothing to commit")
-    done = [promote_in_file(roster, rel, i, pin, to) if rel else promote(roster, i, pin, to)
-            for i, pin in sorted(pins.items())]
-    if commit and rel is not None and any(p.file_diff for p in done):
-        made = _commit_env(roster, rel, done)
-        done = [p._replace(commit=made) for p in done]
-    return done
+    if rel is None:
+        return [promote(roster, i, pin, to) for i, pin in sorted(pins.items())]
+    edited = [promote_in_file(roster, rel, i, pin, to) for i, pin in sorted(pins.items())]
+    if commit and any(p.file_diff for p in edited):
+        made = _commit_env(roster, rel, edited)
+        edited = [p._replace(commit=made) for p in edited]
+    return edited
 
 
-def _commit_env(roster: Roster, rel: str, done: list[Any]) -> str | None:
+def _commit_env(roster: Roster, rel: str, done: list[EnvPromotion]) -> str | None:
     changed = [p for p in done if p.file_diff]
     if not changed:
         return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.check import CheckReport, check_source
@@ -241,7 +242,7 @@ class Roster:
 
         return promote_one(self, assistant_id, target, to, commit=commit)
 
-    def promote_all(self, source: str, to: str, *, commit: bool = False) -> list[Any]:
+    def promote_all(self, source: str, to: str, *, commit: bool = False) -> Sequence[Any]:
         """Copy every pin of environment ``source`` (its file, else its tags) to ``to``."""
         from roster.promote import promote_all
 

@@ -7,8 +7,11 @@ import click
 
 
 @click.command("sync")
-@click.option("--url", required=True, metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
-              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY.")
+@click.option("--url", metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
+              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY. With --env: "
+              "default, the url of environments/ENV.yaml.")
+@click.option("--env", metavar="ENV", help="Deploy what environment ENV runs (environments/ENV.yaml, else the "
+              "tags ID@ENV), each assistant at its pin; server metadata records roster_env.")
 @click.option("--ref", metavar="REF", help="Sync the assistants at this git ref; default: HEAD (committed "
               "content only).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
@@ -20,15 +23,15 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.pass_context
-def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune: bool, detailed_exitcode: bool,
-            timeout: float, fmt: str) -> None:
+def command(ctx: click.Context, url: str | None, env: str | None, ref: str | None, dry_run: bool, prune: bool,
+            detailed_exitcode: bool, timeout: float, fmt: str) -> None:
     """Create, update (only what changed) and, with --prune, delete the server's
     assistants so they match the assistant files at REF. Server metadata records
     roster_id, roster_version and roster_commit."""
     from roster.errors import RosterError
 
     try:
-        code = _run(ctx.obj, url, ref, dry_run, prune, fmt, timeout)
+        code = _run(ctx.obj, url, ref, dry_run, prune, fmt, timeout, env)
     except RosterError as e:
         if not detailed_exitcode:
             raise
@@ -38,7 +41,8 @@ def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune:
         ctx.exit(code)
 
 
-def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, fmt: str, timeout: float) -> int:
+def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: bool, fmt: str, timeout: float,
+         env: str | None = None) -> int:
     """Returns 0 (nothing to do) or 2 (changes pending / applied); raises on errors."""
     import json
 
@@ -46,12 +50,23 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, f
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.sync import apply_sync, format_plan, format_result, plan_sync
 
-    client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    if env is None and url is None:
+        raise UsageError("sync needs --url URL, or --env ENV (whose environments/ENV.yaml names the url)")
+    if env is not None and url is not None:
+        LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
     roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
-    assistants = roster.list(ref=ref or "HEAD")
+    if env is not None:
+        if url is None:
+            url = _env_url(roster, env, ref)
+        assistants = roster.list(ref=ref, env=env)
+    client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    if env is None:
+        assistants = roster.list(ref=ref or "HEAD")
     server = client.search_assistants()
-    plan = plan_sync(assistants, server, prune=prune)
+    plan = plan_sync(assistants, server, prune=prune, env=env)
     out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
+    if env is not None:
+        out["env"] = env
     if plan.errors:
         if fmt == "json":
             click.echo(json.dumps(out, indent=2, default=str))
@@ -73,6 +88,16 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, f
     else:
         click.echo(format_result(result, client.url))
     return 2
+
+
+def _env_url(roster: Any, env: str, ref: str | None) -> str:
+    from roster.errors import UsageError
+
+    found = {e.name: e for e in roster.environments(ref)}
+    url = found[env].url if env in found else None
+    if not url:
+        raise UsageError(f"environment {env!r} names no url (add url: to environments/{env}.yaml, or pass --url)")
+    return str(url)
 
 
 def _default_roster() -> Any:

@@ -44,7 +44,7 @@ from roster.errors import RemoteError, UsageError
 #: Namespace of the UUIDs Roster derives: ``uuid5(NAMESPACE_URL, "urn:roster:assistant")``.
 ROSTER_NAMESPACE = uuid.UUID("9029ab84-fcd7-5a42-9c7a-d759d6d2601b")
 
-ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys")
+ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys", "roster_env")
 _CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata")
 
 CREATE, UPDATE, UNCHANGED, DELETE = "create", "update", "unchanged", "delete"
@@ -220,7 +220,7 @@ def server_content(server: Mapping, managed_keys: Iterable[str]) -> dict:
     }
 
 
-def _payload(assistant: Any, server: Mapping | None) -> dict:
+def _payload(assistant: Any, server: Mapping | None, env: str | None = None) -> dict:
     """The request body that makes the server hold the assistant's content."""
     cfg, effective, _ = _split_config(assistant.config, assistant.context)
     file_meta = _file_metadata(assistant)
@@ -238,6 +238,8 @@ def _payload(assistant: Any, server: Mapping | None) -> dict:
         "roster_commit": getattr(assistant, "commit", None),
         "roster_metadata_keys": sorted(file_meta),
     })
+    if env is not None:  # the environment this deployment is (sync --env): SPEC 10
+        metadata["roster_env"] = env
     config = dict(cfg)
     if effective or server is not None:
         # Always present on update: an empty PATCH config would keep the old one.
@@ -291,7 +293,8 @@ def _content_changes(assistant: Any, server: Mapping) -> list[Change]:
 # -- planning -----------------------------------------------------------------------------
 
 
-def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *, prune: bool = False) -> SyncPlan:
+def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *, prune: bool = False,
+              env: str | None = None) -> SyncPlan:
     """Compare git's assistants with the server's; pure (no I/O).
 
     ``assistants`` are Roster assistants (``assistant_id``, ``graph_id``, ``name``,
@@ -328,7 +331,7 @@ def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *
         if server is None:
             want = desired_content(a)
             plan.items.append(SyncItem(CREATE, changes=diff_values({}, want), reason="not on the server",
-                                       payload=_payload(a, None), **common))
+                                       payload=_payload(a, None, env), **common))
             continue
         smeta = server.get("metadata") or {}
         owner = smeta.get("roster_id")
@@ -349,7 +352,7 @@ def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *
         else:
             reason = "changed in git"
         plan.items.append(SyncItem(UPDATE, changes=changes, drift=drift, reason=reason,
-                                   payload=_payload(a, server), server_version=server.get("version"), **common))
+                                   payload=_payload(a, server, env), server_version=server.get("version"), **common))
 
     for sid, s in sorted(by_uuid.items()):
         rid = (s.get("metadata") or {}).get("roster_id")

@@ -13,9 +13,9 @@ from roster.publish.site import _e, _Site, _when, page_path
 
 def environments_page(index: PublishedIndex, *, title: str) -> str:
     site = _Site(index, title)
-    body = ["<h1>Environments</h1><p class=\"small muted\">What each deployment runs, from "
-            "<span class=mono>environments/&lt;env&gt;.yaml</span> at the published commit; promoting is a "
-            "pull request that edits one pin, and each change below is a commit.</p>"]
+    body = [("<h1>Environments</h1><p class=\"small muted\">What each deployment runs, from "
+             "<span class=mono>environments/&lt;env&gt;.yaml</span> at the published commit; promoting is a "
+             "pull request that edits one pin, and each change below is a commit.</p>")]
     for name, env in sorted((index.data.get("environments") or {}).items()):
         body.append(f'<h2 id="{_e(name)}">{_e(name)}</h2><p class="small"><span class=mono>{_e(env["path"])}</span>'
                     + (f' &middot; deploys to <span class=mono>{_e(env["url"])}</span>' if env.get("url") else "")

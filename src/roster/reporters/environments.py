@@ -1,7 +1,8 @@
 """Text and JSON for ``roster status`` and ``roster history --env``."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from roster.reporters.jsonout import dumps
 
