@@ -181,3 +181,15 @@ def test_cli_show_and_list_with_env(repo: tuple[GitRepo, list[str]]) -> None:
     assert code == 2 and "no environment 'qa'" in err
     code, _, err = invoke("runner", "--repo", str(g.path), "show", "blog-writer@prod", "--env", "prod")
     assert code == 2 and "--env" in err
+
+
+def test_check_reports_an_environment_named_like_a_branch_or_tag(repo: tuple[GitRepo, list[str]]) -> None:
+    g, _ = repo
+    g.write("environments/main.yaml", "assistants:\n  blog-writer: 1\n")
+    g.write("environments/v1.0.0.yaml", "assistants:\n  blog-writer: 1\n")
+    assert problems_of(g) == [
+        ("environments/main.yaml:1:1: error: environment 'main' has the name of a branch: ID@main must keep "
+         "meaning the branch; rename the file"),
+        ("environments/v1.0.0.yaml:1:1: error: environment 'v1.0.0' has the name of a repo-wide tag: "
+         "ID@v1.0.0 must keep meaning the repo-wide tag; rename the file"),
+    ]

@@ -38,6 +38,8 @@ def check_environments(roster: Any, source: Source, ref: str | None) -> list[Pro
     resolver, tip = _history(roster, ref)
     labels = own_tag_labels(resolver) if resolver is not None else {}
     for name, entry in sorted(files.items()):
+        if resolver is not None:
+            problems.extend(_shadowing(resolver, entry.path, name))
         env, found = read_environment(source, entry, name)
         problems.extend(found)
         if env is None:
@@ -71,6 +73,17 @@ def _problem(env: EnvFile, where: tuple[Any, ...], message: str, assistant_id: s
              *, value: bool = True) -> Problem:
     line, col = env.doc.locate_value(where) if value else env.doc.locate(where)
     return Problem("error", env.path, line, col, pointer_of(where), message, assistant_id)
+
+
+def _shadowing(resolver: Resolver, path: str, name: str) -> list[Problem]:
+    """An environment named like a branch or a repo-wide tag would change what ID@name means (SPEC 4)."""
+    repo = resolver.repo
+    for what, ref in (("branch", f"refs/heads/{name}"), ("branch", f"refs/remotes/origin/{name}"),
+                      ("repo-wide tag", f"refs/tags/{name}")):
+        if repo.ref_target(ref):
+            return [Problem("error", path, 1, 1, "", f"environment {name!r} has the name of a {what}: ID@{name} "
+                            f"must keep meaning the {what}; rename the file")]
+    return []
 
 
 def _check_default(resolver: Resolver, env: EnvFile) -> list[Problem]:

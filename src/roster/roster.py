@@ -66,6 +66,7 @@ class Roster:
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
         self._hot_checked = 0.0
+        self._env_names: tuple[str, frozenset[str]] | None = None  # (HEAD, environment file names there)
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
@@ -166,12 +167,19 @@ class Roster:
 
     def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
         """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
-        from roster.environments import environment_at, label_problem, pin_target
+        from roster.environments import environment_at, environments_at, label_problem, pin_target
 
         if label is None or label_problem(label) is not None:
             return None
         resolver = self.resolver
         head = resolver.head()
+        # The names of the environment files, listed once per HEAD: most refs (tags, branches)
+        # are not environments, and a new id@tag should cost no more than it did before.
+        names = self._env_names
+        if names is None or names[0] != head:
+            names = self._env_names = (head, frozenset(environments_at(resolver, head)))
+        if label not in names[1]:
+            return None
         env = environment_at(resolver, head, label)
         return pin_target(resolver, env, assistant_id, head) if env is not None else None
 
