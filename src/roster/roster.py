@@ -167,7 +167,12 @@ class Roster:
 
     def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
         """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
-        from roster.environments import environment_at, environments_at, label_problem, pin_target
+        from roster.environments import (
+            environment_at,
+            environments_at,
+            label_problem,
+            pin_target,
+        )
 
         if label is None or label_problem(label) is not None:
             return None
