@@ -193,3 +193,15 @@ def test_check_reports_an_environment_named_like_a_branch_or_tag(repo: tuple[Git
         ("environments/v1.0.0.yaml:1:1: error: environment 'v1.0.0' has the name of a repo-wide tag: "
          "ID@v1.0.0 must keep meaning the repo-wide tag; rename the file"),
     ]
+
+
+def test_check_in_a_shallow_clone_warns_instead_of_failing(repo: tuple[GitRepo, list[str]], tmp_path: Path) -> None:
+    g, _ = repo
+    g.write("environments/prod.yaml", PROD)
+    g.commit("prod")
+    clone = tmp_path / "shallow"
+    g.git("clone", "-q", "--depth", "1", f"file://{g.path}", str(clone))
+    code, out, err = invoke("runner", "--repo", str(clone), "check")
+    assert code == 0, out + err
+    assert "environments/prod.yaml:5:16: warning: assistants.blog-writer: pin of 'blog-writer' not checked: " \
+           "history is cut" in out

@@ -17,7 +17,13 @@ from roster.environments import (
     read_environment,
     version_entry,
 )
-from roster.errors import InvalidAssistant, LookupFailed, RosterError
+from roster.errors import (
+    HistoryCut,
+    InvalidAssistant,
+    LookupFailed,
+    RosterError,
+    UnknownRef,
+)
 from roster.problems import Problem, pointer_of
 
 if TYPE_CHECKING:
@@ -123,6 +129,13 @@ def _check_pin(resolver: Resolver | None, tip: str | None, env: EnvFile, pin: Pi
         detail = f": {first.path}:{first.line}:{first.column}:{inside} {first.message}" if first else ""
         more = f" (and {len(e.problems) - 1} more)" if len(e.problems) > 1 else ""
         return [_problem(env, where, f"{ident} at {what} is invalid{detail}{more}", ident)]
+    except HistoryCut as e:
+        # A shallow clone (CI's default checkout) cannot number versions: say so, do not fail the gate.
+        return [_problem(env, where, f"pin of {ident!r} not checked: {e}", ident)._replace(severity="warning")]
     except LookupFailed as e:
+        if isinstance(e, UnknownRef) and resolver.repo.is_shallow():
+            # The ref may exist upstream: a shallow clone has neither the old commits nor their tags.
+            return [_problem(env, where, f"pin of {ident!r} not checked: {e}; this is a shallow clone (fetch the "
+                             f"full history and tags: git fetch --unshallow --tags)", ident)._replace(severity="warning")]
         return [_problem(env, where, f"pin of {ident!r}: {e}", ident)]
     return []
