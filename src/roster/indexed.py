@@ -608,6 +608,17 @@ class IndexRoster:
         raise UsageError(f"{self.source} is a published index: it is read-only; promote in the repository, "
                          f"push the tag, and publish again")
 
+    promote_all = promote
+
+    def environments(self, ref: str | None = None) -> list[Any]:
+        """The environment files as published (``index.json``'s ``environments``)."""
+        from roster.envstatus import Environment
+
+        if ref is not None:
+            raise UsageError("a published index knows its environments at the published commit only")
+        return [Environment(name, env.get("path"), env.get("url"), env.get("default"), dict(env.get("pins") or {}))
+                for name, env in sorted(self._snap.environments.items())]
+
 
 def _content_fields(content: dict[str, Any], assistant_id: str) -> dict[str, Any]:
     """The Assistant fields a published version's ``content`` gives (as ``Resolver`` fills them)."""

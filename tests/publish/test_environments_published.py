@@ -49,6 +49,11 @@ def test_index_carries_environments_and_from_index_resolves_them(tmp_path: Path)
     code, out, err = invoke("runner", "--repo", str(site / "index.json"), "show", "blog-writer@prod",
                             "--format", "json")
     assert code == 0 and json.loads(out)["version"] == 3, err
+    assert [(e.name, e.url) for e in published.environments()] == [("prod", "https://prod.example.com")]
+    for args in (["status"], ["history", "blog-writer", "--env", "prod"], ["promote", "--all", "--from", "prod",
+                                                                          "--to", "qa"]):
+        code, _, err = invoke("runner", "--repo", str(site / "index.json"), *args)
+        assert code == 2 and "published index" in err, (args, err)
     page = (site / "environments.html").read_text()
     assert "environments/prod.yaml" in page and "Promote blog-writer to prod" in page
     assert 'href="a/blog-writer.html#v3"' in page
