@@ -205,3 +205,19 @@ def test_check_in_a_shallow_clone_warns_instead_of_failing(repo: tuple[GitRepo, 
     assert code == 0, out + err
     assert "environments/prod.yaml:5:16: warning: assistants.blog-writer: pin of 'blog-writer' not checked: " \
            "history is cut" in out
+
+
+def test_unknown_ref_names_the_environment_file_and_own_tag(repo: tuple[GitRepo, list[str]]) -> None:
+    g, _ = repo
+    code, _, err = invoke("runner", "--repo", str(g.path), "show", "blog-writer@qa")
+    assert code == 2
+    assert "unknown ref 'qa' (tried: environments/qa.yaml at HEAD, tag blog-writer@qa, branch qa" in err
+
+
+def test_check_against_a_base_checks_environment_files_too(repo: tuple[GitRepo, list[str]]) -> None:
+    g, _ = repo
+    g.write("environments/prod.yaml", "assistants:\n  blog-writer: 7\n")
+    g.commit("pin a version that does not exist")
+    code, out, _ = invoke("runner", "--repo", str(g.path), "check", "--ref", "HEAD", "--base", "HEAD~1")
+    assert code == 1
+    assert "environments/prod.yaml:2:16: error: assistants.blog-writer: pin of 'blog-writer'" in out

@@ -160,10 +160,23 @@ class Roster:
         else:
             target = self._env_target(parsed.assistant_id, parsed.ref)
             if target is None:
-                target = parsed.assistant_id, resolver.commit_for(parsed.assistant_id, parsed.ref)
+                target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
             assistant = resolver.get(*target)
         self._hot[key] = assistant
         return assistant
+
+    def _commit_for(self, assistant_id: str, ref: str | None) -> str:
+        from roster.errors import UnknownRef
+
+        try:
+            return str(self.resolver.commit_for(assistant_id, ref))
+        except UnknownRef as e:
+            text = str(e)
+            if ref is None or "(tried: " not in text:
+                raise
+            # Name everything that was tried, the environment file and the own tag first (SPEC 4).
+            tried = f"{self._project.layout.environments}/{ref}.yaml at HEAD, tag {assistant_id}@{ref}, "
+            raise UnknownRef(text.replace("(tried: ", f"(tried: {tried}", 1)) from None
 
     def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
         """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
