@@ -82,7 +82,8 @@ def blog_writer_versions() -> list[str]:
     v2 = (v3.replace("    max_words: 2000\n", "    max_words: 1500\n")
             .replace("    tone: friendly\n", "    tone: neutral\n")
             .replace("      End with a summary of three bullet points.\n", ""))
-    v1 = v2.replace("    temperature: 0.7\n", "    temperature: 0.9\n").replace("1,200 to 2,000 words", "about 1,000 words")
+    v1 = (v2.replace("    temperature: 0.7\n", "    temperature: 0.9\n")
+            .replace("1,200 to 2,000 words", "about 1,000 words"))
     assert v1 != v2 != v3, "assistants/blog-writer.yaml changed: update scripts/demo_repo.py"
     return [v1, v2, v3]
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-from gitrepo import GitRepo, invoke
 
+from gitrepo import GitRepo, invoke
 from roster.envedit import set_pin
 from roster.environments import parse_environment
 
@@ -49,7 +49,7 @@ def edit(text: str, assistant_id: str, target: str) -> str:
 def changed_lines(old: str, new: str) -> list[tuple[str, str]]:
     a, b = old.splitlines(), new.splitlines()
     assert len(a) == len(b)
-    return [(x, y) for x, y in zip(a, b) if x != y]
+    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
 def test_set_pin_changes_only_the_value() -> None:
@@ -57,7 +57,8 @@ def test_set_pin_changes_only_the_value() -> None:
     assert changed_lines(PROD, new) == [("  blog-writer: 2          # reviewed in PR 12",
                                          "  blog-writer: 3          # reviewed in PR 12")]
     new = edit(PROD, "team/helper", "v1.1.0")
-    assert changed_lines(PROD, new) == [('  team/helper: "v1.0.0"   # a release', "  team/helper: v1.1.0   # a release")]
+    assert changed_lines(PROD, new) == [('  team/helper: "v1.0.0"   # a release',
+                                         "  team/helper: v1.1.0   # a release")]
 
 
 def test_set_pin_quotes_what_yaml_would_misread() -> None:

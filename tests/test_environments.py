@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gitrepo import GitRepo, assistant_yaml, invoke
 
+from gitrepo import GitRepo, assistant_yaml, invoke
 from roster import Roster
 from roster.environments import parse_environment
 from roster.errors import RosterError, UnknownAssistant

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gitrepo import GitRepo, invoke
 
 

@@ -135,7 +135,8 @@ def _check_pin(resolver: Resolver | None, tip: str | None, env: EnvFile, pin: Pi
     except LookupFailed as e:
         if isinstance(e, UnknownRef) and resolver.repo.is_shallow():
             # The ref may exist upstream: a shallow clone has neither the old commits nor their tags.
-            return [_problem(env, where, f"pin of {ident!r} not checked: {e}; this is a shallow clone (fetch the "
-                             f"full history and tags: git fetch --unshallow --tags)", ident)._replace(severity="warning")]
+            found = _problem(env, where, f"pin of {ident!r} not checked: {e}; this is a shallow clone (fetch the "
+                             f"full history and tags: git fetch --unshallow --tags)", ident)
+            return [found._replace(severity="warning")]
         return [_problem(env, where, f"pin of {ident!r}: {e}", ident)]
     return []

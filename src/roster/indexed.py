@@ -30,6 +30,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -610,7 +611,7 @@ class IndexRoster:
 
     promote_all = promote
 
-    def environments(self, ref: str | None = None) -> list[Any]:
+    def environments(self, ref: str | None = None) -> Sequence[Any]:
         """The environment files as published (``index.json``'s ``environments``)."""
         from roster.envstatus import Environment
 

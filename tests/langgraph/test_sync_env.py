@@ -20,7 +20,6 @@ def _id(assistant_id: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path, langgraph_server) -> Path:
     from gitrepo import GitRepo
-
     from roster.langgraph.export import render_schema, schemas_from_server
 
     g = GitRepo(tmp_path / "repo")

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 from gitrepo import GitRepo, invoke
-
 from roster import Roster
 
 

@@ -59,6 +59,8 @@ def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: 
         if url is None:
             url = _env_url(roster, env, ref)
         assistants = roster.list(ref=ref, env=env)
+    if url is None:  # not reached: checked above; says so to the type checker
+        raise UsageError("sync needs --url URL")
     client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
     if env is None:
         assistants = roster.list(ref=ref or "HEAD")

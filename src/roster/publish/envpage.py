@@ -34,9 +34,10 @@ def environments_page(index: PublishedIndex, *, title: str) -> str:
         changes = []
         for c in env["changes"]:
             who = c["assistant_id"] or "(default)"
-            changes.append(f'<tr><td class="small">{_e(_when(c["date"]))}</td><td class=mono>{_e(c["commit"][:12])}</td>'
-                           f'<td class="id">{_e(who)}</td><td>{_e(_side(c["before"]))} &rarr; {_e(_side(c["after"]))}'
-                           f'</td><td>{_e(c["message"])}<div class="small muted">{_e(c["author"]["name"])}</div></td></tr>')
+            changes.append(f'<tr><td class="small">{_e(_when(c["date"]))}</td>'
+                           f'<td class=mono>{_e(c["commit"][:12])}</td><td class="id">{_e(who)}</td>'
+                           f'<td>{_e(_side(c["before"]))} &rarr; {_e(_side(c["after"]))}</td>'
+                           f'<td>{_e(c["message"])}<div class="small muted">{_e(c["author"]["name"])}</div></td></tr>')
         if changes:
             body.append("<h3>When the pins changed</h3><table><thead><tr><th>When</th><th>Commit</th>"
                         "<th>Assistant</th><th>Change</th><th>Message</th></tr></thead>"

@@ -31,7 +31,7 @@ def render_status(status: Any, fmt: str) -> str:
                 cells.append(f"v{cell.version} ({cell.behind} behind)")
         rows.append(cells)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     sources = [f"{e.name}: {e.path or 'tags ID@' + e.name}{' -> ' + e.url if e.url else ''}"
                for e in status.environments]
     return "\n".join(lines + [""] + sources)
