@@ -58,3 +58,36 @@ def test_sync_env_needs_a_url(repo: Path, tmp_path: Path) -> None:
     run_git(repo, "commit", "-q", "-m", "staging")
     result = run(repo, "--env", "staging")
     assert result.exit_code != 0 and "names no url" in str(result.exception or result.output)
+
+
+def test_a_reverted_promotion_rolls_the_server_back_without_a_new_version(repo: Path, clean_server) -> None:
+    from gitrepo import run_git
+
+    assert run(repo, "--env", "prod").exit_code == 0  # creates echo-bot at git version 2 ("loud")
+    sid = _id("echo-bot")
+    (repo / "environments" / "prod.yaml").write_text(
+        (repo / "environments" / "prod.yaml").read_text().replace("echo-bot: 2", "echo-bot: 3"))
+    run_git(repo, "commit", "-q", "-am", "Promote echo-bot to prod: version 2 -> version 3")
+    assert run(repo, "--env", "prod").exit_code == 0
+    assert clean_server.get_assistant(sid)["config"]["configurable"]["style"] == "shouty"
+    before = [v["version"] for v in clean_server.get_versions(sid)]
+    run_git(repo, "revert", "--no-edit", "HEAD")
+    result = run(repo, "--env", "prod", "--dry-run", "--format", "json")
+    import json
+
+    (item,) = json.loads(result.output)["plan"]["items"]
+    assert item["rollback_to"] == 1 and "no new server version" in item["reason"]
+    result = run(repo, "--env", "prod", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (applied,) = json.loads(result.output)["applied"]
+    got = clean_server.get_assistant(sid)
+    # What a run receives is version 2's content, in both places the server keeps it.
+    assert got["config"]["configurable"]["style"] == "loud"
+    assert got["context"] in ({}, got["config"]["configurable"])
+    after = [v["version"] for v in clean_server.get_versions(sid)]
+    if applied["rollback_to"] == 1:  # the server restored version 1 whole: nothing new
+        assert got["version"] == 1 and after == before
+    else:  # `langgraph dev` restores config but not context: Roster noticed and updated instead
+        assert "did not restore all of its content" in applied["reason"]
+        assert after == [max(before) + 1, *before]
+    assert run(repo, "--env", "prod", "--dry-run", "--detailed-exitcode").exit_code == 0

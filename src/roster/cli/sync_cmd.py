@@ -66,6 +66,10 @@ def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: 
         assistants = roster.list(ref=ref or "HEAD")
     server = client.search_assistants()
     plan = plan_sync(assistants, server, prune=prune, env=env)
+    if plan.of("update"):
+        from roster.langgraph.rollback import find_rollbacks
+
+        find_rollbacks(plan, assistants, client)
     out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
     if env is not None:
         out["env"] = env

@@ -158,6 +158,10 @@ class LangGraphClient:
                 return out
             offset += len(page)
 
+    def set_latest(self, assistant_id: str, version: int) -> dict:
+        """Point the assistant at one of its earlier versions (LangGraph's set_latest); no new version."""
+        return self.request("POST", f"/assistants/{_q(assistant_id)}/latest", {"version": version})
+
     def get_schemas(self, assistant_id: str) -> dict:
         return self.request("GET", f"/assistants/{_q(assistant_id)}/schemas")
 

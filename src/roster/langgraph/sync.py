@@ -82,10 +82,13 @@ class SyncItem:
     server_version: int | None = None  # the server's version before the sync
     version: int | None = None  # git version
     commit: str | None = None
+    rollback_to: int | None = None  # an update that points the server at this earlier version instead
+    expected: dict | None = None  # for a rollback: the content the server must hold afterwards
 
     def as_json(self) -> dict:
         return {
             "action": self.action,
+            "rollback_to": self.rollback_to,
             "assistant_id": self.assistant_id,
             "server_id": self.server_id,
             "graph_id": self.graph_id,
@@ -389,6 +392,10 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
         try:
             if item.action == CREATE:
                 answer = client.create_assistant({"assistant_id": item.server_id, **(item.payload or {})})
+            elif item.action == UPDATE and item.rollback_to is not None:
+                from roster.langgraph.rollback import apply_rollback
+
+                answer = apply_rollback(item, client)
             elif item.action == UPDATE:
                 answer = client.patch_assistant(item.server_id, item.payload or {})
             else:
