@@ -98,6 +98,10 @@ def _check_default(resolver: Resolver, env: EnvFile) -> list[Problem]:
     try:
         resolve_commit(resolver.repo, env.default or "")
     except RosterError as e:
+        if isinstance(e, UnknownRef) and resolver.repo.is_shallow():
+            found = _problem(env, ("default",), f"default not checked: {e}; this is a shallow clone (fetch the "
+                             f"full history and tags: git fetch --unshallow --tags)")
+            return [found._replace(severity="warning")]
         return [_problem(env, ("default",), f"default: {e}")]
     return []
 
