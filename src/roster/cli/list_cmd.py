@@ -28,9 +28,6 @@ def command(settings: object, ref: str | None, graph_id: str | None, metadata: t
             raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
         wanted[key] = value
     roster = settings.roster()  # type: ignore[attr-defined]
-    if env is not None:
-        found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None, env=env)
-    else:  # a published index lists without environments unless it has them
-        found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None)
+    found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None, env=env)
     emit(out.render_list(found, fmt))
     return 0
