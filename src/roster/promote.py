@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.errors import RosterError
+
 if TYPE_CHECKING:
     from roster.envedit import EnvPromotion
     from roster.roster import Roster
@@ -136,7 +138,7 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     if before is not None:
         try:
             before_version = resolver.get(assistant_id, before, validate=False).version
-        except Exception:  # noqa: BLE001 - the old target may no longer hold the assistant
+        except RosterError:  # the old target may no longer hold the assistant
             before_version = None
     repo.move_ref(ref_name, after, expected, f"roster promote {assistant_id} {target} --to {label}")
     roster.refresh()
@@ -163,5 +165,5 @@ def _valid_ref_name(name: str) -> bool:
 
     try:
         return bool(pygit2.reference_is_valid_name(name))
-    except Exception:  # noqa: BLE001
+    except (ValueError, TypeError):
         return False

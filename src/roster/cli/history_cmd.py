@@ -1,9 +1,14 @@
 """``roster history ID``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from roster.cli.options import emit, format_option
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
 
 
 @click.command("history")
@@ -13,7 +18,7 @@ from roster.cli.options import emit, format_option
               "environments/ENV.yaml), with the version before and after, newest first.")
 @format_option()
 @click.pass_obj
-def command(settings: object, assistant_id: str, ref: str | None, env: str | None, fmt: str) -> int:
+def command(settings: Settings, assistant_id: str, ref: str | None, env: str | None, fmt: str) -> int:
     """List the versions of an assistant, newest first (renames followed).
 
     With --env ENV: every change of that environment's pin of ID instead: the
@@ -25,9 +30,9 @@ def command(settings: object, assistant_id: str, ref: str | None, env: str | Non
         from roster.envhistory import pin_history
         from roster.reporters.environments import render_pin_history
 
-        emit(render_pin_history(pin_history(settings.roster(), assistant_id, env, ref), fmt))  # type: ignore[attr-defined]
+        emit(render_pin_history(pin_history(settings.roster(), assistant_id, env, ref), fmt))
         return 0
 
-    versions = settings.roster().history(assistant_id, ref=ref)  # type: ignore[attr-defined]
+    versions = settings.roster().history(assistant_id, ref=ref)
     emit(out.render_history(versions, fmt))
     return 0

@@ -1,9 +1,14 @@
 """``roster promote ID VERSION --to ENV`` and ``roster promote --all --from ENV_A --to ENV_B``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from roster.cli.options import emit, format_option
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
 
 
 @click.command("promote")
@@ -17,7 +22,7 @@ from roster.cli.options import emit, format_option
               "message naming the assistant, the environment and both versions.")
 @format_option()
 @click.pass_obj
-def command(settings: object, assistant_id: str | None, target: str | None, label: str, all_: bool,
+def command(settings: Settings, assistant_id: str | None, target: str | None, label: str, all_: bool,
             source: str | None, commit: bool, fmt: str) -> int:
     """Promote (or roll back) an assistant to an environment.
 
@@ -32,7 +37,7 @@ def command(settings: object, assistant_id: str | None, target: str | None, labe
     from roster.errors import UsageError
     from roster.reporters import assistants as out
 
-    roster = settings.roster()  # type: ignore[attr-defined]
+    roster = settings.roster()
     if all_:
         if assistant_id or target or not source:
             raise UsageError("--all takes no ID or VERSION, and needs --from ENV: roster promote --all --from "
