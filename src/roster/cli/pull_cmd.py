@@ -34,11 +34,10 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
     """
     import json
 
+    from roster.errors import UsageError
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.plantext import redact_json
     from roster.langgraph.pull import pull
-
-    from roster.errors import UsageError
 
     if url is not None:
         LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
