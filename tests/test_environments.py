@@ -221,3 +221,28 @@ def test_check_against_a_base_checks_environment_files_too(repo: tuple[GitRepo, 
     code, out, _ = invoke("runner", "--repo", str(g.path), "check", "--ref", "HEAD", "--base", "HEAD~1")
     assert code == 1
     assert "environments/prod.yaml:2:16: error: assistants.blog-writer: pin of 'blog-writer'" in out
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"a: &a [1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+     b"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+     b"f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "alias bomb"),
+    (b"\x00\x01\x02binary", "NUL byte"),
+    (b"assistants:\n  blog-writer: " + b"9" * 400 + b"\n", "there is no version 999"),
+    (b"- a list\n", "the top level must be a mapping"),
+    (b"assistants: " + b"[" * 200 + b"]" * 200 + b"\n", "environments/prod.yaml:1:"),
+    (b"url: " + b"x" * (1024 * 1024 + 10) + b"\n", "larger than 1 MiB"),
+])
+def test_hostile_environment_files_get_one_located_line(repo: tuple[GitRepo, list[str]], content: bytes,
+                                                         fragment: str) -> None:
+    g, _ = repo
+    g.write("environments/prod.yaml", content)
+    g.commit("hostile")
+    for args in (["check"], ["check", "--ref", "HEAD"]):
+        proc = invoke("subprocess", "--repo", str(g.path), *args)
+        code, out, err = proc
+        assert code == 1, (args, out, err)
+        assert "Traceback" not in out + err
+        assert any(line.startswith("environments/prod.yaml:") and fragment in line for line in out.splitlines()), out
+    code, _, err = invoke("subprocess", "--repo", str(g.path), "show", "blog-writer@prod")
+    assert code == 2 and err.startswith("roster: error: environments/prod.yaml:") and "Traceback" not in err

@@ -253,18 +253,23 @@ def pin_target(resolver: Resolver, env: EnvFile, assistant_id: str, tip: str) ->
         if env.default is None:
             raise UnknownAssistant(f"environment {env.name!r} ({env.path}) does not list {assistant_id!r} "
                                    f"and sets no default")
-        return assistant_id, _resolve(resolve_commit, resolver, env.default, env, "default")
+        line, col = env.doc.locate_value(("default",))
+        return assistant_id, _resolve(resolve_commit, resolver, env.default, f"{env.path}:{line}:{col}: default")
+    where = f"{env.path}:{pin.line}:{pin.column}: pin of {assistant_id!r}"
     if isinstance(pin.value, int):
-        entry = version_entry(resolver, assistant_id, pin.value, tip)
+        try:
+            entry = version_entry(resolver, assistant_id, pin.value, tip)
+        except UnknownRef as e:
+            raise UnknownRef(f"{where}: {e}") from None
         return entry.assistant_id, entry.commit
-    return assistant_id, _resolve(resolve_commit, resolver, pin.value, env, assistant_id)
+    return assistant_id, _resolve(resolve_commit, resolver, pin.value, where)
 
 
-def _resolve(resolve_commit: Any, resolver: Resolver, ref: str, env: EnvFile, what: str) -> str:
+def _resolve(resolve_commit: Any, resolver: Resolver, ref: str, where: str) -> str:
     try:
         return str(resolve_commit(resolver.repo, ref))
     except UnknownRef as e:
-        raise UnknownRef(f"{env.path}: pin of {what}: {e}") from None
+        raise UnknownRef(f"{where}: {e}") from None
 
 
 def version_entry(resolver: Resolver, assistant_id: str, number: int, tip: str) -> Any:
