@@ -155,3 +155,12 @@ def test_promote_refuses_an_invalid_target_and_leaves_the_file(repo: tuple[GitRe
     code, _, err = invoke("runner", "--repo", str(g.path), "promote", "blog-writer", "9", "--to", "prod")
     assert code == 2 and "no version 9" in err
     assert (g.path / "environments/prod.yaml").read_text() == PROD
+
+
+def test_a_leftover_tag_at_head_never_pins_the_default_ref(repo: tuple[GitRepo, list[str]]) -> None:
+    g, commits = repo
+    g.tag("blog-writer@HEAD", commits[0])  # made by an older roster, or by hand
+    for spec in ("blog-writer", "blog-writer@HEAD"):
+        code, out, err = invoke("runner", "--repo", str(g.path), "show", spec, "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["version"] == 3
