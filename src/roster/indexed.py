@@ -241,7 +241,7 @@ class _Snapshot:
             if isinstance(run.get("version"), int) and run["commit"] in self.pos:
                 return run["commit"], run["version"]
             return self._on_chain(run["commit"], f"{assistant_id}@{ref}"), None
-        own = self.tags.get(f"{assistant_id}@{ref}")
+        own = self.tags.get(f"{assistant_id}@{ref}") if ref != "HEAD" else None  # ID@HEAD never pins the default
         if own is not None:
             return self._on_chain(own, f"{assistant_id}@{ref}"), None
         return self.resolve(ref), None
