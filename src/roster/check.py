@@ -39,9 +39,20 @@ class CheckReport(NamedTuple):
         return out
 
 
+def strictly(problems: list[Problem], strict: bool) -> list[Problem]:
+    """Under --strict every warning is an error (SPEC section 2)."""
+    if not strict:
+        return problems
+    return [p._replace(severity="error") if p.severity == "warning" else p for p in problems]
+
+
 def check_source(source: Source, layout: Layout, *, strict: bool = False,
-                 only: Iterable[str] | None = None) -> CheckReport:
-    """Validate every assistant (or only the ids in ``only``) at one source."""
+                 only: Iterable[str] | None = None, allow_empty: bool = False) -> CheckReport:
+    """Validate every assistant (or only the ids in ``only``) at one source.
+
+    A source without any assistant file is an error unless ``allow_empty``: a gate
+    that checks nothing (a wrong --root, a monorepo run from the wrong folder) must not pass.
+    """
     graphs = Graphs(source, layout)
     problems: list[Problem] = list(graphs.problems)
     for schema in graphs.load_all():
@@ -67,7 +78,20 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
         _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
                                   graphs=graphs, strict=strict)
         problems.extend(found)
-    return CheckReport(checked, problems, source.label)
+    if not entries and not allow_empty:
+        problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
+                                f"{_looked_in(source, layout)}; check --root or the folder you run from "
+                                f"(--allow-empty accepts an empty repository)"))
+    return CheckReport(checked, strictly(problems, strict), source.label)
+
+
+def _looked_in(source: Source, layout: Layout) -> str:
+    import os
+
+    root = getattr(source, "root", None)
+    if isinstance(root, str):
+        return os.path.join(root, *layout.assistants.split("/")) + os.sep
+    return f"{layout.assistants}/ ({source.label})"
 
 
 def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = False) -> CheckReport:
@@ -123,4 +147,4 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
     for graphs in graphs_by_root.values():
         for schema in graphs.loaded():
             problems.extend(schema.problems)
-    return CheckReport(checked, problems, "files")
+    return CheckReport(checked, strictly(problems, strict), "files")

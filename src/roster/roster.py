@@ -216,13 +216,18 @@ class Roster:
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
 
-    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
-        """Validate every assistant at ``ref`` (the working tree when None)."""
+    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False,
+              allow_empty: bool = False) -> CheckReport:
+        """Validate every assistant at ``ref`` (the working tree when None).
+
+        With ``base``, also report what changed since the merge base of ``base`` and ``ref``.
+        Finding no assistant file at all is an error unless ``allow_empty``.
+        """
         if base is not None:
             from roster.changes import changes_against
 
-            return changes_against(self, base=base, ref=ref, strict=strict)
-        return check_source(self._source(ref), self._project.layout, strict=strict)
+            return changes_against(self, base=base, ref=ref, strict=strict, allow_empty=allow_empty)
+        return check_source(self._source(ref), self._project.layout, strict=strict, allow_empty=allow_empty)
 
 
 def _diffable(a: Assistant) -> dict[str, Any]:

@@ -22,8 +22,11 @@ class _Collector:
         self.assistant_id = assistant_id
         self.problems: list[Problem] = []
 
-    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False) -> None:
-        line, col = self.doc.locate_value(where) if value else self.doc.locate(where)
+    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False,
+            at: tuple[Any, ...] | None = None) -> None:
+        """``at``: where to point instead of ``where`` (a section the file leaves out has no line)."""
+        spot = where if at is None else at
+        line, col = self.doc.locate_value(spot) if value else self.doc.locate(spot)
         self.problems.append(Problem(severity, self.path, line, col, pointer_of(where), message,  # type: ignore[arg-type]
                                      self.assistant_id))
 
@@ -37,6 +40,7 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
     if isinstance(data.get("config"), dict):
         _unknown_keys(out, data["config"], ("config",), CONFIG_FIELDS, "config field")
     parsed = _parse(out, data)
+    _both_sections(out, doc)
     graph_id = data.get("graph_id")
     if isinstance(graph_id, str) and graph_id:
         graph = graphs(graph_id)
@@ -44,6 +48,10 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
             hint = _did_you_mean(graph_id, known_graphs())
             known = ", ".join(sorted(known_graphs())) or "none"
             out.add("error", ("graph_id",), f"unknown graph {graph_id!r}{hint} (known graphs: {known})", value=True)
+        elif graph.missing:
+            out.add("error", ("graph_id",), f"graph {graph_id!r} has no schema file ({graph.path}), so this "
+                    f"assistant cannot be validated; run `roster schemas export` and commit {graph.path}",
+                    value=True)
         elif not graph.ok:
             out.add("error", ("graph_id",), f"graph schema {graph.path} is invalid, so this assistant cannot be checked",
                     value=True)
@@ -53,7 +61,8 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
                 validator = graph.validators.get(kind)
                 # A value that is not a mapping was reported by _parse already.
                 if validator is not None and isinstance(value, dict):
-                    _validate(out, validator, value, where, kind, strict)
+                    _validate(out, validator, value, where, kind, strict, graph.run_supplied)
+            _required(out, doc, graph, strict)
     for where, what in find_secrets(data):
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
                                 f"from the environment at run time", value=True)
@@ -119,7 +128,65 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+def _both_sections(out: _Collector, doc: Document) -> None:
+    configurable, context = doc.get(("config", "configurable")), doc.get(("context",))
+    if isinstance(configurable, dict) and configurable and isinstance(context, dict) and context:
+        out.add("error", ("context",), "sets both config.configurable and context; a LangGraph server refuses "
+                "such an assistant: keep one (context, for graphs with a context_schema)")
+
+
+def _effective(doc: Document) -> tuple[dict[str, Any], tuple[Any, ...] | None]:
+    """What a run receives as context (a server mirrors config.configurable into it), and from where."""
+    for where in (("config", "configurable"), ("context",)):
+        value = doc.get(where)
+        if isinstance(value, dict) and value:
+            return value, where
+    for where in (("context",), ("config", "configurable")):
+        if isinstance(doc.get(where), dict):
+            return {}, where
+    return {}, None
+
+
+def _top_required(schema: Any) -> list[str]:
+    names: list[str] = []
+    todo, seen = [schema], 0
+    while todo and seen < 64:
+        seen += 1
+        node = resolve_local(schema, todo.pop())
+        if isinstance(node, dict):
+            names.extend(n for n in node.get("required") or [] if isinstance(n, str) and n not in names)
+            todo.extend(node.get("allOf") or [])
+    return names
+
+
+def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool) -> None:
+    """Required top-level fields, whether or not the file has a context:/configurable: section."""
+    if any(doc.get(w) is not None and not isinstance(doc.get(w), dict) for w in VALIDATED_KINDS.values()):
+        return  # a section that is not a mapping: reported as an error already
+    value, section = _effective(doc)
+    if any(isinstance(doc.get(w), dict) and doc.get(w) and w != section for w in VALIDATED_KINDS.values()):
+        return  # both sections set: reported as an error already
+    reported: set[str] = set()
+    # The file's own section first; with none, context (what today's graphs declare).
+    kinds = sorted(VALIDATED_KINDS.items(), key=lambda kv: kv[1] != (section or ("context",)))
+    for kind, where in kinds:
+        validator = graph.validators.get(kind)
+        if validator is None or not isinstance(validator.schema, dict):
+            continue
+        for name in _top_required(validator.schema):
+            if name in value or name in reported or name in graph.run_supplied:
+                continue
+            reported.add(name)
+            pointer = section or where
+            out.add("error" if strict else "warning", pointer,
+                    f"required field {name!r} of the graph's {kind} is missing"
+                    + ("" if strict else f" (a run may supply it: list it under run_supplied in "
+                       f"schemas/{graph.graph_id}.roster.yaml; --strict makes this an error)"),
+                    at=None if section else ("graph_id",))
+
+
+def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
+              run_supplied: frozenset[str] = frozenset()) -> None:
     from referencing.exceptions import Unresolvable
 
     from roster.schemas import fast_check
@@ -135,7 +202,7 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
         return
     for error in errors:
         for leaf in _leaves(error):
-            _report_schema_error(out, leaf, where, kind, strict)
+            _report_schema_error(out, leaf, where, kind, strict, run_supplied)
     if isinstance(value, dict):
         _undeclared(out, value, validator.schema, validator.schema, where, kind)
 
@@ -152,11 +219,16 @@ def _leaves(error: Any) -> list[Any]:
     return [error]
 
 
-def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool,
+                         run_supplied: frozenset[str] = frozenset()) -> None:
     at = where + tuple(error.absolute_path)
     if error.validator == "required":
+        if not error.absolute_path:
+            return  # top-level fields: _required checks them against what a run receives
         missing = re.match(r"'(.*)' is a required property", error.message)
         name = missing.group(1) if missing else error.message
+        if pointer_of(tuple(error.absolute_path) + (name,)) in run_supplied:
+            return
         out.add("error" if strict else "warning", at,
                 f"required field {name!r} of the graph's {kind} is missing"
                 + ("" if strict else " (a run may supply it; --strict makes this an error)"))
@@ -189,8 +261,13 @@ def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
                 for sub in subschemas.get(key, []):
                     _undeclared(out, item, sub, root, where + (key,), kind)
         elif not any(re.search(p, key) for p in patterns):
+            # LangGraph builds a dataclass context with Context(**context): an unknown key is a TypeError
+            # on every run. The exported schema of a dataclass looks like a pydantic model's, so this
+            # cannot be told apart here and the message says what happens in that case.
+            fatal = "" if where not in VALIDATED_KINDS.values() else (
+                "; if the graph's context schema is a dataclass, every run fails on it (TypeError)")
             out.add("warning", where + (key,), f"{key!r} is not declared in the graph's {kind}"
-                    f"{_did_you_mean(key, declared)} (a typo?)")
+                    f"{_did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
 
 
 def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:

@@ -9,19 +9,23 @@ from roster.cli.options import emit, format_option
 @click.command("check")
 @click.option("--ref", metavar="REF", help="Check the commit at REF (read from git objects, no checkout) "
               "instead of the working tree.")
-@click.option("--base", metavar="REF", help="Also report which assistants changed since REF, and re-check "
-              "every assistant whose graph schema changed.")
-@click.option("--strict", is_flag=True, help="A field the schema requires but the file leaves out is an error, "
-              "not a warning.")
+@click.option("--base", metavar="REF", help="Also report which assistants changed since the merge base of REF "
+              "and the checked commit (what a pull request changes), and re-check every assistant whose graph "
+              "schema changed.")
+@click.option("--strict", is_flag=True, help="Every warning is an error (missing required fields, undeclared "
+              "keys, ...).")
+@click.option("--allow-empty", is_flag=True, help="Pass when no assistant file is found (by default that "
+              "fails: a wrong --root would otherwise pass forever).")
 @format_option("text", "json", "github", "markdown")
 @click.pass_obj
-def command(settings: object, ref: str | None, base: str | None, strict: bool, fmt: str) -> int:
+def command(settings: object, ref: str | None, base: str | None, strict: bool, allow_empty: bool,
+            fmt: str) -> int:
     """Validate every assistant (working tree, or the commit at --ref).
 
     Exits 1 when any assistant is invalid, 2 on a usage or lookup error.
     """
     from roster.reporters import CHECK_REPORTERS
 
-    report = settings.roster().check(ref=ref, base=base, strict=strict)  # type: ignore[attr-defined]
+    report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)  # type: ignore[attr-defined]
     emit(CHECK_REPORTERS[fmt](report))
     return 0 if report.ok else 1
