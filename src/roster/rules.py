@@ -5,6 +5,7 @@ import difflib
 import re
 from typing import Any, Callable
 
+from roster.hygiene import schema_message, scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, pointer_of
 from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
@@ -27,8 +28,8 @@ class _Collector:
         """``at``: where to point instead of ``where`` (a section the file leaves out has no line)."""
         spot = where if at is None else at
         line, col = self.doc.locate_value(spot) if value else self.doc.locate(spot)
-        self.problems.append(Problem(severity, self.path, line, col, pointer_of(where), message,  # type: ignore[arg-type]
-                                     self.assistant_id))
+        self.problems.append(Problem(severity, self.path, line, col, shorten(pointer_of(where), 200),  # type: ignore[arg-type]
+                                     shorten_quotes(message), self.assistant_id))
 
 
 def check_document(doc: Document, *, path: str, assistant_id: str, graphs: GraphLookup,
@@ -66,6 +67,9 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
     for where, what in find_secrets(data):
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
                                 f"from the environment at run time", value=True)
+    secrets = secret_values(data)
+    if secrets:  # a message may quote the value (an enum miss, a pattern): never repeat a secret
+        out.problems = [p._replace(message=scrub(p.message, secrets)) for p in out.problems]
     if any(p.severity == "error" for p in out.problems):
         parsed = None
     return parsed, out.problems
@@ -118,14 +122,14 @@ def _describe(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"the boolean {yaml_value(value)}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {yaml_value(value)}"
 
 
 def _both_sections(out: _Collector, doc: Document) -> None:
@@ -241,7 +245,7 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
                 out.add("error", at + (key,), f"{key!r} is not allowed by the graph's {kind}"
                         f"{_did_you_mean(key, props)}")
         return
-    message = error.message
+    message = schema_message(error.message, error.instance)
     if error.validator == "type" and isinstance(error.instance, str):
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if "boolean" in expected and error.instance in _YAML11_BOOLS:

@@ -16,7 +16,7 @@ from roster.cli.options import emit, format_option
               "keys, ...).")
 @click.option("--allow-empty", is_flag=True, help="Pass when no assistant file is found (by default that "
               "fails: a wrong --root would otherwise pass forever).")
-@format_option("text", "json", "github", "markdown")
+@format_option("text", "json", "github", "markdown", "sarif")
 @click.pass_obj
 def command(settings: object, ref: str | None, base: str | None, strict: bool, allow_empty: bool,
             fmt: str) -> int:
@@ -27,5 +27,5 @@ def command(settings: object, ref: str | None, base: str | None, strict: bool, a
     from roster.reporters import CHECK_REPORTERS
 
     report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)  # type: ignore[attr-defined]
-    emit(CHECK_REPORTERS[fmt](report))
+    emit(CHECK_REPORTERS[fmt](report), workflow_commands=fmt == "github")
     return 0 if report.ok else 1

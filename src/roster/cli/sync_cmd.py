@@ -5,6 +5,8 @@ from typing import Any
 
 import click
 
+from roster.cli.options import emit
+
 
 @click.command("sync")
 @click.option("--url", required=True, metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
@@ -32,7 +34,7 @@ def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune:
     except RosterError as e:
         if not detailed_exitcode:
             raise
-        click.echo(f"roster: error: {e}", err=True)
+        emit(f"roster: error: {e}", err=True)
         ctx.exit(1)
     if detailed_exitcode:
         ctx.exit(code)
@@ -54,24 +56,24 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, f
     out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
     if plan.errors:
         if fmt == "json":
-            click.echo(json.dumps(out, indent=2, default=str))
+            emit(json.dumps(out, indent=2, default=str))
         else:
-            click.echo(format_plan(plan, client.url, dry_run=True))
+            emit(format_plan(plan, client.url, dry_run=True))
         raise UsageError(f"cannot sync: {len(plan.errors)} problem(s) in the plan; nothing applied")
     if dry_run or not plan.has_changes:
         if fmt == "json":
-            click.echo(json.dumps(out, indent=2, default=str))
+            emit(json.dumps(out, indent=2, default=str))
         else:
-            click.echo(format_plan(plan, client.url, dry_run=True))
+            emit(format_plan(plan, client.url, dry_run=True))
         return 2 if plan.has_changes else 0
     if fmt == "text":
-        click.echo(format_plan(plan, client.url, dry_run=False))
+        emit(format_plan(plan, client.url, dry_run=False))
     result = apply_sync(plan, client)
     if fmt == "json":
         out.update(result.as_json())
-        click.echo(json.dumps(out, indent=2, default=str))
+        emit(json.dumps(out, indent=2, default=str))
     else:
-        click.echo(format_result(result, client.url))
+        emit(format_result(result, client.url))
     return 2
 
 
