@@ -206,7 +206,7 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
         return
     for error in errors:
         for leaf in _leaves(error):
-            _report_schema_error(out, leaf, where, kind, strict, run_supplied)
+            _report_schema_error(out, leaf, where, kind, strict, run_supplied, validator.schema)
     if isinstance(value, dict):
         _undeclared(out, value, validator.schema, validator.schema, where, kind)
 
@@ -224,7 +224,7 @@ def _leaves(error: Any) -> list[Any]:
 
 
 def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool,
-                         run_supplied: frozenset[str] = frozenset()) -> None:
+                         run_supplied: frozenset[str] = frozenset(), root: Any = None) -> None:
     at = where + tuple(error.absolute_path)
     if error.validator == "required":
         if not error.absolute_path:
@@ -246,11 +246,52 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
                         f"{_did_you_mean(key, props)}")
         return
     message = schema_message(error.message, error.instance)
+    if error.validator in ("anyOf", "oneOf") and isinstance(error.validator_value, list):
+        # "is not valid under any of the given schemas" says nothing: name what was expected.
+        wanted = _alternatives(error.validator_value, root or {})
+        if wanted:
+            message = f"{yaml_value(error.instance)} is not valid here: expected {wanted}"
     if error.validator == "type" and isinstance(error.instance, str):
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if "boolean" in expected and error.instance in _YAML11_BOOLS:
             message += " (YAML 1.2: only true and false are booleans)"
     out.add("error", at, message, value=True)
+
+
+_NOUNS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+          "null": "null", "object": "a mapping", "array": "a list"}
+_PLURALS = {"string": "strings", "integer": "integers", "number": "numbers", "boolean": "booleans",
+            "object": "mappings", "array": "lists"}
+
+
+def _alternatives(branches: list[Any], root: Any) -> str:
+    """``a list of strings, or null`` for the branches of an anyOf/oneOf."""
+    names = []
+    for branch in branches[:8]:
+        name = _expected(resolve_local(root, branch), root)
+        if name and name not in names:
+            names.append(name)
+    return ", or ".join(names)
+
+
+def _expected(schema: Any, root: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    if "const" in schema:
+        return yaml_value(schema["const"])
+    if isinstance(schema.get("enum"), list):
+        return "one of " + ", ".join(yaml_value(v, 40) for v in schema["enum"][:10])
+    kind = schema.get("type")
+    if kind == "array":
+        items = resolve_local(root, schema.get("items"))
+        inner = items.get("type") if isinstance(items, dict) else None
+        return f"a list of {_PLURALS[inner]}" if isinstance(inner, str) and inner in _PLURALS else "a list"
+    if isinstance(kind, str):
+        title = schema.get("title")
+        return f"a mapping ({title})" if kind == "object" and isinstance(title, str) else _NOUNS.get(kind, kind)
+    if isinstance(kind, list):
+        return " or ".join(_NOUNS.get(k, str(k)) for k in kind)
+    return ""
 
 
 def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
