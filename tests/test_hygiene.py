@@ -60,7 +60,7 @@ def test_no_printed_line_can_start_a_workflow_command(tmp_path):
 def test_github_annotations_stay_within_githubs_limits(tmp_path):
     files = {f"assistants/a{i:02}.yaml": GOOD_WRITER + "    temperature: hot\n    temprature: 1\n" for i in range(13)}
     repo = make_repo(tmp_path, files)
-    code, out, _ = run_cli("check", "--format", "github", cwd=repo)
+    out = run_cli("check", "--format", "github", cwd=repo)[1]
     lines = out.splitlines()
     assert sum(line.startswith("::error ") for line in lines) == 10
     assert sum(line.startswith("::warning ") for line in lines) == 10

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.catalog import scan_assistants
-from roster.check import CheckReport, check_source
+from roster.check import CheckReport, check_source, short_ids
 from roster.diff import FieldChange, diff_values
 from roster.errors import GitError, UsageError
 from roster.git import TreeSource
@@ -81,7 +81,7 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
             changes.append(AssistantChange(assistant_id, "deleted", path, None, _graph_of(raw), []))
     recheck = {c.assistant_id for c in changes if c.status != "deleted"}
     focused = check_source(head_source, layout, strict=strict, only=recheck, allow_empty=allow_empty)
-    return focused._replace(source=f"{focused.source} against {base}{note}", changes=changes)
+    return focused._replace(source=short_ids(f"{focused.source} against {base}{note}"), changes=changes)
 
 
 def merge_base(repo: Any, base_commit: str, head_commit: str, base: str) -> tuple[str, str]:

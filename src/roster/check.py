@@ -82,7 +82,14 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
         problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
                                 f"{_looked_in(source, layout)}; check --root or the folder you run from "
                                 f"(--allow-empty accepts an empty repository)"))
-    return CheckReport(checked, strictly(problems, strict), source.label)
+    return CheckReport(checked, strictly(problems, strict), short_ids(source.label))
+
+
+def short_ids(text: str) -> str:
+    """Full 40-hex commit ids shortened to 12 (what logs and summaries need; less to leak or misread)."""
+    import re
+
+    return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{28}\b", r"\1", text)
 
 
 def _looked_in(source: Source, layout: Layout) -> str:

@@ -121,7 +121,7 @@ def _python_repr(value: Any) -> str | None:
         return None
 
 
-_QUOTED = re.compile(r"'((?:[^'\\]|\\.){%d,})'" % (QUOTE_LIMIT + 1))
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.){" + str(QUOTE_LIMIT + 1) + r",})'")
 
 
 def shorten_quotes(text: str) -> str:

@@ -13,9 +13,9 @@ def cell(text: str) -> str:
 
 def render_check(report: CheckReport) -> str:
     icon = "✅" if report.ok else "❌"
+    counts = f"**{plural(len(report.errors), 'error')}**, {plural(len(report.warnings), 'warning')}"
     out = [f"## {icon} Roster check", "",
-           f"Checked {plural(report.checked, 'assistant')} ({md_text(report.source)}): "
-           f"**{plural(len(report.errors), 'error')}**, {plural(len(report.warnings), 'warning')}.", ""]
+           f"Checked {plural(report.checked, 'assistant')} ({md_text(report.source)}): {counts}.", ""]
     if report.problems:
         # Problems first: a long diff must never push an error out of the summary.
         out += ["| | file | line | where | problem |", "|---|---|---|---|---|"]
