@@ -82,7 +82,7 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
         problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
                                 f"{_looked_in(source, layout)}; check --root or the folder you run from "
                                 f"(--allow-empty accepts an empty repository)"))
-    return CheckReport(checked, strictly(problems, strict), short_ids(source.label))
+    return CheckReport(checked, strictly(problems, strict), source.label)
 
 
 def short_ids(text: str) -> str:
