@@ -168,3 +168,27 @@ def test_a_read_only_token_falls_back_to_the_summary(action_dir: Path, runner_te
     assert "summary stays in the job summary" in main.stdout
     assert "hot-writer" in run.summary
     assert not any(line.startswith("::error") and "comment" in line for line in main.stdout.splitlines())
+
+
+def test_schemas_check_fails_on_a_stale_schema(action_dir: Path, runner_temp: Path, tmp_path: Path):
+    """`schemas-check: true` runs `roster schemas export --check` with the input python (which imports the graphs)."""
+    import shutil
+    import sys
+
+    from gitrepo import GitRepo
+
+    g = GitRepo(tmp_path / "repo")
+    fixture = Path(__file__).parent / "langgraph_fixture"
+    shutil.copyfile(fixture / "graph.py", g.path / "graph.py")
+    (g.path / "langgraph.json").write_text('{"dependencies": ["."], "graphs": {"writer": "./graph.py:graph"}}')
+    g.write_assistant("w", text="graph_id: writer\ncontext:\n  greeting: Hi\n")
+    (g.path / "schemas").mkdir(exist_ok=True)
+    (g.path / "schemas" / "writer.json").write_text('{"graph_id": "writer", "context_schema": {"type": "object"}}')
+    g.commit("stale schema")
+    event = {"ref": "refs/heads/side", "repository": {"default_branch": "main"}}
+    run = _run(action_dir, runner_temp, g.path, "push", event, "refs/heads/side", publish="false",
+               **{"schemas-check": "true", "python": sys.executable})
+    main = run.steps[-1]
+    assert main.returncode == 1, main.stdout + main.stderr
+    assert run.outputs["ok"] == "false"
+    assert "out of date" in main.stdout + main.stderr
