@@ -101,3 +101,11 @@ def test_helpers():
     capped = cap_summary(big)
     assert len(capped.encode()) < 1024 * 1024 and capped.rstrip().endswith("report._")
     assert re.search(r"\d+ more lines left out", capped)
+
+
+def test_show_prints_no_trailing_whitespace(tmp_path):
+    text = GOOD_WRITER.replace("You write posts.", "You write posts.\n\n      Second paragraph.")
+    repo = make_repo(tmp_path, {"assistants/w.yaml": text})
+    out = run_cli("show", "w", cwd=repo)[1]
+    assert "Second paragraph." in out
+    assert all(line == line.rstrip() for line in out.splitlines())

@@ -28,7 +28,8 @@ def _yaml(data: Any) -> str:
 
 
 def _indent(text: str, by: str = "  ") -> str:
-    return "\n".join(by + line for line in text.splitlines())
+    # A blank line inside a prompt stays blank: no trailing spaces in text output.
+    return "\n".join((by + line).rstrip() for line in text.splitlines())
 
 
 def _safe_json(item: Any) -> Any:
