@@ -165,11 +165,11 @@ def scan_assistants(source: Source, layout: Layout) -> tuple[list[AssistantEntry
 
 
 def load_assistant(raw: bytes, *, path: str, assistant_id: str, graphs: Graphs,
-                   strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+                   strict: bool = False, gate: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
     """Parse and validate one assistant file's bytes."""
     try:
         doc = load_bytes(raw)
     except YamlError as e:
         return None, [Problem("error", path, e.line, e.column, e.pointer, e.message, assistant_id)]
     return check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
-                          known_graphs=graphs.known, strict=strict)
+                          known_graphs=graphs.known, strict=strict, gate=gate)

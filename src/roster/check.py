@@ -76,7 +76,7 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
             problems.append(Problem("error", item.entry.path, 1, 1, "", str(e), item.assistant_id))
             continue
         _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
-                                  graphs=graphs, strict=strict)
+                                  graphs=graphs, strict=strict, gate=True)
         problems.extend(found)
     if not entries and not allow_empty:
         problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
@@ -149,7 +149,8 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
         except OSError as e:
             problems.append(Problem("error", given, 1, 1, "", f"cannot read: {e.strerror or e}", assistant_id))
             continue
-        _, found = load_assistant(raw, path=given, assistant_id=assistant_id, graphs=graphs, strict=strict)
+        _, found = load_assistant(raw, path=given, assistant_id=assistant_id, graphs=graphs, strict=strict,
+                                  gate=True)
         problems.extend(found)
     for graphs in graphs_by_root.values():
         for schema in graphs.loaded():

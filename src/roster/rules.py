@@ -33,15 +33,21 @@ class _Collector:
 
 
 def check_document(doc: Document, *, path: str, assistant_id: str, graphs: GraphLookup,
-                   known_graphs: Callable[[], list[str]], strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
-    """Every problem of one assistant document; the parsed file when it has no error."""
+                   known_graphs: Callable[[], list[str]], strict: bool = False,
+                   gate: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+    """Every problem of one assistant document; the parsed file when it has no error.
+
+    ``gate``: also apply the rules that only `check` enforces (SPEC section 2), such as
+    refusing both config.configurable and context; the library still resolves such a file.
+    """
     out = _Collector(doc, path, assistant_id)
     data = doc.data
     _unknown_keys(out, data, (), ASSISTANT_FIELDS, "field")
     if isinstance(data.get("config"), dict):
         _unknown_keys(out, data["config"], ("config",), CONFIG_FIELDS, "config field")
     parsed = _parse(out, data)
-    _both_sections(out, doc)
+    if gate:
+        _both_sections(out, doc)
     graph_id = data.get("graph_id")
     if isinstance(graph_id, str) and graph_id:
         graph = graphs(graph_id)

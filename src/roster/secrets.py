@@ -20,7 +20,7 @@ from typing import Any
 # Shapes of real credentials (prefixes documented by each vendor).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")),
-    ("Anthropic API key", re.compile(r"(?<![\w/-])sk-ant-[a-z]+\d*-[A-Za-z0-9_\-]{20,}")),
+    ("Anthropic API key", re.compile(r"(?<![\w/-])sk-ant-[A-Za-z0-9_\-]{20,}")),
     ("OpenAI API key", re.compile(r"(?<![\w/-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{20,})")),
     ("LangSmith API key", re.compile(r"\b(?:lsv2_(?:pt|sk)_[A-Za-z0-9_]{20,}|ls__[A-Za-z0-9]{20,})")),
     # Real key ids hold digits: a word like ASIAPACIFICMARKETING has none; AWS's own
