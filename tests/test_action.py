@@ -84,7 +84,8 @@ def test_vendored_github_schemas(schema: str, files: list[str]):
 def test_action_metadata():
     meta = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
-    assert {"base", "publish", "out", "python", "allow-empty", "comment", "schemas-check", "sarif"} <= set(meta["inputs"])
+    wanted = {"base", "publish", "out", "python", "allow-empty", "comment", "schemas-check", "sarif"}
+    assert wanted <= set(meta["inputs"])
     assert {"ok", "changed", "report"} <= set(meta["outputs"])
     steps = meta["runs"]["steps"]
     # The caller's python is left alone: no setup-python, nothing put on PATH.

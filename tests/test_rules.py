@@ -203,5 +203,6 @@ def test_secrets_are_errors_wherever_they_are():
     ("6f1c0c8e-0d8a-4c5e-9d3a", False),
 ])
 def test_server_id_must_be_a_uuid(server_id, ok):
-    problems = check(f"graph_id: writer\nserver_id: '{server_id}'\nconfig:\n  configurable: {{model: m, system_prompt: p}}\n")[1]
+    problems = check(f"graph_id: writer\nserver_id: '{server_id}'\n"
+                     "config:\n  configurable: {model: m, system_prompt: p}\n")[1]
     assert (problems == []) is ok

@@ -87,7 +87,8 @@ class Graphs:
 
     def _with_settings(self, loaded: LoadedSchema, entry: FileEntry) -> LoadedSchema:
         if entry.kind != FILE:
-            problem = Problem("error", entry.path, 1, 1, "", f"settings file is a {entry.kind}; only regular files are read")
+            problem = Problem("error", entry.path, 1, 1, "",
+                              f"settings file is a {entry.kind}; only regular files are read")
             return loaded._replace(problems=loaded.problems + (problem,))
         settings = parse_settings(self.source.read(entry), entry.path)
         return loaded._replace(run_supplied=settings.run_supplied, problems=loaded.problems + settings.problems)

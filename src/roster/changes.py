@@ -172,7 +172,7 @@ def _pair_renames(added: list[str], deleted: list[str], old: dict[str, tuple[str
             if score >= RENAME_SIMILARITY:
                 scored.append((score, new_id, old_id))
     taken: set[str] = set()
-    for score, new_id, old_id in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+    for _, new_id, old_id in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
         if new_id not in pairs and old_id not in taken:
             pairs[new_id] = old_id
             taken.add(old_id)

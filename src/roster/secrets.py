@@ -45,8 +45,8 @@ _BEARER = re.compile(r"(?i)\bbearer[ \t]+([A-Za-z0-9._~+/\-]{20,}=*)")
 _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.\-]{1,20}://[^\s/:@]{0,64}:([^\s/@]{6,128})@")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
-_SECRET_KEY = re.compile(r"(?:^|_)(?:api_?key|apikey|secret(?:_key)?|client_secret|(?:access|auth|refresh|bearer)?_?token"
-                         r"|password|passwd|pwd|access_?key|private_?key|authorization|credentials?)$")
+_SECRET_KEY = re.compile(r"(?:^|_)(?:api_?key|apikey|secret(?:_key)?|client_secret"
+                         r"|(?:access|auth|refresh|bearer)?_?token|password|passwd|pwd|access_?key|private_?key|authorization|credentials?)$")
 # A value under a secret-looking key is a secret when it looks random, not like a reference
 # to one (an env var name, a placeholder, a secret-manager path).
 _TOKEN = re.compile(r"[A-Za-z0-9+/_\-.~]{16,}={0,2}")

@@ -10,7 +10,8 @@ from roster.cli.options import emit, format_option
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--strict", is_flag=True, help="Every warning is an error (missing required fields, undeclared keys, ...).")
+@click.option("--strict", is_flag=True,
+              help="Every warning is an error (missing required fields, undeclared keys, ...).")
 @format_option("text", "json", "github", "markdown", "sarif")
 @click.pass_obj
 def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) -> int:

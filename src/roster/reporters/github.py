@@ -25,7 +25,9 @@ def render_check(report: CheckReport) -> str:
                      f"title={gh_property(title)}::{gh_data(where + p.message)}")
     if left["error"] or left["warning"]:
         rest = ", ".join(plural(n, kind) for kind, n in left.items() if n)
-        lines.append(f"::notice title=roster::{gh_data(f'{rest} more, not shown as annotations (GitHub keeps 10 of each per step): see the job summary or the log')}")
+        note = (f"{rest} more, not shown as annotations (GitHub keeps 10 of each per step): "
+                "see the job summary or the log")
+        lines.append(f"::notice title=roster::{gh_data(note)}")
     # The plain summary follows so the log stays readable for people.
     lines.append(summary_line(report))
     return "\n".join(lines)
