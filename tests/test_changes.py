@@ -77,3 +77,18 @@ def test_a_pull_request_renaming_many_files_is_reported_as_renames(tmp_path):
     report = Roster(str(repo)).check(ref="HEAD", base="HEAD~1")
     assert {c.status for c in report.changes} == {"renamed"}
     assert all(c.old_id == c.assistant_id.replace("team/", "") for c in report.changes)
+
+
+def test_large_files_edited_a_little_are_still_renames():
+    """20 KB prompts: a byte-level difflib ratio calls every byte 'popular' junk and finds no pair."""
+    rng = random.Random(1)
+
+    def big() -> bytes:
+        out = "graph_id: writer\nconfig:\n  configurable:\n    model: m\n    system_prompt: |\n"
+        while len(out) < 20_000:
+            out += "      " + " ".join(f"w{rng.randrange(10**6)}" for _ in range(12)) + "\n"
+        return out.encode()
+
+    old = {f"o{i}": ("p", big()) for i in range(40)}
+    new = {f"n{i}": ("p", raw.replace(b"w", b"W", 3)) for i, (_, raw) in enumerate(old.values())}
+    assert _pair_renames(sorted(new), sorted(old), old, new) == {f"n{i}": f"o{i}" for i in range(40)}
