@@ -109,3 +109,21 @@ def test_show_prints_no_trailing_whitespace(tmp_path):
     out = run_cli("show", "w", cwd=repo)[1]
     assert "Second paragraph." in out
     assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_publish_never_writes_a_key_committed_once_and_lists_where(tmp_path):
+    repo = _pr_adding_a_key(tmp_path)  # version 2 holds the key
+    commit_files(repo, {"assistants/w.yaml": GOOD_WRITER + "metadata:\n  owner: me\n"}, "remove the key")
+    out = tmp_path / "site"
+    code, stdout, err = run_cli("publish", "--out", str(out), "--format", "json", cwd=repo)
+    assert code == 0, err
+    assert json.loads(stdout)["redacted"] == ["w@2 metadata.fallback"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+    index = json.loads((out / "index.json").read_text())
+    assert index["redacted"] == [{"assistant_id": "w", "version": 2, "path": "metadata.fallback"}]
+    [v2] = [v for v in index["assistants"]["w"]["versions"] if v["version"] == 2]
+    assert v2["content"]["metadata"] == {"fallback": "[redacted]", "owner": "me"}
+    text = run_cli("publish", "--out", str(out), cwd=repo)[1]
+    assert "redacted (looks like a secret): w@2 metadata.fallback" in text

@@ -59,6 +59,29 @@ def _thaw(data: Any) -> Any:
     return data
 
 
+def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
+    """Where ``redacted`` would redact: document paths (``metadata.key``), sorted.
+
+    ``marked``: also the places already holding ``[redacted]`` (content an earlier publish redacted).
+    """
+    from roster.problems import pointer_of
+    from roster.secrets import find_secrets
+
+    plain = _thaw(data)
+    found = {pointer_of(path) for path, _ in find_secrets(plain)}
+    if marked:
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(plain, ())]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((v, path + (k,)) for k, v in node.items())
+            elif isinstance(node, list):
+                stack.extend((v, path + (i,)) for i, v in enumerate(node))
+            elif node == REDACTED:
+                found.add(pointer_of(path))
+    return sorted(found)
+
+
 def secret_values(data: Any) -> list[str]:
     """The flagged strings of a document, longest first (to scrub them out of messages)."""
     from roster.secrets import find_secrets

@@ -32,5 +32,7 @@ def command(settings: object, out: str, ref: str | None, title: str | None, fmt:
         emit(json.dumps(result._asdict(), indent=2))
     else:
         emit(f"published {result.assistants} assistants, {result.versions} versions "
-                   f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+             f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+        for place in result.redacted:
+            emit(f"redacted (looks like a secret): {place}")
     return 0
