@@ -92,3 +92,12 @@ def test_large_files_edited_a_little_are_still_renames():
     old = {f"o{i}": ("p", big()) for i in range(40)}
     new = {f"n{i}": ("p", raw.replace(b"w", b"W", 3)) for i, (_, raw) in enumerate(old.values())}
     assert _pair_renames(sorted(new), sorted(old), old, new) == {f"n{i}": f"o{i}" for i in range(40)}
+
+
+def test_a_changed_settings_file_rechecks_the_assistants_of_its_graph(tmp_path):
+    repo = make_repo(tmp_path, {"assistants/s.yaml": "graph_id: support\ncontext:\n  model: m\n",
+                                "schemas/support.roster.yaml": "run_supplied: [product]\n"})
+    commit_files(repo, {"schemas/support.roster.yaml": "run_supplied: []\n"}, "product is no longer per run")
+    report = Roster(str(repo)).check(ref="HEAD", base="HEAD~1", strict=True)
+    assert statuses(report) == [("s", "schema-changed")]
+    assert [p.pointer for p in report.errors] == ["context"]

@@ -115,11 +115,21 @@ def _contents(source: Source, layout: Any) -> dict[str, tuple[str, bytes]]:
 
 
 def _schema_bytes(source: Source, layout: Any) -> dict[str, bytes]:
-    out = {}
+    """graph id -> what its assistants are checked with: the schema file, and its settings file."""
+    from roster.graphsettings import SUFFIX
+
+    out: dict[str, bytes] = {}
     for entry in source.list_files(layout.schemas):
         name = entry.path[len(layout.schemas) + 1:]
-        if name.endswith(".json") and "/" not in name and entry.kind == FILE:
-            out[name[:-5]] = source.read(entry)
+        if "/" in name or entry.kind != FILE:
+            continue
+        if name.endswith(SUFFIX):
+            graph, raw = name[:-len(SUFFIX)], b"\0settings\0" + source.read(entry)
+        elif name.endswith(".json"):
+            graph, raw = name[:-5], source.read(entry)
+        else:
+            continue
+        out[graph] = out.get(graph, b"") + raw
     return out
 
 
