@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.check import CheckReport, check_source
+from roster.check import CheckReport, check_source, strictly
 from roster.diff import FieldChange, diff_values
 from roster.errors import NotARepository
 from roster.model import Assistant, Version
@@ -291,19 +291,25 @@ class Roster:
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
 
-    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
-        """Validate every assistant at ``ref`` (the working tree when None)."""
+    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False,
+              allow_empty: bool = False) -> CheckReport:
+        """Validate every assistant at ``ref`` (the working tree when None).
+
+        With ``base``, also report what changed since the merge base of ``base`` and ``ref``.
+        Finding no assistant file at all is an error unless ``allow_empty``.
+        """
         if base is not None:
             from roster.changes import changes_against
 
-            report = changes_against(self, base=base, ref=ref, strict=strict)
+            report = changes_against(self, base=base, ref=ref, strict=strict, allow_empty=allow_empty)
         else:
-            report = check_source(self._source(ref), self._project.layout, strict=strict)
+            report = check_source(self._source(ref), self._project.layout, strict=strict,
+                                  allow_empty=allow_empty)
         from roster.envcheck import check_environments
 
         # Environment files are checked whole on every run (a pin is cheap to check, and a pin
         # can break without its file changing: a deleted tag, an assistant made invalid).
-        found = check_environments(self, self._source(ref), ref)
+        found = strictly(check_environments(self, self._source(ref), ref), strict)
         return report._replace(problems=[*report.problems, *found]) if found else report
 
 
