@@ -5,17 +5,17 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.check import CheckReport, check_source
 from roster.diff import FieldChange, diff_values
 from roster.errors import NotARepository
-from roster.model import Assistant, Version
 from roster.project import Project, open_project
 from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
+    from roster.check import CheckReport
     from roster.git import Repo
     from roster.indexed import IndexRoster
+    from roster.model import Assistant, Version
     from roster.remote import Mirror, Staleness
 
 
@@ -176,6 +176,7 @@ class Roster:
             assistant = resolver.get(item.assistant_id, commit)
             if assistant.matches(graph_id, metadata):
                 out.append(assistant)
+        resolver.verdicts.flush()
         return out
 
     def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
@@ -222,6 +223,8 @@ class Roster:
             from roster.changes import changes_against
 
             return changes_against(self, base=base, ref=ref, strict=strict)
+        from roster.check import check_source
+
         return check_source(self._source(ref), self._project.layout, strict=strict)
 
 

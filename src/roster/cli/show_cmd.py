@@ -15,8 +15,12 @@ def command(settings: object, spec: str, fmt: str) -> int:
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
     """
+    from roster import known
     from roster.reporters import assistants as out
+    from roster.roster import Roster
 
-    assistant = settings.roster().get(spec)  # type: ignore[attr-defined]
+    roster = settings.roster()  # type: ignore[attr-defined]
+    # Content validated before renders without jsonschema and pydantic; the rest goes the full way.
+    assistant = (known.show(roster, spec) if isinstance(roster, Roster) else None) or roster.get(spec)
     emit(out.render_assistant(assistant, fmt))
     return 0

@@ -1,9 +1,11 @@
 """Reporters render results (data) as text, JSON, GitHub annotations or Markdown."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from roster.check import CheckReport
+if TYPE_CHECKING:  # `roster show` renders through this package without loading the checker
+    from roster.check import CheckReport
 
 
 def _text(report: CheckReport) -> str:
