@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
 from roster.ids import SUFFIXES
+from roster.lineages import AnyChain, LazyChain
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
 from roster.verdicts import VALID, VerdictStore
@@ -29,10 +30,10 @@ class Resolver:
         self.repo = repo
         self.layout = layout
         self.refresh_interval = refresh_interval
-        self.deltas = DeltaIndex(repo, layout.assistants)
+        self._deltas: DeltaIndex | None = None
         self.verdicts = VerdictStore(repo.path)
         self._lock = threading.RLock()
-        self._chains: dict[str, Chain] = {}
+        self._chains: dict[str, AnyChain] = {}
         self._graphs: dict[str, Graphs] = {}
         self._assistants: dict[tuple[str, str], Assistant] = {}
         self._commit_times: dict[str, Any] = {}
@@ -43,6 +44,14 @@ class Resolver:
         self._fingerprint: Any = None
         self._checked_at = 0.0
         self.generation = 0
+
+    @property
+    def deltas(self) -> DeltaIndex:
+        # Loaded on first use: a chain kept on disk (roster.lineages) needs no delta at all.
+        with self._lock:
+            if self._deltas is None:
+                self._deltas = DeltaIndex(self.repo, self.layout.assistants)
+            return self._deltas
 
     # --- freshness ------------------------------------------------------------
 
@@ -113,21 +122,40 @@ class Resolver:
 
     # --- chains and versions --------------------------------------------------
 
-    def chain(self, tip: str) -> Chain:
+    @overload
+    def chain(self, tip: str, *, whole: Literal[True]) -> Chain: ...
+
+    @overload
+    def chain(self, tip: str, *, whole: bool = False) -> AnyChain: ...
+
+    def chain(self, tip: str, *, whole: bool = False) -> AnyChain:
+        """The first-parent chain of ``tip``; ``whole``: with every lineage listed (publish),
+        else it may be read from disk one assistant at a time (roster.lineages)."""
+        from roster import lineages
+
         with self._lock:
             found = self._chains.get(tip)
-            if found is not None:
+            if found is not None and not (whole and isinstance(found, LazyChain)):
                 return found
-            for chain in self._chains.values():
-                if tip in chain.pos and chain.pos[tip] == len(chain.commits) - 1:
-                    return chain
-            chain = self.deltas.chain(tip)
+            for known in self._chains.values():
+                if tip in known.pos and known.pos[tip] == len(known.commits) - 1:
+                    if not (whole and isinstance(known, LazyChain)):
+                        return known
+            slug = self.layout.assistants.replace("/", "__")
+            kept = None if whole else lineages.load(self.repo.path, slug, self.layout.assistants, tip)
+            chain: AnyChain
+            if kept is not None:
+                chain = kept
+            else:
+                chain = self.deltas.chain(tip)
+                if not whole or not lineages.kept(self.repo.path, slug, tip):
+                    lineages.write(self.repo.path, slug, self.layout.assistants, tip, chain)
             if len(self._chains) > 16:
                 self._chains.pop(next(iter(self._chains)))
             self._chains[tip] = chain
             return chain
 
-    def chain_containing(self, commit: str) -> tuple[Chain, int]:
+    def chain_containing(self, commit: str) -> tuple[AnyChain, int]:
         """A chain on which ``commit`` lies (HEAD's when it does), and its position there."""
         with self._lock:
             for chain in self._chains.values():
@@ -144,7 +172,7 @@ class Resolver:
         chain = self.chain(commit)
         return chain, len(chain.commits) - 1
 
-    def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[Chain, Lineage]:
+    def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[AnyChain, Lineage]:
         chain = self.chain(tip or self.head())
         end = len(chain.commits) - 1
         lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
@@ -162,7 +190,7 @@ class Resolver:
                              f"there is no version {number}")
         return lineage.entries[number - 1]
 
-    def _renamed_hint(self, chain: Chain, assistant_id: str) -> str:
+    def _renamed_hint(self, chain: AnyChain, assistant_id: str) -> str:
         return gone_hint(chain.gone.get(assistant_id))
 
     # --- loading --------------------------------------------------------------
@@ -366,6 +394,6 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
     return fields
 
 
-def _cut(chain: Chain) -> HistoryCut:
+def _cut(chain: AnyChain) -> HistoryCut:
     return HistoryCut(f"history is cut at commit {chain.commits[0][:12]} (shallow clone): version numbers "
                       f"are unknown; fetch the full history (git fetch --unshallow, or fetch-depth: 0)")
