@@ -41,10 +41,23 @@ def schema_key(repo: Repo, commit: str, layout: Layout, graph_id: Any) -> str | 
     return f"no-schema:{langgraph.key}" if langgraph.kind == FILE else None
 
 
+_schema_keys: dict[tuple[str, str, str, Any], str | None] = {}
+
+
 def key_for(repo: Repo, commit: str, layout: Layout, blob: str, data: Any) -> bytes | None:
     """The verdict key of an assistant blob whose loaded mapping is ``data``."""
     graph_id = data.get("graph_id") if isinstance(data, dict) else None
-    schema = schema_key(repo, commit, layout, graph_id)
+    if not isinstance(graph_id, str):
+        return None
+    # A commit names its schemas for good: listing 1,000 assistants looks each graph up once.
+    memo = (repo.path, commit, layout.prefix, graph_id)
+    if memo in _schema_keys:
+        schema = _schema_keys[memo]
+    else:
+        schema = schema_key(repo, commit, layout, graph_id)
+        if len(_schema_keys) > 4096:
+            _schema_keys.clear()
+        _schema_keys[memo] = schema
     return verdict_key(blob, schema) if schema is not None else None
 
 
@@ -135,6 +148,33 @@ def show(roster: Any, spec: str) -> AssistantView | None:
         commit = resolver.commit_for(assistant_id, parsed.ref)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
     return AssistantView(fields) if fields is not None else None
+
+
+def listing(roster: Any, ref: str | None, graph_id: str | None,
+            metadata: dict[str, Any] | None) -> list[AssistantView] | None:
+    """``roster list`` from known verdicts; None when any assistant there is not known yet
+    (``Roster.list`` then validates them, and the next listing is known)."""
+    from roster.catalog import scan_assistants
+    from roster.git import TreeSource
+    from roster.refs import resolve_commit
+
+    resolver = roster.resolver
+    roster._maybe_fetch()
+    resolver.maybe_refresh()
+    commit = resolve_commit(resolver.repo, ref) if ref else resolver.head()
+    entries, _ = scan_assistants(TreeSource(resolver.repo, commit), resolver.layout)
+    out = []
+    for item in entries:
+        fields = resolver.get_fields(item.assistant_id, commit, known_only=True)
+        if fields is None:
+            return None
+        # The filter of Assistant.matches.
+        if graph_id is not None and fields["graph_id"] != graph_id:
+            continue
+        if metadata and not all(fields["metadata"].get(k) == v for k, v in metadata.items()):
+            continue
+        out.append(AssistantView(fields))
+    return out
 
 
 def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]:
