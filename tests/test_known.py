@@ -15,7 +15,7 @@ from roster import Roster
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pydantic", "pydantic_core", "jsonschema", "referencing", "roster.model", "roster.rules",
-         "roster.schemas", "roster.catalog")
+         "roster.schemas", "roster.check")
 
 # Runs the CLI, then prints the modules it imported (stdout: the command's, then one JSON line).
 PROBE = """
@@ -135,3 +135,17 @@ def test_plain_fields_equal_the_models_fields(data: dict) -> None:
     got = plain_fields(data, "x")
     assert got == expected
     assert list(got["config"]) == list(expected["config"])
+
+
+@pytest.mark.parametrize("args", [(), ("--ref", "v1"), ("--graph", "writer"), ("--metadata", "owner=ada")])
+def test_list_of_known_content_is_the_full_ways_without_the_heavy_imports(repo: GitRepo, args: tuple) -> None:
+    from roster.reporters.assistants import render_list
+
+    ref = args[1] if args[:1] == ("--ref",) else None
+    graph = args[1] if args[:1] == ("--graph",) else None
+    meta = dict([args[1].split("=")]) if args[:1] == ("--metadata",) else None
+    expected = Roster(str(repo.path)).list(ref=ref, graph_id=graph, metadata=meta)  # records the verdicts
+    for fmt in ("text", "json"):
+        code, out, modules = _probe("--repo", str(repo.path), "list", *args, "--format", fmt)
+        assert code == 0 and _heavy(modules) == set()
+        assert out == render_list(expected, fmt)
