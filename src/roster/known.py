@@ -154,6 +154,7 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
             metadata: dict[str, Any] | None) -> list[AssistantView] | None:
     """``roster list`` from known verdicts; None when any assistant there is not known yet
     (``Roster.list`` then validates them, and the next listing is known)."""
+    from roster import listings
     from roster.catalog import scan_assistants
     from roster.git import TreeSource
     from roster.refs import resolve_commit
@@ -162,12 +163,21 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
     roster._maybe_fetch()
     resolver.maybe_refresh()
     commit = resolve_commit(resolver.repo, ref) if ref else resolver.head()
-    entries, _ = scan_assistants(TreeSource(resolver.repo, commit), resolver.layout)
+    folder = resolver.layout.assistants
+    slug = folder.replace("/", "__")
+    rows = listings.load(resolver.repo.path, slug, folder, commit)
+    if rows is None:
+        entries, _ = scan_assistants(TreeSource(resolver.repo, commit), resolver.layout)
+        rows = []
+        for item in entries:
+            fields = resolver.get_fields(item.assistant_id, commit, known_only=True)
+            if fields is None:
+                return None
+            rows.append(fields)
+        if not resolver.chain_containing(commit)[0].cut:
+            listings.write(resolver.repo.path, slug, folder, commit, rows)
     out = []
-    for item in entries:
-        fields = resolver.get_fields(item.assistant_id, commit, known_only=True)
-        if fields is None:
-            return None
+    for fields in rows:
         # The filter of Assistant.matches.
         if graph_id is not None and fields["graph_id"] != graph_id:
             continue
