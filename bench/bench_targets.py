@@ -56,12 +56,23 @@ def _cli(repo: Path, *args: str) -> list[str]:
     return [common.tool("roster"), "--repo", str(repo), *args]
 
 
-def _timed(label: str, argv: list[str], runs: int, ok_codes: tuple[int, ...] = (0,)) -> tuple[float | None, str]:
+def _paired(roster_cmds: list[list[str]], anchor_cmds: list[list[str]], runs: int,
+            ok_codes: tuple[int, ...] = (0,)) -> tuple[float | None, float, str]:
+    """Medians of Roster and anchor samples taken alternately (a busy machine's moments hit
+    both sides alike); each sample runs its commands one after another."""
+    def once(cmds: list[list[str]]) -> float:
+        t0 = time.perf_counter()
+        for argv in cmds:
+            common.run_once(argv, ok_codes)
+        return time.perf_counter() - t0
+
     try:
-        common.run_once(argv, ok_codes)  # warm: on-disk caches, page cache
-        return common.time_cmd(argv, runs, ok_codes), ""
+        once(roster_cmds)  # warm: on-disk caches, page cache
     except common.CmdFailed as e:
-        return None, f"{label} failed: {e}"
+        return None, common.time_cmds(anchor_cmds, runs, ok_codes), f"roster failed: {e}"
+    once(anchor_cmds)
+    pairs = [(once(roster_cmds), once(anchor_cmds)) for _ in range(runs)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs), ""
 
 
 def main(repo: Path | None = None, runs: int = 5) -> None:
@@ -69,18 +80,18 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     m = common.manifest(repo)
     stable, tag, tag2 = bench_versions._pick(m)
     start_runs = max(runs * 2, 6)
-    imports = common.time_cmd([common.python(), "-c", IMPORTS], start_runs)
+    imports = [common.python(), "-c", IMPORTS]
     start = f"python -c '{IMPORTS}'"
 
-    show, note = _timed("roster show", _cli(repo, "show", f"{stable}@{tag}"), start_runs)
-    _row(f"roster show {stable}@{tag}", 0.5, show, start, imports, note)
+    show, anchor, note = _paired([_cli(repo, "show", f"{stable}@{tag}")], [imports], start_runs)
+    _row(f"roster show {stable}@{tag}", 0.5, show, start, anchor, note)
 
-    git_log = common.time_cmd(["git", "-C", str(repo), "log", "--format=%H", "--", f"assistants/{stable}.yaml"], runs)
-    hist, note = _timed("roster history", _cli(repo, "history", stable), runs)
-    _row(f"roster history {stable}", 0.5, hist, "git log --format=%H -- path", git_log, note)
+    git_log = ["git", "-C", str(repo), "log", "--format=%H", "--", f"assistants/{stable}.yaml"]
+    hist, anchor, note = _paired([_cli(repo, "history", stable)], [git_log], runs)
+    _row(f"roster history {stable}", 0.5, hist, "git log --format=%H -- path", anchor, note)
 
-    lst, note = _timed("roster list", _cli(repo, "list", "--ref", tag2), runs)
-    _row(f"roster list --ref {tag2} (1,000 assistants)", 1.5, lst, start, imports, note)
+    lst, anchor, note = _paired([_cli(repo, "list", "--ref", tag2)], [imports], runs)
+    _row(f"roster list --ref {tag2} (1,000 assistants)", 1.5, lst, start, anchor, note)
 
     publish_anchor = common.time_cmd(_git_publish_anchor(repo), runs)
     anchor_label = "git log --raw + cat-file --batch"
@@ -94,18 +105,21 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     _row("roster publish after 1 new commit", 0.5, again, anchor_label, publish_anchor, note)
 
     with tempfile.TemporaryDirectory(prefix="roster-bench-") as tmp:
-        anchor_cmds = bench_check.anchor_commands(repo, Path(tmp))
-        check_anchor = common.time_cmds(anchor_cmds, max(1, min(runs, 3)), ok_codes=(0, 1))
-    check, note = _timed("roster check", _cli(repo, "check"), runs, ok_codes=(0, 1))
-    _row("roster check (1,000 files)", 0.125, check, "check-jsonschema x5 graphs", check_anchor, note)
+        check, anchor, note = _paired([_cli(repo, "check")], bench_check.anchor_commands(repo, Path(tmp)),
+                                      max(1, min(runs, 3)), ok_codes=(0, 1))
+    _row("roster check (1,000 files)", 0.125, check, "check-jsonschema x5 graphs", anchor, note)
 
     floor = bench_versions.Floor(repo, tag)
     files = bench_versions._files_at(repo, tag)
     ids = sorted(files)
     from roster import Roster
 
-    def roster_new_pairs() -> float:
+    def roster_new_pairs(verdicts: bool = True) -> float:
         fresh = Roster(str(repo))
+        if not verdicts:  # as a service on a repository never validated: an empty verdict store
+            from roster.verdicts import VerdictStore
+
+            fresh.resolver.verdicts = VerdictStore(tempfile.mkdtemp(prefix="roster-bench-verdicts-"))
         fresh.get(f"{stable}@HEAD")
         t0 = time.perf_counter()
         for i in ids:
@@ -123,7 +137,11 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     # Interleaved samples: both sides see the same moments of a busy machine.
     pairs = [(roster_new_pairs(), floor_pairs()) for _ in range(runs)]
     _row(f"get new id@tag in a service ({len(ids)} ids)", 1.2, statistics.median(p[0] for p in pairs),
-         "floor: pygit2+CSafeLoader+validator", statistics.median(p[1] for p in pairs))
+         "floor: pygit2+CSafeLoader+validator", statistics.median(p[1] for p in pairs), "verdicts known")
+    pairs = [(roster_new_pairs(False), floor_pairs()) for _ in range(runs)]
+    _row(f"get new id@tag in a service ({len(ids)} ids), no verdicts", 1.2, statistics.median(p[0] for p in pairs),
+         "floor: pygit2+CSafeLoader+validator", statistics.median(p[1] for p in pairs),
+         "every content validated (jsonschema, pydantic)")
 
     try:
         fresh_s, count = bench_publish._fresh(repo, out, max(1, min(runs, 3)))
@@ -134,8 +152,8 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
         shutil.rmtree(out, ignore_errors=True)
     _row("roster publish (fresh site)", 4.5, fresh_s, anchor_label, publish_anchor, note)
 
-    help_s, note = _timed("roster --help", [common.tool("roster"), "--help"], start_runs)
-    _row("roster --help", 0.4, help_s, start, imports, note)
+    help_s, anchor, note = _paired([[common.tool("roster"), "--help"]], [imports], start_runs)
+    _row("roster --help", 0.4, help_s, start, anchor, note)
     subprocess.run(["git", "-C", str(repo), "update-ref", "-d", "refs/heads/bench-publish"], capture_output=True)
 
     print("\n| operation | anchor | roster | anchor time | ratio | target | met |")
