@@ -144,8 +144,18 @@ class _Positions(Mapping[str, int]):
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
+        self._lookups = 0
+        self._map: dict[str, int] | None = None
 
     def __getitem__(self, commit: str) -> int:
+        # A CLI run asks once or twice: a search of the packed ids. A service asks for
+        # every get: past a few lookups, a dict of every commit is built once (~3 ms).
+        if self._map is None:
+            self._lookups += 1
+            if self._lookups > 8:
+                self._map = {self.raw[i:i + 20].hex(): i // 20 for i in range(0, len(self.raw), 20)}
+        if self._map is not None:
+            return self._map[commit]
         try:
             want = bytes.fromhex(commit)
         except (ValueError, TypeError):
