@@ -87,7 +87,8 @@ def _report_error(error: Exception) -> int:
         click.echo(f"roster: error: {error}", err=True)
         return EXIT_INVALID
     if isinstance(error, RosterError):
-        click.echo(f"roster: error: {_one_line(str(error))}", err=True)
+        for line in error.lines or (str(error),):
+            click.echo(f"roster: error: {_one_line(line)}", err=True)
         return EXIT_USAGE
     where = f"{type(error).__name__}: {_one_line(str(error))}"
     click.echo(f"roster: internal error: {where} (a bug; rerun with --debug for the traceback)", err=True)
