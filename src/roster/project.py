@@ -50,7 +50,7 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
     with a path relative to the top (for bare repositories and monorepos).
     """
-    if ":" in path:  # every URL form has one; a plain path need not import roster.remote (~10 ms)
+    if isinstance(path, str) and ":" in path:  # every URL has one; a plain path need not import roster.remote
         from roster.remote import Mirror, is_remote_url
 
         if is_remote_url(path):
