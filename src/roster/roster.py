@@ -5,7 +5,6 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.diff import FieldChange, diff_values
 from roster.errors import NotARepository
 from roster.project import Project, open_project
 from roster.refs import is_version_number, parse_spec, resolve_commit
@@ -13,6 +12,7 @@ from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
     from roster.check import CheckReport
+    from roster.diff import FieldChange
     from roster.git import Repo
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
@@ -198,6 +198,8 @@ class Roster:
 
     def diff(self, spec_a: str, spec_b: str) -> Diff:
         """Field-level changes from ``spec_a`` to ``spec_b``."""
+        from roster.diff import diff_values
+
         old, new = self.get(spec_a), self.get(spec_b)
         changes = diff_values(_diffable(old), _diffable(new))
         return Diff(old, new, changes)

@@ -15,13 +15,17 @@ A cache: any failure to read or write it only costs speed.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import weakref
 import zlib
 
 from roster import __version__
+
+try:  # hashlib's blake2b without loading OpenSSL's half of hashlib (~3 ms of every CLI start)
+    from _blake2 import blake2b
+except ImportError:  # another Python implementation
+    from hashlib import blake2b
 
 MAGIC = b"RSTRVRD1"
 RECORD = 24
@@ -36,7 +40,7 @@ def verdict_key(assistant_blob: str, schema_key: str, purpose: str = "check") ->
     """The 16-byte key of a verdict; ``schema_key`` names the schema content (a blob id
     with what kind of file it is), ``purpose`` the rules applied (strict or not)."""
     text = f"{__version__}\0{purpose}\0{assistant_blob}\0{schema_key}"
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return blake2b(text.encode(), digest_size=16).digest()
 
 
 def _record(key: bytes, verdict: int) -> bytes:
