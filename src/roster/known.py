@@ -134,18 +134,11 @@ class VersionRow(NamedTuple):
 
 def show(roster: Any, spec: str) -> AssistantView | None:
     """``roster show SPEC`` from known verdicts; None: take the full way (``Roster.get``)."""
-    from roster.refs import is_version_number, parse_spec
-
     resolver = roster.resolver
     roster._maybe_fetch()
     resolver.maybe_refresh()
-    parsed = parse_spec(spec, None)
-    if parsed.ref is not None and is_version_number(parsed.ref):
-        entry = resolver.version_entry(parsed.assistant_id, int(parsed.ref))
-        assistant_id, commit = entry.assistant_id, entry.commit
-    else:
-        assistant_id = parsed.assistant_id
-        commit = resolver.commit_for(assistant_id, parsed.ref)
+    # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
+    assistant_id, commit = roster._target(spec)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
     return AssistantView(fields) if fields is not None else None
 

@@ -11,9 +11,12 @@ from roster.cli.options import emit, format_option
 @click.option("--graph", "graph_id", metavar="G", help="Only assistants of graph G.")
 @click.option("--metadata", "metadata", metavar="KEY=VALUE", multiple=True,
               help="Only assistants whose metadata has KEY equal to VALUE (repeatable).")
+@click.option("--env", metavar="ENV", help="Only what environment ENV runs, each at its pin (environments/ENV.yaml "
+              "read at REF, else the tags ID@ENV).")
 @format_option()
 @click.pass_obj
-def command(settings: object, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], fmt: str) -> int:
+def command(settings: object, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
+            fmt: str) -> int:
     """List the assistants at a ref, with their version and graph."""
     from roster import known
     from roster.errors import UsageError
@@ -27,8 +30,10 @@ def command(settings: object, ref: str | None, graph_id: str | None, metadata: t
             raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
         wanted[key] = value
     roster = settings.roster()  # type: ignore[attr-defined]
-    found = known.listing(roster, ref, graph_id, wanted or None) if isinstance(roster, Roster) else None
+    found = None
+    if env is None and isinstance(roster, Roster):
+        found = known.listing(roster, ref, graph_id, wanted or None)
     if found is None:  # some content not validated before: the full way (which records the verdicts)
-        found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None)
+        found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None, env=env)
     emit(out.render_list(found, fmt))
     return 0

@@ -8,9 +8,11 @@ from roster.cli.options import emit, format_option
 
 @click.command("show")
 @click.argument("spec", metavar="ID[@REF]")
+@click.option("--env", metavar="ENV", help="The version environment ENV runs (environments/ENV.yaml, else the "
+              "tag ID@ENV); the same as ID@ENV.")
 @format_option()
 @click.pass_obj
-def command(settings: object, spec: str, fmt: str) -> int:
+def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
     """Print one resolved assistant: ID, ID@branch, ID@tag, ID@commit, ID@3 (version), ID@prod.
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
@@ -19,6 +21,13 @@ def command(settings: object, spec: str, fmt: str) -> int:
     from roster.reporters import assistants as out
     from roster.roster import Roster
 
+    if env is not None:
+        from roster.environments import check_label
+        from roster.errors import UsageError
+
+        if "@" in spec:
+            raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")
+        spec = f"{spec}@{check_label(env)}"
     roster = settings.roster()  # type: ignore[attr-defined]
     # Content validated before renders without jsonschema and pydantic; the rest goes the full way.
     assistant = (known.show(roster, spec) if isinstance(roster, Roster) else None) or roster.get(spec)

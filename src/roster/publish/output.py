@@ -59,6 +59,10 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
             for page in all_pages[:2]:
                 writer.text(page.path, page.render())
             writer.text("index.json", json.dumps(index.data, ensure_ascii=False, separators=(",", ":")))
+            if index.data.get("environments"):
+                from roster.publish.envpage import environments_page
+
+                writer.text("environments.html", environments_page(index, title=title or _default_title(roster)))
             writer.text(".nojekyll", "")  # GitHub Pages served from a branch must not drop files named _x
 
         written, reused, signatures = _write_assistants(job, progress, meanwhile=site_wide)

@@ -73,6 +73,10 @@ class _Site:
         self.pos: dict[str, int] = {c: i for i, c in enumerate(self.data["chain"])}
         self._pos_cache: dict[str, list[int]] = {}
         self.env_tags, tags = _split_tags(self.data["tags"], index.assistants)
+        for env, info in (self.data.get("environments") or {}).items():  # a file wins over a tag (SPEC 4)
+            for key, run in info["runs"].items():
+                if run.get("commit") and key in index.assistants:
+                    self.env_tags.setdefault(key, {})[env] = run["commit"]
         # Release tags on the published chain; the others (other branches) are only listed.
         self.releases = {n: c for n, c in tags.items() if c in self.pos}
         self.stray = {n: c for n, c in tags.items() if c not in self.pos}
@@ -83,7 +87,9 @@ class _Site:
         css, js = _assets()
         up = "../" * depth
         nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
-                      for href, label in (("index.html", "Assistants"), ("releases.html", "Releases")))
+                      for href, label in (("index.html", "Assistants"), ("releases.html", "Releases"),
+                                          *((("environments.html", "Environments"),)
+                                            if self.data.get("environments") else ())))
         # Assistant pages say nothing about the publish itself, so they stay byte-identical
         # (and reusable) until the assistant changes.
         footer = f"Published by {_e(self.data['generator'])}."
@@ -355,9 +361,12 @@ class _Site:
                             f'<td class="hide-sm small">{_e(self.date(commit))}</td></tr>')
         if not rows:
             return ""
-        return ("<h2>Environments</h2><p class=\"small muted\">Per-assistant tags (<span class=mono>id@label</span>)"
-                " and the version each points at.</p><table><thead><tr><th>Assistant</th><th>Label</th>"
-                f"<th>Version</th><th class=\"hide-sm\">Commit date</th></tr></thead><tbody>{''.join(rows)}"
+        files = ' <a href="environments.html">Environment files and their history</a>.' \
+            if self.data.get("environments") else ""
+        return ("<h2>Environments</h2><p class=\"small muted\">Environment files and per-assistant tags "
+                f"(<span class=mono>id@label</span>), and the version each runs.{files}</p>"
+                "<table><thead><tr><th>Assistant</th><th>Label</th><th>Version</th>"
+                f"<th class=\"hide-sm\">Commit date</th></tr></thead><tbody>{''.join(rows)}"
                 "</tbody></table>")
 
 
