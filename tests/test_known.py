@@ -149,3 +149,23 @@ def test_list_of_known_content_is_the_full_ways_without_the_heavy_imports(repo: 
         code, out, modules = _probe("--repo", str(repo.path), "list", *args, "--format", fmt)
         assert code == 0 and _heavy(modules) == set()
         assert out == render_list(expected, fmt)
+
+
+def test_show_of_known_content_follows_an_environment_file(tmp_path: Path) -> None:
+    from roster.known import show
+
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema("writer")
+    g.write_assistant("a", prompt="one")
+    first = g.commit("one")
+    g.write_assistant("a", prompt="two")
+    g.commit("two")
+    g.write("environments/prod.yaml", "assistants:\n  a: 1\n")
+    g.commit("prod runs a v1")
+    g.tag("a@prod", "HEAD")  # a tag of the same name: the environment file wins
+    expected = Roster(str(g.path)).get("a@prod")
+    assert expected.commit == first
+    view = show(Roster(str(g.path)), "a@prod")
+    assert view is not None and view.as_json() == expected.as_json()
+    code, out, _ = _probe("--repo", str(g.path), "show", "a", "--env", "prod", "--format", "json")
+    assert code == 0 and json.loads(out) == json.loads(json.dumps(expected.as_json()))
