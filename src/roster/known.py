@@ -183,7 +183,7 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
 def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]:
     """The lines of ``roster history ID`` (text): the same versions as ``Roster.history``,
     read from commits alone (the text shows no content, so no file is parsed)."""
-    from roster.ids import check_id
+    from roster.ids import check_id, version_tags
     from roster.refs import resolve_commit
     from roster.resolve import _cut
 
@@ -200,6 +200,6 @@ def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]
         info = resolver.repo.commit_info(entry.commit)
         rows.append(VersionRow(entry.assistant_id, number, entry.commit, info.time,
                                AuthorView(info.author_name, info.author_email), info.message,
-                               tuple(resolver.tags_at(entry.commit))))
+                               tuple(version_tags(resolver.tags_at(entry.commit), entry.assistant_id))))
     rows.reverse()
     return rows

@@ -25,10 +25,12 @@ from typing import Any, Iterable, NamedTuple
 from roster.errors import RosterError
 from roster.history import Chain, Lineage, VersionEntry
 from roster.git import read_blobs
+from roster.ids import version_tags
+from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
 
 FORMAT = 1
-CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
+CONTENT_FIELDS = ASSISTANT_FIELDS  # a version's content: the one list diff and file_content use too
 _VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
 
 
@@ -139,7 +141,7 @@ def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, 
         "commit": entry["commit"],
         "message": commit["message"],
         "author": commit["author"],
-        "tags": list(index.tags_at.get(entry["commit"], ())),
+        "tags": version_tags(index.tags_at.get(entry["commit"], ()), entry["assistant_id"]),
     }
 
 
