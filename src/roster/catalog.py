@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.graphsettings import SUFFIX as SETTINGS_SUFFIX
 from roster.graphsettings import parse_settings
 from roster.ids import id_from_relpath, id_problem, is_assistant_file
-from roster.model import AssistantFile
 from roster.problems import Problem
-from roster.rules import check_document
-from roster.schemas import LoadedSchema, load_schema
 from roster.source import FILE, SUBMODULE, SYMLINK, FileEntry, Layout, Source
 from roster.yamlload import YamlError, load_bytes
+
+if TYPE_CHECKING:  # listing assistants (scan_assistants) needs neither pydantic nor jsonschema
+    from roster.model import AssistantFile
+    from roster.schemas import LoadedSchema
 
 # Parsed schema files by (path, blob id): the same blob at a thousand commits is parsed once.
 _schema_cache: dict[tuple[str, Any], LoadedSchema] = {}
@@ -68,6 +69,9 @@ class Graphs:
     def lookup(self, graph_id: str) -> LoadedSchema | None:
         if graph_id in self._loaded:
             return self._loaded[graph_id]
+        from roster.model import GraphSchema
+        from roster.schemas import LoadedSchema
+
         entry = self._entries.get(graph_id)
         if entry is None:
             if graph_id not in self._langgraph:
@@ -119,6 +123,8 @@ def _load_schema_cached(source: Source, entry: FileEntry, graph_id: str) -> Load
             hit = _schema_cache.get(key)
         if hit is not None:
             return hit
+    from roster.schemas import load_schema
+
     loaded = load_schema(graph_id, entry.path, source.read(entry))
     if key is not None:
         with _schema_lock:
@@ -172,5 +178,7 @@ def load_assistant(raw: bytes, *, path: str, assistant_id: str, graphs: Graphs,
         doc = load_bytes(raw)
     except YamlError as e:
         return None, [Problem("error", path, e.line, e.column, e.pointer, e.message, assistant_id)]
+    from roster.rules import check_document
+
     return check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
                           known_graphs=graphs.known, strict=strict, gate=gate)

@@ -65,7 +65,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
     head = resolve_commit(repo, ref) if ref else resolver.head()
-    chain: Chain = resolver.chain(head)
+    chain: Chain = resolver.chain(head, whole=True)
     tags = _tags(repo)
     tags_at: dict[str, list[str]] = {}
     for name, commit in sorted(tags.items()):

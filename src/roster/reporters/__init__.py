@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from roster.check import CheckReport
+if TYPE_CHECKING:  # `roster show` renders through this package without loading the checker
+    from roster.check import CheckReport
 
 
 def _text(report: CheckReport) -> str:
