@@ -31,6 +31,7 @@ class PublishResult(NamedTuple):
     versions: int
     written: int  # files rendered and written
     reused: int  # files kept from the previous site (hard links)
+    redacted: tuple[str, ...] = ()  # "id@version path" of every value published as [redacted]
 
 
 def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None = None,
@@ -80,7 +81,9 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
         progress.close()
     versions = sum(len(a["versions"]) for a in index.assistants.values() if a["status"] != "renamed")
     active = sum(1 for a in index.assistants.values() if a["status"] == "active")
-    return PublishResult(str(target), index.data["head"], active, versions, written + writer.written, reused)
+    redacted = tuple(f"{r['assistant_id']}@{r['version']} {r['path']}" for r in index.data.get("redacted", []))
+    return PublishResult(str(target), index.data["head"], active, versions, written + writer.written, reused,
+                         redacted)
 
 
 class _Writer:
