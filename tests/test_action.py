@@ -85,9 +85,10 @@ def test_vendored_github_schemas(schema: str, files: list[str]):
 def test_action_metadata():
     meta = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
-    wanted = {"base", "publish", "out", "python", "allow-empty", "comment", "schemas-check", "sarif"}
+    wanted = {"base", "publish", "out", "python", "allow-empty", "comment", "schemas-check", "sarif", "sync", "api-key"}
     assert wanted <= set(meta["inputs"])
-    assert {"ok", "changed", "report"} <= set(meta["outputs"])
+    assert {"ok", "changed", "report", "synced"} <= set(meta["outputs"])
+    assert meta["inputs"]["sync"]["default"] == "false"  # deploying is asked for, never a surprise
     steps = meta["runs"]["steps"]
     # The caller's python is left alone: no setup-python, nothing put on PATH.
     assert not any("uses" in s for s in steps)
@@ -204,7 +205,7 @@ def test_tag_push_publishes(action_dir: Path, runner_temp: Path, tmp_path: Path)
     assert run.failed is None, run.failed
     site = g.path / "public"
     assert run.outputs == {"ok": "true", "changed": "[]", "published": "true", "site": str(site),
-                           "report": str(runner_temp / "roster-check.json")}
+                           "report": str(runner_temp / "roster-check.json"), "synced": "[]"}
     index = json.loads((site / "index.json").read_text(encoding="utf-8"))
     assert index["head"] == g.rev("v1.0.0")
     assert [v["version"] for v in index["assistants"]["blog-writer"]["versions"]] == [1, 2]

@@ -1,0 +1,147 @@
+"""The Action's `sync: true` against a real `langgraph dev` server, its steps run as a runner runs them.
+
+A push to the default branch deploys every environment file that names a url; a pull request
+only plans (into the job summary); a failed check deploys nothing; drift fails the step.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import test_action
+from test_action import _run
+
+if TYPE_CHECKING:
+    from action_runner import ActionRun
+    from gitrepo import GitRepo
+    from roster.langgraph.client import LangGraphClient
+
+pytestmark = pytest.mark.langgraph
+
+ECHO = "graph_id: echo\nconfig:\n  configurable:\n    style: {style}\n"
+KEY = "lsv2_sk_action0sync0secret0value"
+PUSH_MAIN = {"ref": "refs/heads/main", "repository": {"default_branch": "main"}}
+
+
+@pytest.fixture(scope="module")
+def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("action") / "roster"
+    shutil.copytree(test_action.ROOT, target, ignore=test_action._IGNORED)
+    return target
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runner-temp")  # shared: Roster is installed once per module
+
+
+@pytest.fixture
+def repo(tmp_path: Path, langgraph_server: Any, clean_server: LangGraphClient) -> GitRepo:
+    """main: echo-bot at two versions; dev (with the server's url) runs version 1; staging has no url."""
+    from gitrepo import GitRepo
+    from roster.langgraph.export import render_schema, schemas_from_server
+
+    g = GitRepo(tmp_path / "repo")
+    g.write("schemas/echo.json", render_schema(schemas_from_server(langgraph_server.url)["echo"]))
+    for style in ("quiet", "loud"):
+        g.write_assistant("echo-bot", ECHO.format(style=style))
+        g.commit(f"echo {style}")
+    g.write("environments/dev.yaml", f"url: {langgraph_server.url}\nassistants:\n  echo-bot: 1\n")
+    g.write("environments/staging.yaml", "assistants:\n  echo-bot: 2\n")
+    g.commit("dev runs echo-bot 1")
+    return g
+
+
+def _managed(client: LangGraphClient) -> list[dict[str, Any]]:
+    return [a for a in client.search_assistants() if (a.get("metadata") or {}).get("roster_id")]
+
+
+def _no_key_shown(run: ActionRun) -> None:
+    for step in run.steps:
+        for text in (step.stdout, step.stderr):
+            shown = [line for line in text.splitlines() if KEY in line]
+            assert shown == [f"::add-mask::{KEY}"] * len(shown), shown
+    assert KEY not in run.summary
+
+
+def test_push_to_the_default_branch_syncs_every_environment_with_a_url(
+        action_dir: Path, runner_temp: Path, repo: GitRepo, clean_server: LangGraphClient) -> None:
+    run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+               publish="false", **{"api-key": KEY})
+    main = run.steps[-1]
+    assert run.failed is None, main.stdout + main.stderr
+    (got,) = _managed(clean_server)
+    assert got["metadata"]["roster_env"] == "dev" and got["metadata"]["roster_version"] == 1
+    assert got["config"]["configurable"]["style"] == "quiet"  # dev's pin, not HEAD
+    assert run.outputs["synced"] == '["dev"]' and run.outputs["ok"] == "true"
+    assert "::notice title=roster::environment staging names no url" in main.stdout
+    assert "Synced `dev`" in run.summary and "echo-bot" in run.summary
+    assert f"::add-mask::{KEY}" in main.stdout
+    _no_key_shown(run)
+    # Another push with nothing new: sync runs again and has nothing to do.
+    again = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+                 publish="false", **{"api-key": KEY})
+    assert again.failed is None and again.outputs["synced"] == '["dev"]'
+    assert [a["version"] for a in clean_server.get_versions(got["assistant_id"])] == [1]
+
+
+def test_pull_request_only_plans_into_the_summary(action_dir: Path, runner_temp: Path, repo: GitRepo,
+        clean_server: LangGraphClient) -> None:
+    base = repo.rev()
+    repo.checkout("-b", "pr")
+    repo.write("environments/dev.yaml", repo.path.joinpath("environments/dev.yaml").read_text()
+               .replace("echo-bot: 1", "echo-bot: 2"))
+    head = repo.commit("Promote echo-bot to dev: version 1 -> version 2")
+    event = {"pull_request": {"number": 3, "base": {"sha": base}, "head": {"sha": head}},
+             "repository": {"default_branch": "main"}}
+    run = _run(action_dir, runner_temp, repo.path, "pull_request", event, "refs/pull/3/merge", sync="true",
+               **{"api-key": KEY})
+    assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    assert _managed(clean_server) == []  # a plan writes nothing
+    assert "Sync plan for `dev` (dry run, nothing written)" in run.summary
+    assert "create echo-bot" in run.summary
+    assert run.outputs["synced"] == "[]"
+    _no_key_shown(run)
+    # A push to a branch that is not the default one neither plans nor deploys.
+    run = _run(action_dir, runner_temp, repo.path, "push", {**PUSH_MAIN, "ref": "refs/heads/pr"}, "refs/heads/pr",
+               sync="true")
+    assert run.failed is None and _managed(clean_server) == [] and "Sync" not in run.summary
+
+
+def test_a_failed_check_is_never_synced(action_dir: Path, runner_temp: Path, repo: GitRepo,
+        clean_server: LangGraphClient) -> None:
+    repo.write_assistant("broken", "graph_id: no-such-graph\n")
+    repo.commit("add a broken assistant")
+    run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+               publish="false")
+    main = run.steps[-1]
+    assert main.returncode == 1, main.stdout + main.stderr
+    assert "not syncing: the check failed" in main.stdout
+    assert "Not deployed" in run.summary and run.outputs["synced"] == "[]"
+    assert _managed(clean_server) == []
+
+
+def test_drift_fails_the_step_and_says_to_pull(action_dir: Path, runner_temp: Path, repo: GitRepo,
+        clean_server: LangGraphClient) -> None:
+    first = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+                 publish="false")
+    assert first.failed is None, first.steps[-1].stdout + first.steps[-1].stderr
+    (got,) = _managed(clean_server)
+    # Edited in Studio: the server's content is no longer what roster_commit says.
+    clean_server.patch_assistant(got["assistant_id"], {"config": {"configurable": {"style": "whisper"}}})
+    run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+               publish="false")
+    main = run.steps[-1]
+    assert main.returncode == 1, main.stdout + main.stderr
+    assert "::error title=roster::environment dev: an assistant was edited on the server" in main.stdout
+    assert "roster pull --env dev" in main.stdout and "roster pull --env dev" in run.summary
+    assert run.outputs["ok"] == "false" and run.outputs["synced"] == "[]"
+    assert clean_server.get_assistant(got["assistant_id"])["config"]["configurable"]["style"] == "whisper"
+
+
+def test_sync_input_must_be_a_boolean(action_dir: Path, runner_temp: Path, repo: GitRepo) -> None:
+    run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="yes")
+    assert run.steps[-1].returncode == 2 and "input SYNC must be 'true' or 'false'" in run.steps[-1].stdout
