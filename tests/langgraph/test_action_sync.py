@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import test_action
+from action_runner import run_action
 from test_action import _run
 
 if TYPE_CHECKING:
@@ -59,12 +60,13 @@ def _managed(client: LangGraphClient) -> list[dict[str, Any]]:
     return [a for a in client.search_assistants() if (a.get("metadata") or {}).get("roster_id")]
 
 
-def _no_key_shown(run: ActionRun) -> None:
+def _no_key_shown(run: ActionRun, secret: str = KEY) -> None:
+    """The secret is printed only in the line that asks the runner to mask it."""
     for step in run.steps:
         for text in (step.stdout, step.stderr):
-            shown = [line for line in text.splitlines() if KEY in line]
-            assert shown == [f"::add-mask::{KEY}"] * len(shown), shown
-    assert KEY not in run.summary
+            shown = [line for line in text.splitlines() if secret in line]
+            assert shown == [f"::add-mask::{secret}"] * len(shown), shown
+    assert secret not in run.summary
 
 
 def test_push_to_the_default_branch_syncs_every_environment_with_a_url(
@@ -145,3 +147,44 @@ def test_drift_fails_the_step_and_says_to_pull(action_dir: Path, runner_temp: Pa
 def test_sync_input_must_be_a_boolean(action_dir: Path, runner_temp: Path, repo: GitRepo) -> None:
     run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="yes")
     assert run.steps[-1].returncode == 2 and "input SYNC must be 'true' or 'false'" in run.steps[-1].stdout
+
+
+def test_shallow_checkout_is_completed_before_pins_are_counted(action_dir: Path, runner_temp: Path, repo: GitRepo,
+                                                               clean_server: LangGraphClient, tmp_path: Path) -> None:
+    """actions/checkout's default depth 1: version 1 of echo-bot is not in the clone until it is unshallowed."""
+    from gitrepo import run_git
+
+    clone = tmp_path / "shallow"
+    run_git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", repo.path.as_uri(), str(clone))
+    run = _run(action_dir, runner_temp, clone, "push", PUSH_MAIN, "refs/heads/main", sync="true", publish="false")
+    assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    (got,) = _managed(clean_server)
+    assert got["metadata"]["roster_version"] == 1 and got["config"]["configurable"]["style"] == "quiet"
+
+
+def test_headers_are_masked_and_an_unreachable_server_fails_only_the_push(
+        action_dir: Path, runner_temp: Path, repo: GitRepo) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    repo.write("environments/dev.yaml", f"url: http://127.0.0.1:{port}\nassistants:\n  echo-bot: 1\n")
+    repo.commit("dev moves to a server that is down")
+    env = dict(test_action._env(), ROSTER_HTTP_HEADERS="X-Tenant: tenant0header0secret\n", LANGSMITH_API_KEY=KEY)
+    run = run_action(action_dir, workspace=repo.path, runner_temp=runner_temp, event_name="push", event=PUSH_MAIN,
+                     ref="refs/heads/main", inputs={"sync": "true", "publish": "false"}, env=env)
+    main = run.steps[-1]
+    assert main.returncode == 2, main.stdout + main.stderr
+    assert "::error title=roster::environment dev: roster sync failed" in main.stdout
+    assert "::add-mask::tenant0header0secret" in main.stdout and f"::add-mask::{KEY}" in main.stdout
+    assert run.outputs["ok"] == "false" and run.outputs["synced"] == "[]"
+    _no_key_shown(run)
+    _no_key_shown(run, "tenant0header0secret")
+    # The same on a pull request is a warning: the plan cannot fail the pull request.
+    event = {"pull_request": {"number": 4, "base": {"sha": repo.rev("HEAD~1")}},
+             "repository": {"default_branch": "main"}}
+    run = run_action(action_dir, workspace=repo.path, runner_temp=runner_temp, event_name="pull_request", event=event,
+                     ref="refs/pull/4/merge", inputs={"sync": "true"}, env=env)
+    assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    assert "::warning title=roster::environment dev: roster sync failed" in run.steps[-1].stdout
