@@ -18,7 +18,9 @@ def command(settings: object, out: str, ref: str | None, title: str | None, fmt:
 
     The site is self-contained (no external assets): it opens from disk and
     from any static host such as GitHub Pages. A progress bar is drawn on
-    stderr when it is a terminal.
+    stderr when it is a terminal. A previous site in DIR is reused only where
+    its signed manifest vouches for it (see SECURITY.md); names in history that
+    are not valid ids are left out and listed.
     """
     import json
 
@@ -31,4 +33,8 @@ def command(settings: object, out: str, ref: str | None, title: str | None, fmt:
     else:
         click.echo(f"published {result.assistants} assistants, {result.versions} versions "
                    f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+        if result.skipped:
+            # repr(): a name from history may hold markup or terminal control characters.
+            names = ", ".join(repr(n) for n in result.skipped[:10]) + (" ..." if len(result.skipped) > 10 else "")
+            click.echo(f"left out {len(result.skipped)} name(s) found in history that are not valid ids: {names}")
     return 0

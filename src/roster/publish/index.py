@@ -21,8 +21,9 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple
 
 from roster.errors import RosterError
-from roster.history import Chain, Lineage, VersionEntry
 from roster.git import read_blobs
+from roster.history import Chain, Lineage, VersionEntry
+from roster.ids import id_problem
 from roster.publish.progress import NoProgress, Progress
 
 FORMAT = 1
@@ -38,6 +39,9 @@ class PublishedIndex(NamedTuple):
     # only the last): the releases page needs them to tell "deleted" from "unchanged".
     deletions: dict[str, list[int]]
     tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
+    # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
+    # file name left by a rebase-merged pull request): left out of the site, listed here.
+    skipped: tuple[str, ...] = ()
 
     @property
     def assistants(self) -> dict[str, Any]:
@@ -66,7 +70,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
 
-    plan = _plan(chain)
+    plan, skipped = _valid(_plan(chain))
     _check_paths(plan)
     entries = [e for item in plan.values() for e, _ in item.versions]
     contents = _contents(repo, entries, previous, progress)
@@ -110,7 +114,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "commits": commits,
         "assistants": assistants,
     }
-    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at)
+    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -183,6 +187,31 @@ def _plan(chain: Chain) -> dict[str, _Planned]:
         # A shallow clone: numbering would be invented, so versions are left out (the format's rule).
         return {k: v._replace(versions=[], deletions=[]) for k, v in plan.items() if v.status == "active"}
     return plan
+
+
+def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, ...]]:
+    """The plan without the ids that could not name a file or link safely.
+
+    History is written by others: ``check`` refuses such names in new changes, but a
+    commit on the chain can still hold one. Every id (also of a lineage's earlier
+    versions and of a rename's target) must pass the rule ``check`` applies.
+    """
+    bad: set[str] = set()
+    out = {}
+    for key, item in plan.items():
+        if id_problem(key):
+            bad.add(key)
+            continue
+        kept = [(e, n) for e, n in item.versions if not id_problem(e.assistant_id)]
+        if len(kept) != len(item.versions):
+            # Earlier versions under a hostile name (renamed since): numbers stay, the page shows a gap.
+            bad |= {e.assistant_id for e, _ in item.versions if id_problem(e.assistant_id)}
+            item = item._replace(versions=kept)
+        if item.renamed_to is not None and id_problem(item.renamed_to):
+            bad.add(item.renamed_to)
+            item = item._replace(status="deleted", renamed_to=None)
+        out[key] = item
+    return out, tuple(sorted(bad))
 
 
 def _check_paths(plan: dict[str, _Planned]) -> None:

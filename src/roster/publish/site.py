@@ -1,7 +1,8 @@
 """The HTML pages of a published history: all assistants, one timeline each, the releases.
 
-Every page is self-contained: the stylesheet and the small filter script are
-inlined, links are relative, and nothing is fetched, so the site opens from
+Every page is self-contained: the stylesheet is inlined, the small filter
+script is one file of the site (the pages' Content-Security-Policy forbids inline
+script), links are relative, and nothing is fetched, so the site opens from
 disk (file://) exactly as from GitHub Pages. Layout is fluid with one narrow
 breakpoint, so it reads on a phone.
 
@@ -26,6 +27,11 @@ from roster.publish.index import PublishedIndex
 _HERE = Path(__file__).resolve().parent
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
+# No inline script, no handlers, nothing from elsewhere: a slip in escaping cannot run.
+# The one script is a file of the site ('self' also matches it when opened from disk).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'none'")
+SCRIPT = "filter.js"
 OPEN_DIFFS = 6  # newest versions whose diff is shown expanded; older ones are one click away
 
 
@@ -38,6 +44,11 @@ class Page(NamedTuple):
 @lru_cache(maxsize=1)
 def _assets() -> tuple[str, str]:
     return (_HERE / "style.css").read_text(encoding="utf-8"), (_HERE / "filter.js").read_text(encoding="utf-8")
+
+
+def script() -> str:
+    """The text of the site's one script file, ``SCRIPT``."""
+    return _assets()[1]
 
 
 def assets_digest() -> str:
@@ -80,7 +91,7 @@ class _Site:
     # --- shared pieces --------------------------------------------------------
 
     def page(self, title: str, body: str, *, depth: int, here: str) -> str:
-        css, js = _assets()
+        css, _ = _assets()
         up = "../" * depth
         nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
                       for href, label in (("index.html", "Assistants"), ("releases.html", "Releases")))
@@ -94,12 +105,13 @@ class _Site:
         return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f'<meta name="generator" content="{_e(self.data["generator"])}">'
+                f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
                 f"<title>{_e(title)}</title><style>{css}</style></head><body>"
                 f'<header class="site"><div class="wrap"><a class="brand" href="{up}index.html">{_e(self.title)}</a>'
                 f'<nav>{nav}<a href="{up}index.json">index.json</a></nav></div></header>'
                 f'<main class="wrap">{body}'
                 f"<footer>{footer}</footer></main>"
-                f"<script>{js}</script></body></html>\n")
+                f'<script src="{up}{SCRIPT}"></script></body></html>\n')
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
@@ -149,7 +161,7 @@ class _Site:
             envs = "".join(f'<span class="tag">@{_e(label)}: v{n}</span>' if n else
                            f'<span class="tag">@{_e(label)}</span>'
                            for label, n in self.envs(a))
-            rows.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
+            rows.append(f'<tr><td class="id"><a href="{_e(page_path(a["assistant_id"]))}">{_e(a["assistant_id"])}</a>'
                         f'<div class="small muted">{_e(content.get("name", ""))}</div>{envs}</td>'
                         f'<td class="mono">{_e(content.get("graph_id", ""))}</td>'
                         f'<td>{"v" + str(last["version"]) if last else "?"}</td>'
@@ -160,11 +172,11 @@ class _Site:
             items = []
             for a in gone:
                 if a["status"] == "renamed":
-                    what = (f'renamed to <a href="{page_path(a["renamed_to"])}">{_e(a["renamed_to"])}</a>'
+                    what = (f'renamed to <a href="{_e(page_path(a["renamed_to"]))}">{_e(a["renamed_to"])}</a>'
                             if a["renamed_to"] in self.index.assistants else f'renamed to {_e(a["renamed_to"])}')
                 else:
                     what = "deleted"
-                items.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
+                items.append(f'<tr><td class="id"><a href="{_e(page_path(a["assistant_id"]))}">{_e(a["assistant_id"])}</a>'
                              f'</td><td>{what}</td><td class="small">{_e(self.date(a["ended_at"]))}</td></tr>')
             body.append(f"<h2>Deleted and renamed</h2><table class=filterable><thead><tr><th>Id</th><th>What</th>"
                         f"<th>When</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
@@ -197,7 +209,7 @@ class _Site:
             body.append(f'<p class="muted">{_e(content["description"])}</p>')
         if entry["status"] == "renamed":
             target = entry["renamed_to"]
-            link = (f'<a href="{page_path(target)[2:]}">{_e(target)}</a>' if target in self.index.assistants
+            link = (f'<a href="{_e(page_path(target)[2:])}">{_e(target)}</a>' if target in self.index.assistants
                     else _e(target))
             body.append(f'<p>Renamed to {link} in <span class="mono">{entry["ended_at"][:12]}</span> '
                         f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
@@ -309,12 +321,12 @@ class _Site:
         if old == new:
             return ""
         (n0, alive0, id0), (n1, alive1, id1) = old, new
-        link = f'<a href="{page_path(key)}#v{n1}">{_e(id1 or key)}</a>'
+        link = f'<a href="{_e(page_path(key))}#v{n1}">{_e(id1 or key)}</a>'
         if alive1 and not alive0:
             what = f'<span class="badge {"re-added" if n0 else "added"}">{"re-added" if n0 else "added"}</span> v{n1}'
         elif alive0 and not alive1:
             what = f'<span class="badge deleted">deleted</span> (last v{n1})'
-            link = f'<a href="{page_path(key)}">{_e(id0 or key)}</a>'
+            link = f'<a href="{_e(page_path(key))}">{_e(id0 or key)}</a>'
         elif alive0 and alive1:
             what = f"v{n0} → v{n1}"
             if id0 != id1:
@@ -348,9 +360,9 @@ class _Site:
             entry = self.index.assistants[key]
             for label, commit in sorted(self.env_tags[key].items()):
                 n = self.version_at(entry, commit)
-                where = (f'<a href="{page_path(key)}#v{n}">v{n}</a>' if n else
+                where = (f'<a href="{_e(page_path(key))}#v{n}">v{n}</a>' if n else
                          '<span class="muted">not on this history</span>')
-                rows.append(f'<tr><td class="id"><a href="{page_path(key)}">{_e(key)}</a></td>'
+                rows.append(f'<tr><td class="id"><a href="{_e(page_path(key))}">{_e(key)}</a></td>'
                             f'<td><span class="tag">{_e(label)}</span></td><td>{where}</td>'
                             f'<td class="hide-sm small">{_e(self.date(commit))}</td></tr>')
         if not rows:
