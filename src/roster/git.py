@@ -141,31 +141,19 @@ class Repo:
         return out
 
     def refs_fingerprint(self) -> tuple[Any, ...]:
-        """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/.
+        """Where every ref points: HEAD's target and each reference's target id.
 
-        A ref update writes a new file and renames it into place, so a moved ref
-        changes its folder's mtime (and a branch file's inode).
+        Compared by value, never by file stamps: an inode can be reused and an
+        mtime can repeat within one clock tick, so a stat() summary can miss a move.
         """
-        parts: list[Any] = []
-        for name in ("HEAD", "packed-refs"):
+        with self.lock:
             try:
-                st = os.stat(os.path.join(self.path, name))
-                parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
-            except OSError:
-                parts.append((name,))
-        for dirpath, _dirs, files in os.walk(os.path.join(self.path, "refs")):
-            try:
-                st = os.stat(dirpath)
-            except OSError:
-                continue
-            parts.append((dirpath, st.st_mtime_ns, len(files)))
-            if os.path.basename(dirpath) == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
-                for name in files:
-                    try:
-                        fst = os.stat(os.path.join(dirpath, name))
-                        parts.append((name, fst.st_mtime_ns, fst.st_ino))
-                    except OSError:
-                        pass
+                refs = self._repo.listall_reference_objects()
+                head = self._repo.references.get("HEAD")
+            except (ValueError, pygit2.GitError) as e:
+                raise GitError(f"cannot list the references of {self.path} (corrupt repository?)") from e
+            parts: list[tuple[str, str]] = [("HEAD", str(head.target) if head is not None else "")]
+            parts.extend((ref.name, str(ref.target)) for ref in refs)
         return tuple(parts)
 
     def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
@@ -502,6 +490,9 @@ def _fetch(repo: pygit2.Repository, provider: CredentialProvider | None) -> Fetc
     try:
         if "remote.origin.tagopt" not in repo.config:  # a mirror made before tagopt was set
             repo.config["remote.origin.tagopt"] = _NO_TAGS
+        # libgit2 hands the credentials of the URL asked for to wherever a redirect leads,
+        # and its credential callback is not told where that is: follow no redirect.
+        repo.config["http.followRedirects"] = "false"
         remote = repo.remotes["origin"]
         stats = remote.fetch(callbacks=callbacks, prune=pygit2.enums.FetchPrune.PRUNE,
                              message="roster: fetch")

@@ -274,7 +274,7 @@ class Mirror:
         self._fetch_lock = threading.Lock()  # one fetch at a time in this process
         self._state_lock = threading.Lock()
         self._background: threading.Thread | None = None
-        self._last_attempt = 0.0  # monotonic time of the last fetch started here
+        self._last_attempt: float | None = None  # monotonic time of the last fetch started here
         self._error: str | None = None
         self._failed_at: float | None = None
         self.on_fetched: list[Callable[[], None]] = []  # called after every successful fetch
@@ -320,7 +320,9 @@ class Mirror:
         recorded in ``staleness()``: the mirror keeps serving). Returns self."""
         if not self.exists:
             self.create()
-        elif fetch:
+            return self
+        self._verify_origin()
+        if fetch:
             try:
                 self.fetch()
             except RemoteError:
@@ -374,6 +376,7 @@ class Mirror:
             self._last_attempt = time.monotonic()
         if not self.exists:
             return self.create()
+        self._verify_origin()
         with self._fetch_lock:
             try:
                 with file_lock(self._ensure_meta("fetch.lock"), what=f"the mirror of {self.display_url}"):
@@ -392,6 +395,21 @@ class Mirror:
                 raise RemoteError(f"cannot fetch {self.display_url}: {e}") from e
         self._succeeded()
         return True
+
+    def _verify_origin(self) -> None:
+        """Refuse a mirror in the cache that was not made for this URL.
+
+        The cache folder is shared and its names are predictable: a mirror planted
+        there would serve another repository's content, and its own origin would
+        get the token. Its recorded origin must be the URL asked for.
+        """
+        from roster import git
+
+        recorded = git.mirror_url(self.path)
+        if recorded != self.display_url:
+            shown = redact(recorded) if recorded else "no origin"
+            raise RemoteError(f"the cached mirror {self.path} is not a mirror of {self.display_url} (it records "
+                              f"{shown}); remove that folder and Roster clones again")
 
     def _ensure_meta(self, name: str) -> str:
         os.makedirs(self._meta(""), exist_ok=True)
