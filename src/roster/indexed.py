@@ -24,7 +24,6 @@ threads always read one consistent index.
 from __future__ import annotations
 
 import bisect
-import gzip
 import hashlib
 import json
 import os
@@ -34,7 +33,13 @@ import time
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
+from roster.errors import (
+    HistoryCut,
+    RemoteError,
+    UnknownAssistant,
+    UnknownRef,
+    UsageError,
+)
 from roster.model import Assistant, Author, Version
 from roster.remote import Staleness, redact
 
@@ -352,6 +357,9 @@ class _Loader:
         self.local_digest: bytes | None = None
         text = os.fspath(location)
         if re.match(r"https?://", text, re.IGNORECASE):
+            from roster.http import check_url
+
+            check_url(text, "the index URL")
             parts = urlsplit(text)
             if not parts.path.endswith(".json"):
                 text = text.split("?", 1)[0].rstrip("/") + "/index.json"
@@ -387,7 +395,8 @@ class _Loader:
 
     def _load_url(self) -> bytes | None:
         import urllib.error
-        import urllib.request
+
+        from roster.http import HTTPStatus, send
 
         assert self.url is not None
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"}
@@ -395,22 +404,21 @@ class _Loader:
             headers["If-None-Match"] = self.etag
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
-        request = urllib.request.Request(self.url, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
-                body = response.read()
-                if (response.headers.get("Content-Encoding") or "").lower() == "gzip":
-                    body = gzip.decompress(body)
-                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        except urllib.error.HTTPError as e:
-            if e.code == 304:
+            # send() keeps credentials in the URL away from the resolver, follows no redirect to
+            # another host, and bounds the time, the size and the inflated size of the answer.
+            response = send(self.url, headers=headers, timeout=self.timeout)
+        except HTTPStatus as e:
+            if e.status == 304:
                 return None
-            raise RemoteError(f"cannot download {self.display}: HTTP {e.code} {e.reason}") from None
-        except (urllib.error.URLError, OSError, ValueError, EOFError) as e:
+            raise RemoteError(f"cannot download {self.display}: HTTP {e.status}") from None
+        except RemoteError as e:
+            raise RemoteError(f"cannot download {self.display}: {e}") from None
+        except (urllib.error.URLError, OSError, ValueError) as e:
             reason = getattr(e, "reason", None) or e
             raise RemoteError(f"cannot download {self.display}: {reason}") from None
-        self.etag, self.last_modified = etag, modified
-        return body
+        self.etag, self.last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        return response.body
 
 
 # --- the read-only Roster ---------------------------------------------------------------
