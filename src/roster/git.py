@@ -20,6 +20,7 @@ pygit2.settings.cache_object_limit(pygit2.enums.ObjectType.TREE, 4 * 1024 * 1024
 pygit2.settings.cache_object_limit(pygit2.enums.ObjectType.COMMIT, 64 * 1024)
 pygit2.settings.cache_max_size(512 * 1024 * 1024)
 
+MAX_BLOB = 8 * 1024 * 1024  # no assistant (1 MiB) or schema file is near this; bigger blobs are never read
 _HEX = re.compile(r"[0-9a-fA-F]{7,40}\Z")
 _LINK = pygit2.enums.FileMode.LINK
 _GITLINK = pygit2.enums.FileMode.COMMIT
@@ -32,6 +33,17 @@ class CommitInfo(NamedTuple):
     author_name: str
     author_email: str
     time: str  # ISO 8601, UTC
+
+
+def _text(raw: bytes, encoding: str | None) -> str:
+    """Bytes of a commit header or message as text: its declared encoding when Python knows it, else UTF-8."""
+    for codec in (encoding, "utf-8"):
+        if codec:
+            try:
+                return raw.decode(codec)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return raw.decode("utf-8", "replace")
 
 
 def iso_utc(seconds: int) -> str:
@@ -184,9 +196,13 @@ class Repo:
         with self.lock:
             c = self._commit(commit_id)
             author = c.author
-            summary = (c.message or "").strip().split("\n", 1)[0]
+            # Decoded here, leniently: pygit2 raises on an unknown ``encoding`` header
+            # (git -c i18n.commitEncoding=bogus), which would break history for good.
+            encoding = c.message_encoding
+            summary = _text(c.raw_message, encoding).strip().split("\n", 1)[0]
             return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids), summary,
-                              author.name, author.email, iso_utc(c.commit_time))
+                              _text(author.raw_name, encoding), _text(author.raw_email, encoding),
+                              iso_utc(c.commit_time))
 
     def _commit(self, commit_id: str) -> pygit2.Commit:
         try:
@@ -311,6 +327,12 @@ class Repo:
     def read_blob(self, blob_id: str) -> bytes:
         with self.lock:
             try:
+                # The size first: a 1 GiB blob compresses to ~1 MB in a pull request, and
+                # reading it would allocate gigabytes only to say it is too large.
+                _, size = self._repo.odb.read_header(blob_id)
+                if size > MAX_BLOB:
+                    raise GitError(f"object {blob_id} is {size:,} bytes, larger than any file Roster reads "
+                                   f"({MAX_BLOB:,} bytes)")
                 blob = self._repo[blob_id]
                 return bytes(blob.data)
             except (KeyError, pygit2.GitError, ValueError) as e:

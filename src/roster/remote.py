@@ -47,7 +47,7 @@ import time
 from typing import Callable, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from roster.errors import RemoteError, RosterError
+from roster.errors import RemoteError, RosterError, UsageError
 
 _SCHEMES = ("http", "https", "ssh", "git", "file", "git+ssh", "ssh+git")
 _SCHEME_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://", re.ASCII)
@@ -75,7 +75,10 @@ def redact(url: str) -> str:
     """The URL without user-info (``https://tok@host/x`` -> ``https://host/x``): safe to show and store."""
     m = _SCHEME_URL.match(url)
     if m:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[::1": say nothing more of it than its scheme
+            return f"{m.group('scheme')}://<malformed URL>"
         host = parts.netloc.rpartition("@")[2]
         return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     m = _SCP_URL.match(url)
@@ -267,6 +270,11 @@ class Mirror:
     def __init__(self, url: str, *, cache_dir: str | os.PathLike[str] | None = None) -> None:
         if not is_remote_url(url):
             raise RemoteError(f"{redact(url)!r} is not a git URL (https://, ssh://, git://, file:// or host:path)")
+        if _SCHEME_URL.match(url):
+            try:
+                urlsplit(url).port  # noqa: B018 - raises ValueError on a malformed host or port
+            except ValueError as e:
+                raise UsageError(f"{redact(url)!r} is not a valid URL ({e})") from None
         self.url = url
         self.display_url = redact(url)
         self.root = cache_root(cache_dir)

