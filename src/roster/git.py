@@ -1,6 +1,7 @@
 """Every pygit2 call lives here; pygit2 errors become RosterErrors at this border."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -153,19 +154,31 @@ class Repo:
         return out
 
     def refs_fingerprint(self) -> tuple[Any, ...]:
-        """Where every ref points: HEAD's target and each reference's target id.
+        """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/.
 
-        Compared by value, never by file stamps: an inode can be reused and an
-        mtime can repeat within one clock tick, so a stat() summary can miss a move.
+        A ref update writes a new file and renames it into place, so a moved ref
+        changes its folder's mtime (and a branch file's inode).
         """
-        with self.lock:
+        parts: list[Any] = []
+        for name in ("HEAD", "packed-refs"):
             try:
-                refs = self._repo.listall_reference_objects()
-                head = self._repo.references.get("HEAD")
-            except (ValueError, pygit2.GitError) as e:
-                raise GitError(f"cannot list the references of {self.path} (corrupt repository?)") from e
-            parts: list[tuple[str, str]] = [("HEAD", str(head.target) if head is not None else "")]
-            parts.extend((ref.name, str(ref.target)) for ref in refs)
+                st = os.stat(os.path.join(self.path, name))
+                parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                parts.append((name,))
+        for dirpath, _dirs, files in os.walk(os.path.join(self.path, "refs")):
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                continue
+            parts.append((dirpath, st.st_mtime_ns, len(files)))
+            if os.path.basename(dirpath) == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
+                for name in files:
+                    try:
+                        fst = os.stat(os.path.join(dirpath, name))
+                        parts.append((name, fst.st_mtime_ns, fst.st_ino))
+                    except OSError:
+                        pass
         return tuple(parts)
 
     def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
@@ -580,14 +593,44 @@ def read_blobs(repo: Repo, blob_ids: Iterable[str], progress: Callable[[int], No
     return found
 
 
+# The repository's own config is not Roster's to trust (it may come from an artifact,
+# a tarball or a restored cache): git runs with no transport allowed, so a promisor
+# remote (``ext::sh -c ...``) cannot be lazily fetched from, and with command-valued
+# settings blanked. ``GIT_NO_LAZY_FETCH`` (git >= 2.44) says the same to newer gits.
+_SAFE_GIT_ENV = {"GIT_ALLOW_PROTOCOL": "roster-none", "GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0",
+                 "GIT_NO_REPLACE_OBJECTS": "1"}
+_SAFE_GIT_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.sshCommand=false",
+                    "-c", "protocol.allow=never", "-c", "protocol.ext.allow=never", "-c", "protocol.file.allow=never",
+                    "-c", "credential.helper=", "-c", "core.askPass=false")
+
+
+def safe_git_env() -> dict[str, str]:
+    """The environment for a git subprocess on a repository Roster did not write."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG_PARAMETERS",
+                                                             "GIT_CONFIG_COUNT", "GIT_ALLOW_PROTOCOL")}
+    env.update(_SAFE_GIT_ENV)
+    return env
+
+
 def _cat_file_batch(git_dir: str, wanted: list[str]) -> dict[str, bytes] | None:
     """All blobs through one ``git cat-file --batch``; None when git is unusable here."""
     git = shutil.which("git")
     if git is None:
         return None
+    request = "\n".join(wanted).encode("ascii") + b"\n"
+    command = [git, *_SAFE_GIT_CONFIG, f"--git-dir={git_dir}", "cat-file"]
     try:
-        proc = subprocess.run([git, f"--git-dir={git_dir}", "cat-file", "--batch"],
-                              input="\n".join(wanted).encode("ascii") + b"\n",
+        # Sizes first (cheap): an oversized blob is left to read_blob, which refuses it unread.
+        check = subprocess.run([*command, "--batch-check"], input=request, cwd=git_dir, env=safe_git_env(),
+                               capture_output=True, check=False, timeout=600)
+        if check.returncode != 0:
+            return None
+        big = {fields[0].decode("ascii", "replace") for fields in (line.split(b" ") for line in check.stdout.splitlines())
+               if len(fields) == 3 and fields[2].isdigit() and int(fields[2]) > MAX_BLOB}
+        if big:
+            wanted = [b for b in wanted if b not in big]
+            request = "\n".join(wanted).encode("ascii") + b"\n"
+        proc = subprocess.run([*command, "--batch"], input=request, cwd=git_dir, env=safe_git_env(),
                               capture_output=True, check=False, timeout=600)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -613,6 +656,20 @@ def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes] | None:
             return None
         size = int(header[2])
         start = end + 1
-        found[blob] = out[start:start + size]
+        data = out[start:start + size]
+        if _object_id(b"blob", data, len(blob)) != blob:
+            # The object's bytes do not hash to its id (a tampered object store): leave it to
+            # pygit2, which verifies every object it reads and raises a proper error.
+            offset = start + size + 1
+            continue
+        found[blob] = data
         offset = start + size + 1
     return found
+
+
+def _object_id(kind: bytes, data: bytes, length: int) -> str:
+    """The git object id of ``data`` (SHA-1, or SHA-256 in a repository whose ids are 64 digits)."""
+    h = hashlib.sha256() if length == 64 else hashlib.sha1()
+    h.update(kind + b" " + str(len(data)).encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()

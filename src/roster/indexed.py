@@ -24,7 +24,6 @@ threads always read one consistent index.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import os
 import re
@@ -33,13 +32,7 @@ import time
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from roster.errors import (
-    HistoryCut,
-    RemoteError,
-    UnknownAssistant,
-    UnknownRef,
-    UsageError,
-)
+from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
 from roster.model import Assistant, Author, Version
 from roster.remote import Staleness, redact
 
@@ -354,7 +347,7 @@ class _Loader:
         self.timeout = timeout
         self.etag: str | None = None
         self.last_modified: str | None = None
-        self.local_digest: bytes | None = None
+        self.local_stamp: tuple[int, int] | None = None
         text = os.fspath(location)
         if re.match(r"https?://", text, re.IGNORECASE):
             from roster.http import check_url
@@ -381,16 +374,15 @@ class _Loader:
     def _load_path(self) -> bytes | None:
         assert self.path is not None
         try:
+            st = os.stat(self.path)
+            stamp = (st.st_mtime_ns, st.st_size)
+            if stamp == self.local_stamp:
+                return None
             with open(self.path, "rb") as f:
                 data = f.read()
         except OSError as e:
             raise RemoteError(f"cannot read {self.path}: {e.strerror or e}") from e
-        # Compared by content, not by stat(): a rewrite within one mtime tick, at the
-        # same size, is still seen. Reading a local file is cheap next to parsing it.
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if digest == self.local_digest:
-            return None
-        self.local_digest = digest
+        self.local_stamp = stamp
         return data
 
     def _load_url(self) -> bytes | None:

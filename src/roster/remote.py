@@ -42,10 +42,11 @@ import re
 import secrets
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from typing import Callable, Iterator, NamedTuple
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from roster.errors import RemoteError, RosterError, UsageError
 
@@ -145,6 +146,7 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         url_user = m.group("user") if m else None
     tried: set[str] = set()
     offered: list[str] = []  # kinds of the credentials handed to libgit2 so far
+    origin = _origin(parts) if parts else None
 
     def userpass(username: str | None) -> Credential | None:
         if url_password is not None and "url" not in tried:
@@ -153,8 +155,8 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         if "env" not in tried:
             tried.add("env")
             token = os.environ.get("ROSTER_GIT_TOKEN")
-            host = (parts.hostname or "") if parts else ""
-            if not token and host.endswith("github.com"):
+            host = (parts.hostname or "").lower() if parts else ""
+            if not token and host == "github.com":  # exactly: not evilgithub.com, not github.com.evil
                 token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
             if token:
                 user = url_user or username or os.environ.get("ROSTER_GIT_USERNAME") or "x-access-token"
@@ -183,9 +185,10 @@ def _credentials_for(url: str) -> "Callable[..., object]":
                                       public if os.path.isfile(public) else None, private)
         return None
 
-    def provide(_url: str, username: str | None, kinds: frozenset[str]) -> Credential:
+    def provide(asked_for: str, username: str | None, kinds: frozenset[str]) -> Credential:
         cred = None
         if "userpass" in kinds and scheme in ("http", "https"):
+            _check_destination(url, origin, asked_for)
             cred = userpass(username)
         elif "ssh-key" in kinds:
             cred = ssh(username)
@@ -203,6 +206,35 @@ def _credentials_for(url: str) -> "Callable[..., object]":
     return provide
 
 
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def _check_destination(url: str, origin: tuple[str, str, int | None] | None, asked_for: str) -> None:
+    """Credentials go to the exact host (and port) of the URL given, over https only.
+
+    libgit2 asks with the URL it is talking to, which after a redirect is another
+    one; plain http is allowed only to this machine (a local test server), where
+    nothing crosses a network.
+    """
+    if origin is None:
+        return
+    asked = urlsplit(asked_for) if _SCHEME_URL.match(asked_for or "") else None
+    where = _origin(asked) if asked else origin
+    if where != origin:
+        raise RemoteError(f"refusing to send credentials for {redact(url)} to {where[0]}://{where[1]} "
+                          "(the server redirected elsewhere)")
+    if origin[0] != "https" and origin[1] not in _LOOPBACK:
+        raise RemoteError(f"refusing to send credentials to {redact(url)} over plain {origin[0]}://; use https://")
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 def git_credential_fill(url: str, username: str | None) -> tuple[str, str] | None:
     """(username, password) from git's configured credential helpers; never prompts."""
     git = shutil.which("git")
@@ -213,10 +245,15 @@ def git_credential_fill(url: str, username: str | None) -> tuple[str, str] | Non
     request = f"protocol={parts.scheme}\nhost={host}\npath={parts.path.lstrip('/')}\n"
     if username:
         request += f"username={username}\n"
-    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GCM_INTERACTIVE="never", GIT_ASKPASS="", SSH_ASKPASS="")
+    # Only the user's own (global and system) helpers: never the config of whatever
+    # repository the current folder is in, which may be a checkout of someone else's.
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR")}
+    env.update(GIT_TERMINAL_PROMPT="0", GCM_INTERACTIVE="never", GIT_ASKPASS="", SSH_ASKPASS="")
     try:
-        proc = subprocess.run([git, "credential", "fill"], input=request + "\n", capture_output=True,
-                              text=True, env=env, timeout=30, check=False)
+        with tempfile.TemporaryDirectory(prefix="roster-credential-") as neutral:
+            env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(neutral)
+            proc = subprocess.run([git, "credential", "fill"], input=request + "\n", capture_output=True,
+                                  text=True, env=env, timeout=30, check=False, cwd=neutral)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:
@@ -282,7 +319,7 @@ class Mirror:
         self._fetch_lock = threading.Lock()  # one fetch at a time in this process
         self._state_lock = threading.Lock()
         self._background: threading.Thread | None = None
-        self._last_attempt: float | None = None  # monotonic time of the last fetch started here
+        self._last_attempt = 0.0  # monotonic time of the last fetch started here
         self._error: str | None = None
         self._failed_at: float | None = None
         self.on_fetched: list[Callable[[], None]] = []  # called after every successful fetch

@@ -37,7 +37,7 @@ class Resolver:
         self._tag_names: frozenset[str] | None = None
         self._parsed: dict[tuple[str, str, str], tuple[Any, list[Any], str]] = {}
         self._fingerprint: Any = None
-        self._checked_at: float | None = None  # monotonic; None: never checked (not 0.0: that is boot time)
+        self._checked_at = 0.0
         self.generation = 0
 
     # --- freshness ------------------------------------------------------------
@@ -45,8 +45,7 @@ class Resolver:
     def maybe_refresh(self, force: bool = False) -> None:
         """Forget ref resolutions when refs moved (checked at most once per interval)."""
         now = time.monotonic()
-        checked = self._checked_at
-        if not force and checked is not None and now - checked < self.refresh_interval:
+        if not force and now - self._checked_at < self.refresh_interval:
             return
         fingerprint = self.repo.refs_fingerprint()
         with self._lock:

@@ -63,9 +63,7 @@ class Roster:
         self._lock = threading.Lock()
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
-        # Monotonic time the hot cache was last known fresh; None forces a look at the
-        # refs. (A 0.0 sentinel meant "fresh" on a machine up for less than the interval.)
-        self._hot_checked: float | None = None
+        self._hot_checked = 0.0
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
@@ -111,7 +109,7 @@ class Roster:
                 self._remote.fetch()
         finally:
             self.resolver.maybe_refresh(force=True)
-            self._hot_checked = None
+            self._hot_checked = 0.0
 
     def staleness(self) -> Staleness | None:
         """For a URL: time since the last successful fetch, and the last failure; None for a local repository."""
@@ -126,7 +124,7 @@ class Roster:
         # Called by the mirror after a fetch (maybe in its background thread).
         if self._resolver is not None:
             self._resolver.maybe_refresh(force=True)
-        self._hot_checked = None
+        self._hot_checked = 0.0
 
     def _maybe_fetch(self) -> None:
         if self._fetch_interval is not None and self._remote is not None:
@@ -138,8 +136,7 @@ class Roster:
         """The validated assistant ``ID[@REF]`` (SPEC section 4); raises a RosterError subclass."""
         key = (spec, ref)
         now = time.monotonic()
-        checked = self._hot_checked
-        if checked is not None and now - checked < self._refresh_interval:
+        if now - self._hot_checked < self._refresh_interval:
             hit = self._hot.get(key)
             if hit is not None:
                 return hit
