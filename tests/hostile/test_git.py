@@ -86,12 +86,15 @@ def _offered(url: str, asked_for: str | None = None) -> str | None:
     from roster.errors import RemoteError
     from roster.remote import _credentials_for
 
+    from roster.git import Credential
+
     provide = _credentials_for(url)
     try:
         cred = provide(asked_for or url, None, frozenset({"userpass"}))
     except RemoteError:
         return None
-    return cred.secret  # type: ignore[attr-defined]
+    assert isinstance(cred, Credential)
+    return cred.secret
 
 
 def test_a_github_token_is_not_offered_to_a_lookalike_host(monkeypatch: pytest.MonkeyPatch):

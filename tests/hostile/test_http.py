@@ -70,8 +70,8 @@ def serve() -> Iterator[Callable[[Handle], _Server]]:
         srv.server_close()
 
 
-def _client(url: str, **kwargs: object) -> LangGraphClient:
-    return LangGraphClient(url, retries=0, **kwargs)  # type: ignore[arg-type]
+def _client(url: str, *, timeout: float = 30.0, max_bytes: int | None = None) -> LangGraphClient:
+    return LangGraphClient(url, retries=0, timeout=timeout, max_bytes=max_bytes)
 
 
 def test_a_redirect_to_another_host_carries_no_key(serve, monkeypatch: pytest.MonkeyPatch):
