@@ -39,8 +39,13 @@ def check_ref_text(ref: str) -> str:
     return ref
 
 
+MAX_VERSION_DIGITS = 9  # a billion versions; longer digit strings are never turned into an int
+
+
 def is_version_number(ref: str) -> bool:
-    return ref.isascii() and ref.isdigit()
+    """``3`` is version 3. Bounded before any ``int()``: ``9`` * 5000 is not a number Python will
+    parse, and no history has that many versions (it is looked up as a ref instead)."""
+    return ref.isascii() and ref.isdigit() and len(ref) <= MAX_VERSION_DIGITS
 
 
 def resolve_commit(repo: Repo, ref: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.check import CheckReport, check_source
 from roster.diff import FieldChange, diff_values
-from roster.errors import NotARepository
+from roster.errors import NotARepository, UsageError
 from roster.model import Assistant, Version
 from roster.project import Project, open_project
 from roster.refs import is_version_number, parse_spec, resolve_commit
@@ -134,6 +134,9 @@ class Roster:
 
     def get(self, spec: str, ref: str | None = None) -> Assistant:
         """The validated assistant ``ID[@REF]`` (SPEC section 4); raises a RosterError subclass."""
+        if not isinstance(spec, str) or not (ref is None or isinstance(ref, str)):
+            wrong = spec if not isinstance(spec, str) else ref
+            raise UsageError(f"an assistant spec is a string ID[@REF], not {type(wrong).__name__}")
         key = (spec, ref)
         now = time.monotonic()
         if now - self._hot_checked < self._refresh_interval:

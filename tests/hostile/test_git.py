@@ -84,9 +84,8 @@ def test_subprocess_git_env_allows_no_transport():
 def _offered(url: str, asked_for: str | None = None) -> str | None:
     """The secret Roster hands libgit2 when ``asked_for`` (default: ``url`` itself) asks for a password."""
     from roster.errors import RemoteError
-    from roster.remote import _credentials_for
-
     from roster.git import Credential
+    from roster.remote import _credentials_for
 
     provide = _credentials_for(url)
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -65,3 +66,39 @@ def test_any_text_loads_or_fails_with_a_located_error(text: str) -> None:
         assert e.line >= 1 and e.column >= 1
         return
     assert isinstance(doc.data, dict)
+
+
+# --- what a caller passes -------------------------------------------------------------------
+
+
+def test_a_spec_that_is_not_a_string_is_a_usage_error(tmp_path):
+    from gitrepo import GitRepo
+
+    from roster import Roster
+    from roster.errors import UsageError
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write_schema()
+    repo.write_assistant("writer")
+    repo.commit("v1")
+    r = Roster(str(repo.path))
+    wrong: list[Any] = [["x"], {"x": 1}, None, 3]
+    for bad in wrong:
+        with pytest.raises(UsageError):
+            r.get(bad)
+    with pytest.raises(UsageError):
+        r.get("writer", ref=wrong[0])
+
+
+def test_a_version_number_too_long_for_int_is_a_lookup_error(tmp_path):
+    from gitrepo import GitRepo
+
+    from roster import Roster
+    from roster.errors import LookupFailed
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write_schema()
+    repo.write_assistant("writer")
+    repo.commit("v1")
+    with pytest.raises(LookupFailed):
+        Roster(str(repo.path)).get("writer@" + "9" * 5000)
