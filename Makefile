@@ -1,19 +1,33 @@
-# Everything the project needs is installed by these targets, from a fresh clone.
+# Everything the project needs is installed by these targets, from a fresh clone with only
+# Python, git and make: uv (pinned with hashes), the locked Python packages (uv.lock), the
+# LangGraph test server (its own hashed lock), Debian's chromium and actionlint (mk/ci.mk).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+# uv uses the machine's python3 and never downloads an interpreter of its own.
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test test-latest lint bench setup lock clean
 
 include mk/langgraph.mk
 include mk/ci.mk
 
-$(STAMPS)/venv: pyproject.toml
+# uv itself, from requirements/uv.txt (pinned, with hashes), in a venv of its own so that
+# `uv sync` never removes the tool that runs it.
+$(STAMPS)/uv: requirements/uv.txt
 	@mkdir -p $(STAMPS)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements/uv.txt
+	@touch $@
+
+# The project venv: exactly what uv.lock pins (hashes checked), with the LangGraph extra and
+# the dev group (pytest, hypothesis, ruff, mypy...). --locked fails if uv.lock is stale.
+$(STAMPS)/venv: pyproject.toml uv.lock $(STAMPS)/uv
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --all-extras --python $(PYTHON)
 	@touch $@
 
 setup: $(STAMPS)/venv
@@ -25,16 +39,37 @@ demo: setup
 	$(BIN)/roster history blog-writer
 	$(BIN)/roster show blog-writer
 
-## test: set up and run every test (LangGraph server, chromium and actionlint included)
+## lint: ruff and mypy, clean (part of `make test`)
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+
+## test: set up and run every test (LangGraph server, chromium and actionlint included), then lint
 test: setup langgraph-deps ci-tools
 	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint
+
+## test-latest: the suite against the newest release of every dependency (not locked; not in CI)
+test-latest: $(STAMPS)/uv ci-tools
+	rm -rf .venv-latest .venv-langgraph-latest
+	$(UV) venv --quiet --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --no-cache -e '.[langgraph]' --group dev
+	$(UV) venv --quiet --python $(PYTHON) .venv-langgraph-latest
+	$(UV) pip install --quiet --python .venv-langgraph-latest/bin/python --upgrade --no-cache \
+		-r tests/langgraph/requirements-server.in
+	ROSTER_LANGGRAPH_CLI=$(CURDIR)/.venv-langgraph-latest/bin/langgraph .venv-latest/bin/python -m pytest
+
+## lock: re-resolve every lock file (uv.lock, the server's and uv's own), newest releases
+lock: $(STAMPS)/uv
+	$(UV) lock --upgrade
+	$(UV) pip compile --quiet --upgrade --generate-hashes --universal --python-version 3.10 \
+		--custom-compile-command "make lock" \
+		-o tests/langgraph/requirements-server.lock tests/langgraph/requirements-server.in
+	$(UV) pip compile --quiet --upgrade --generate-hashes --no-header -o requirements/uv.txt requirements/uv.in
 
 ## bench: the benchmarks of bench/ (figures go into bench/README.md)
 bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(LG_SERVER_VENV) $(STAMPS) _site
-
-# The fragments' installs use the project venv: make it first.
-$(STAMPS)/langgraph-deps $(STAMPS)/langgraph-server-venv: $(STAMPS)/venv
+	rm -rf $(VENV) $(UV_VENV) $(LG_SERVER_VENV) .venv-latest .venv-langgraph-latest $(STAMPS) _site

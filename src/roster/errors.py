@@ -14,7 +14,13 @@ if TYPE_CHECKING:
 
 
 class RosterError(Exception):
-    """Base of every error Roster raises on purpose."""
+    """Base of every error Roster raises on purpose.
+
+    ``lines``, when set, are separate problems that the CLI prints one per line (each a
+    one-line message); otherwise the message is printed on one line.
+    """
+
+    lines: tuple[str, ...] = ()
 
 
 class UsageError(RosterError):

@@ -123,7 +123,8 @@ def test_cli_sync_lifecycle(repo: Path, run, clean_server, sdk):
     result = run("--url", url, "--dry-run", "--detailed-exitcode", "--format", "json")
     assert result.exit_code == 2, result.output
     plan = json.loads(result.output)["plan"]
-    assert plan["summary"] == {"create": 0, "update": 1, "delete": 0, "unchanged": 1, "drift": 0, "orphaned": 0}
+    assert plan["summary"] == {"create": 0, "update": 1, "delete": 0, "unchanged": 1, "drift": 0, "orphaned": 0,
+                               "unmanaged": 2}
     (item,) = [i for i in plan["items"] if i["action"] == "update"]
     assert item["changes"] == [{"path": "context.greeting", "op": "changed", "old": "Hi", "new": "Hello"}]
 

@@ -148,6 +148,24 @@ def test_failing_graph_names_graph_and_last_line(tmp_path: Path, langgraph_insta
 
 
 @pytest.mark.langgraph
+def test_cli_prints_one_export_error_per_graph(tmp_path: Path, langgraph_installed):
+    from testing import run_cli
+
+    (tmp_path / "bad1.py").write_text("import definitely_not_a_module_one\n")
+    (tmp_path / "bad2.py").write_text("raise RuntimeError('second graph is broken')\n")
+    (tmp_path / "langgraph.json").write_text(json.dumps({"graphs": {
+        "one": "./bad1.py:graph", "two": "./bad2.py:graph"}}))
+    code, _, err = run_cli("schemas", "export", "--config", str(tmp_path / "langgraph.json"),
+                           "--out", str(tmp_path / "schemas"))
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 2, lines
+    assert all(line.startswith("roster: error: cannot export the schema of graph") for line in lines)
+    assert "'one'" in lines[0] and "definitely_not_a_module_one" in lines[0]
+    assert "'two'" in lines[1] and "second graph is broken" in lines[1]
+
+
+@pytest.mark.langgraph
 def test_child_crash_is_reported(tmp_path: Path, langgraph_installed):
     (tmp_path / "boom.py").write_text("import os\nos._exit(7)\n")
     (tmp_path / "langgraph.json").write_text(json.dumps({"graphs": {"boom": "./boom.py:graph"}}))

@@ -3,10 +3,20 @@ from __future__ import annotations
 
 import uuid
 
-from _lg_helpers import make_assistant
+from _lg_helpers import MemoryLookup, make_assistant
 
-from roster.langgraph.sync import (CREATE, DELETE, ROSTER_NAMESPACE, UNCHANGED, UPDATE, _payload, desired_content,
-                                   format_plan, plan_sync, server_id_for)
+from roster.langgraph.plantext import format_plan
+from roster.langgraph.sync import (
+    CREATE,
+    DELETE,
+    ROSTER_NAMESPACE,
+    UNCHANGED,
+    UPDATE,
+    _payload,
+    desired_content,
+    plan_sync,
+    server_id_for,
+)
 
 
 def server_view(a, **over):
@@ -55,7 +65,7 @@ def test_change_is_update_with_field_diffs():
     a1 = make_assistant("w", context={"greeting": "Hi", "temperature": 0.5}, metadata={"owner": "me"})
     a2 = make_assistant("w", context={"greeting": "Hello", "temperature": 0.5}, metadata={"team": "t"},
                         version=2, commit="b" * 40)
-    plan = plan_sync([a2], [server_view(a1)])
+    plan = plan_sync([a2], [server_view(a1)], lookup=MemoryLookup(a1, a2))
     (item,) = plan.items
     assert item.action == UPDATE and not item.drift
     changes = {(c.path, c.op) for c in item.changes}
@@ -70,7 +80,7 @@ def test_cleared_metadata_key_stays_unchanged_afterwards():
     after = server_view(a2)
     after["metadata"] = {**after["metadata"], "owner": None}
     assert [i.action for i in plan_sync([a2], [after]).items] == [UNCHANGED]
-    assert [i.action for i in plan_sync([a2], [server_view(a1)]).items] == [UPDATE]
+    assert [i.action for i in plan_sync([a2], [server_view(a1)], lookup=MemoryLookup(a1, a2)).items] == [UPDATE]
 
 
 def test_server_added_metadata_is_ignored():
@@ -99,14 +109,14 @@ def test_configurable_and_context_together_is_a_plan_error():
 def test_configurable_source_is_reported_as_such():
     a1 = make_assistant("w", config={"configurable": {"style": "a"}})
     a2 = make_assistant("w", config={"configurable": {"style": "b"}}, commit="b" * 40)
-    (item,) = plan_sync([a2], [server_view(a1)]).items
+    (item,) = plan_sync([a2], [server_view(a1)], lookup=MemoryLookup(a1)).items
     assert [c.path for c in item.changes] == ["config.configurable.style"]
 
 
 def test_clearing_description_and_config():
     a1 = make_assistant("w", description="old", config={"tags": ["x"]}, context={"greeting": "Hi"})
     a2 = make_assistant("w", commit="b" * 40)
-    (item,) = plan_sync([a2], [server_view(a1)]).items
+    (item,) = plan_sync([a2], [server_view(a1)], lookup=MemoryLookup(a1)).items
     assert item.payload["description"] == ""
     assert item.payload["config"] == {"configurable": {}}  # non-empty: an empty PATCH config keeps the old one
     assert item.payload["context"] == {}
@@ -128,12 +138,21 @@ def test_prune_only_roster_assistants():
     assert sorted((i.action, i.assistant_id) for i in plan.items) == [(DELETE, "gone"), (UNCHANGED, "keep")]
 
 
-def test_hand_made_assistant_at_pinned_id_is_adopted():
+def test_hand_made_assistant_at_pinned_id_is_adopted_as_is():
     sid = str(uuid.uuid4())
     a = make_assistant("w", server_id=sid)
     hand = {"assistant_id": sid, "graph_id": "writer", "config": {}, "context": {}, "metadata": {}, "name": "w"}
+    # what `roster import` writes: equal but for roster_id, so nothing is sent
     (item,) = plan_sync([a], [hand]).items
-    assert item.action == UPDATE and "adopt" in item.reason
+    assert item.action == UNCHANGED
+    # git changed it since (the server still holds git's first version): an update that adopts it
+    a2 = make_assistant("w", server_id=sid, description="new", version=2, commit="b" * 40)
+    first = make_assistant("w", server_id=sid)
+    (item,) = plan_sync([a2], [hand], lookup=MemoryLookup(first, a2)).items
+    assert item.action == UPDATE and not item.drift and "adopt" in item.reason
+    # content git never had: drift with an unknown base
+    (item,) = plan_sync([a2], [{**hand, "name": "edited"}], lookup=MemoryLookup(first, a2)).items
+    assert item.drift and "unknown" in item.base
 
 
 def test_foreign_roster_id_at_derived_id_is_an_error():

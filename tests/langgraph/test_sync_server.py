@@ -4,15 +4,34 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _lg_helpers import make_assistant
+from _lg_helpers import MemoryLookup, make_assistant
 
-from roster.langgraph.sync import CREATE, DELETE, UNCHANGED, UPDATE, SyncFailed, apply_sync, plan_sync, server_id_for
+from roster.langgraph.sync import (
+    CREATE,
+    DELETE,
+    UNCHANGED,
+    UPDATE,
+    DriftBlocked,
+    SyncFailed,
+    apply_sync,
+    plan_sync,
+    server_id_for,
+)
 
 pytestmark = pytest.mark.langgraph
 
 
+SEEN: list = []  # every assistant version a test synced: its "git history"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_history():
+    SEEN.clear()
+
+
 def sync(client, assistants, *, prune=False):
-    plan = plan_sync(assistants, client.search_assistants(), prune=prune)
+    SEEN.extend(assistants)
+    plan = plan_sync(assistants, client.search_assistants(), prune=prune, lookup=MemoryLookup(*SEEN, client=client))
     assert not plan.errors, plan.errors
     apply_sync(plan, client)
     return plan
@@ -121,7 +140,7 @@ def test_prune_deletes_only_roster_created(clean_server, sdk):
     assert system_ids <= left
 
 
-def test_drift_is_detected_and_repaired(clean_server, sdk):
+def test_drift_blocks_unless_overwritten(clean_server, sdk):
     client = clean_server
     sync(client, [writer()])
     sid = server_id_for(writer())
@@ -129,8 +148,12 @@ def test_drift_is_detected_and_repaired(clean_server, sdk):
     sdk.assistants.update(sid, context={"greeting": "edited in Studio", "temperature": 0.7})
     plan = plan_sync([writer()], client.search_assistants())
     (item,) = plan.items
-    assert item.action == UPDATE and item.drift
+    assert item.action == UPDATE and item.drift and plan.blocked
     assert ("context.greeting", "edited in Studio", "Hi") in [(c.path, c.old, c.new) for c in item.changes]
+    with pytest.raises(DriftBlocked):
+        apply_sync(plan, client)
+    assert client.get_assistant(sid)["context"]["greeting"] == "edited in Studio"
+    plan = plan_sync([writer()], client.search_assistants(), overwrite_drift=True)
     apply_sync(plan, client)
     assert client.get_assistant(sid)["context"]["greeting"] == "Hi"
     assert not plan_sync([writer()], client.search_assistants()).has_changes

@@ -20,6 +20,7 @@ class Context(BaseModel):
     greeting: str = Field(default="Hello", description="Word the reply starts with")
     temperature: float = Field(default=0.5, ge=0, le=2)
     max_words: int | None = None
+    system_prompt: str = Field(default="You write clearly.", description="Instructions for the model")
 
 
 class State(TypedDict, total=False):

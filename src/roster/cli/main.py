@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from roster import __version__
 from roster.cli import commands
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -86,7 +87,8 @@ def _report_error(error: Exception) -> int:
         click.echo(f"roster: error: {error}", err=True)
         return EXIT_INVALID
     if isinstance(error, RosterError):
-        click.echo(f"roster: error: {_one_line(str(error))}", err=True)
+        for line in error.lines or (str(error),):
+            click.echo(f"roster: error: {_one_line(line)}", err=True)
         return EXIT_USAGE
     where = f"{type(error).__name__}: {_one_line(str(error))}"
     click.echo(f"roster: internal error: {where} (a bug; rerun with --debug for the traceback)", err=True)
@@ -106,7 +108,7 @@ def _one_line(text: str) -> str:
 @click.option("--root", metavar="DIR", help="Folder inside the repository that holds assistants/ and "
               "schemas/ (monorepos); default: discovered.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(package_name="roster", message="roster %(version)s")
+@click.version_option(__version__, prog_name="roster", message="roster %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, repo: str | None, cache_dir: str | None, root: str | None, debug: bool) -> None:
     """Roster: LangGraph assistants as code.

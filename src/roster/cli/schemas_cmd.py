@@ -60,7 +60,7 @@ def command() -> None:
 def export(ctx: click.Context, check: bool, url: str | None, out: str | None, config_path: str | None,
            graphs: tuple[str, ...], python: str | None, timeout: float, fmt: str) -> None:
     """Export graph schemas: import each graph that langgraph.json lists (in a child
-    process; needs `pip install 'roster[langgraph]'` or --python), or read them from a
+    process; needs `pip install 'langgraph-roster[langgraph]'` or --python), or read them from a
     running server with --from-server. With --check nothing is written and the command
     exits 1 when the committed files are stale."""
     import json

@@ -14,62 +14,77 @@ import click
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--prune", is_flag=True, help="Also delete server assistants that Roster created (metadata "
               "roster_id) and git no longer has. Others are never touched.")
+@click.option("--overwrite-drift", is_flag=True, help="Also overwrite assistants edited on the server (in LangGraph "
+              "Studio, with the SDK) since Roster wrote them. Without it such drift blocks the sync (exit 1): "
+              "`roster pull` brings the edits into git instead.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when nothing is (or was) to do, 2 when changes are "
               "pending (or were applied), 1 on an error, like terraform plan -detailed-exitcode.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.pass_context
-def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune: bool, detailed_exitcode: bool,
-            timeout: float, fmt: str) -> None:
+def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool,
+            detailed_exitcode: bool, timeout: float, fmt: str) -> None:
     """Create, update (only what changed) and, with --prune, delete the server's
     assistants so they match the assistant files at REF. Server metadata records
-    roster_id, roster_version and roster_commit."""
+    roster_id, roster_version and roster_commit.
+
+    An assistant edited on the server since Roster wrote it (its content differs
+    from the version its roster_commit names) has drifted: the plan shows the
+    edit, nothing is applied and the exit code is 1, unless --overwrite-drift.
+    An update back to an earlier server version uses set_latest (no new version).
+    The plan also lists the server's assistants that Roster does not manage;
+    those are never touched."""
     from roster.errors import RosterError
 
     try:
-        code = _run(ctx.obj, url, ref, dry_run, prune, fmt, timeout)
+        code = _run(ctx.obj, url, ref, dry_run, prune, overwrite_drift, fmt, timeout)
     except RosterError as e:
         if not detailed_exitcode:
             raise
         click.echo(f"roster: error: {e}", err=True)
         ctx.exit(1)
-    if detailed_exitcode:
+    if detailed_exitcode or code == 1:
         ctx.exit(code)
 
 
-def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, fmt: str, timeout: float) -> int:
-    """Returns 0 (nothing to do) or 2 (changes pending / applied); raises on errors."""
+def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool, fmt: str,
+         timeout: float) -> int:
+    """Returns 0 (nothing to do), 2 (changes pending / applied) or 1 (blocked by drift); raises on errors."""
     import json
 
     from roster.errors import UsageError
     from roster.langgraph.client import LangGraphClient
-    from roster.langgraph.sync import apply_sync, format_plan, format_result, plan_sync
+    from roster.langgraph.deploy import plan_deploy
+    from roster.langgraph.plantext import format_plan, format_result, redact_json
+    from roster.langgraph.sync import apply_sync
 
     client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
     roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
-    assistants = roster.list(ref=ref or "HEAD")
-    server = client.search_assistants()
-    plan = plan_sync(assistants, server, prune=prune)
+    plan, _ = plan_deploy(roster, client, ref=ref, prune=prune, overwrite_drift=overwrite_drift)
     out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
+
+    def show(applying: bool) -> None:
+        if fmt == "json":
+            click.echo(json.dumps(redact_json(out), indent=2, default=str))
+        else:
+            click.echo(format_plan(plan, client.url, dry_run=not applying))
+
     if plan.errors:
-        if fmt == "json":
-            click.echo(json.dumps(out, indent=2, default=str))
-        else:
-            click.echo(format_plan(plan, client.url, dry_run=True))
+        show(False)
         raise UsageError(f"cannot sync: {len(plan.errors)} problem(s) in the plan; nothing applied")
+    if plan.blocked:
+        show(False)
+        return 1
     if dry_run or not plan.has_changes:
-        if fmt == "json":
-            click.echo(json.dumps(out, indent=2, default=str))
-        else:
-            click.echo(format_plan(plan, client.url, dry_run=True))
+        show(False)
         return 2 if plan.has_changes else 0
     if fmt == "text":
-        click.echo(format_plan(plan, client.url, dry_run=False))
+        show(True)
     result = apply_sync(plan, client)
     if fmt == "json":
         out.update(result.as_json())
-        click.echo(json.dumps(out, indent=2, default=str))
+        click.echo(json.dumps(redact_json(out), indent=2, default=str))
     else:
         click.echo(format_result(result, client.url))
     return 2

@@ -223,7 +223,7 @@ def main(argv: list[str]) -> int:
         except ImportError as exc:
             result["fatal"] = (
                 f"langgraph is not installed for {sys.executable} ({exc}); "
-                "install it (pip install 'roster[langgraph]') or pass --python"
+                "install it (pip install 'langgraph-roster[langgraph]') or pass --python"
             )
         else:
             result["versions"] = _versions()

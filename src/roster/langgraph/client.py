@@ -1,7 +1,7 @@
 """A small LangGraph server client on urllib (standard library only).
 
 It covers what Roster needs of the LangGraph Platform API: assistants (search, get,
-create, patch, delete, versions) and graph schemas. Every failure becomes a
+create, patch, delete, versions, set_latest) and graph schemas. Every failure becomes a
 :class:`roster.errors.RemoteError` that names the request, the HTTP status and the
 server's ``detail``; the API key is never part of a message.
 
@@ -198,6 +198,10 @@ class LangGraphClient:
                 return out
             offset += len(page)
         raise RemoteError(f"{what}: more than {MAX_PAGES} pages; the server keeps answering full pages")
+
+    def set_latest(self, assistant_id: str, version: int) -> dict:
+        """Point the assistant at an earlier version of its own (a rollback without a new version)."""
+        return self.request("POST", f"/assistants/{_q(assistant_id)}/latest", {"version": version})
 
     def get_schemas(self, assistant_id: str) -> dict:
         return self._dict(self.request("GET", f"/assistants/{_q(assistant_id)}/schemas"), "get_schemas")

@@ -26,6 +26,8 @@ class ExportFailed(SchemaError):
     def __init__(self, message: str, failures: Mapping[str, dict] | None = None) -> None:
         super().__init__(message)
         self.failures = dict(failures or {})
+        # One line per graph that failed, so two graphs' errors never run together.
+        self.lines = tuple(line for line in message.splitlines() if line.strip())
 
 
 def read_langgraph_json(path: str) -> dict:

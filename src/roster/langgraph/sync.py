@@ -12,9 +12,12 @@ runs). Roster writes these metadata keys on the server, next to the file's own m
 ``roster_metadata_keys``  the file's metadata keys, sorted (so a key removed from the file
                           can be cleared on the server: a LangGraph PATCH *merges* metadata)
 
-Planning (:func:`plan_sync`) is pure. An assistant is **unchanged** when its *content*
-equals the server's: graph_id, name, description, config (without ``configurable``), the
-effective configurable/context, and the file's metadata keys plus ``roster_id``.
+Planning (:func:`plan_sync`) does no I/O of its own: git history and server versions come
+through a ``lookup`` (:mod:`roster.langgraph.deploy` builds one). An assistant is
+**unchanged** when its *content* (:mod:`roster.langgraph.content`) equals the server's:
+graph_id, name, description, config (without ``configurable``), the effective
+configurable/context, and the file's metadata keys plus ``roster_id`` (ignored for a server
+assistant Roster never wrote, so that an imported one is adopted without a change).
 ``roster_version`` and ``roster_commit`` are not compared: a new commit that does not change
 the file, a rebase, or a revert to an old content never creates a server version
 (a LangGraph PATCH *always* does, so nothing is sent for an unchanged assistant).
@@ -23,9 +26,15 @@ A LangGraph server refuses an assistant that sets both ``config.configurable`` a
 ``context``, and mirrors whichever is set into the other; Roster compares and sends the
 one effective mapping. Metadata keys a server or an auth handler adds are left alone.
 
-**Drift**: a server assistant whose ``roster_commit`` is the commit git has for it but whose
-content differs; someone changed it outside Roster. It is updated back to git's content and
-reported as drift.
+**Drift** (:mod:`roster.langgraph.drift`): a server assistant whose content differs from
+what Roster last wrote there (the version named by its ``roster_commit``) was edited outside
+Roster, in LangGraph Studio or with the SDK, whether or not git moved on since. Sync never
+overwrites it: the plan marks it and is *blocked* (nothing is applied) unless
+``overwrite_drift``; ``roster pull`` brings the edit home. A drifted assistant whose content
+already equals git's is unchanged (nothing is sent).
+
+**Rollback**: when git's content equals an earlier version of that server assistant, the
+update points the server at that version (``set_latest``) instead of creating a new one.
 
 **Prune** deletes only server assistants whose metadata has a ``roster_id`` and that git no
 longer has at that UUID (deleted or renamed files, or a changed ``server_id``). Assistants
@@ -33,21 +42,36 @@ created by hand or by the server (no ``roster_id``) are never deleted.
 """
 from __future__ import annotations
 
-import copy
-import json
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
-from roster.errors import RemoteError, UsageError
+from roster.errors import RemoteError, RosterError, UsageError
+from roster.langgraph.content import (
+    ROSTER_KEYS,
+    Change,
+    desired_content,
+    diff_values,
+    labelled_changes,
+    managed_keys,
+    same,
+    server_content,
+    source_of,
+    split_config,
+)
+from roster.langgraph.content import (
+    payload_for as _payload,
+)
+from roster.langgraph.drift import DriftLookup, find_base, rollback_version
 
 #: Namespace of the UUIDs Roster derives: ``uuid5(NAMESPACE_URL, "urn:roster:assistant")``.
 ROSTER_NAMESPACE = uuid.UUID("9029ab84-fcd7-5a42-9c7a-d759d6d2601b")
 
-ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys")
-_CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata")
+CREATE, UPDATE, UNCHANGED, DELETE, UNMANAGED = "create", "update", "unchanged", "delete", "unmanaged"
 
-CREATE, UPDATE, UNCHANGED, DELETE = "create", "update", "unchanged", "delete"
+__all__ = ["ROSTER_KEYS", "ROSTER_NAMESPACE", "Change", "SyncFailed", "SyncItem", "SyncPlan", "SyncResult",
+           "apply_sync", "desired_content", "diff_values", "plan_sync", "server_content", "server_id_for"]
 
 
 def server_id_for(assistant: Any) -> str:
@@ -56,17 +80,6 @@ def server_id_for(assistant: Any) -> str:
     if pinned:
         return str(uuid.UUID(str(pinned)))
     return str(uuid.uuid5(ROSTER_NAMESPACE, assistant.assistant_id))
-
-
-@dataclass(frozen=True)
-class Change:
-    path: str
-    op: str  # added | removed | changed
-    old: Any = None
-    new: Any = None
-
-    def as_json(self) -> dict:
-        return {"path": self.path, "op": self.op, "old": self.old, "new": self.new}
 
 
 @dataclass
@@ -82,6 +95,10 @@ class SyncItem:
     server_version: int | None = None  # the server's version before the sync
     version: int | None = None  # git version
     commit: str | None = None
+    name: str | None = None  # the server's name (unmanaged assistants)
+    drift_changes: list[Change] = field(default_factory=list)  # base -> server: what was edited there
+    base: str = ""  # where the drift base came from
+    rollback_to: int | None = None  # an earlier server version holding git's content (set_latest)
 
     def as_json(self) -> dict:
         return {
@@ -95,6 +112,10 @@ class SyncItem:
             "drift": self.drift,
             "reason": self.reason,
             "changes": [c.as_json() for c in self.changes],
+            "drift_changes": [c.as_json() for c in self.drift_changes],
+            "base": self.base or None,
+            "rollback_to": self.rollback_to,
+            "name": self.name,
         }
 
 
@@ -102,8 +123,10 @@ class SyncItem:
 class SyncPlan:
     items: list[SyncItem] = field(default_factory=list)
     orphans: list[SyncItem] = field(default_factory=list)  # Roster-created, gone from git, not pruned
+    unmanaged: list[SyncItem] = field(default_factory=list)  # on the server, not Roster's: never touched
     errors: list[str] = field(default_factory=list)
     prune: bool = False
+    overwrite_drift: bool = False
 
     def of(self, action: str) -> list[SyncItem]:
         return [i for i in self.items if i.action == action]
@@ -120,6 +143,11 @@ class SyncPlan:
     def drifted(self) -> list[SyncItem]:
         return [i for i in self.items if i.drift]
 
+    @property
+    def blocked(self) -> list[SyncItem]:
+        """Drifted assistants that applying would overwrite: nothing is applied while any is left."""
+        return [] if self.overwrite_drift else [i for i in self.items if i.drift and i.action == UPDATE]
+
     def summary(self) -> dict[str, int]:
         return {
             "create": len(self.of(CREATE)),
@@ -128,16 +156,19 @@ class SyncPlan:
             "unchanged": len(self.of(UNCHANGED)),
             "drift": len(self.drifted),
             "orphaned": len(self.orphans),
+            "unmanaged": len(self.unmanaged),
         }
 
     def as_json(self) -> dict:
         return {
-            "ok": not self.errors,
+            "ok": not self.errors and not self.blocked,
             "changes_pending": self.has_changes,
+            "blocked_by_drift": [i.assistant_id for i in self.blocked],
             "summary": self.summary(),
             "errors": list(self.errors),
             "items": [i.as_json() for i in self.items],
             "orphans": [i.as_json() for i in self.orphans],
+            "unmanaged": [i.as_json() for i in self.unmanaged],
         }
 
 
@@ -157,6 +188,16 @@ class SyncResult:
         return {"applied": out}
 
 
+class DriftBlocked(RosterError):
+    """The plan would overwrite edits made on the server; nothing was applied."""
+
+    def __init__(self, items: Sequence[SyncItem]) -> None:
+        names = ", ".join(str(i.assistant_id) for i in items)
+        super().__init__(f"not applied: {len(items)} assistant(s) changed on the server since Roster wrote them "
+                         f"({names}); `roster pull` brings the edits into git, --overwrite-drift discards them")
+        self.items = list(items)
+
+
 class SyncFailed(RemoteError):
     """Applying a plan stopped part way; says what was applied and what was not."""
 
@@ -168,137 +209,21 @@ class SyncFailed(RemoteError):
         self.not_applied = list(not_applied)
 
 
-# -- content model ------------------------------------------------------------------------
-
-
-def _split_config(config: Mapping | None, context: Mapping | None) -> tuple[dict, dict, str]:
-    """(config without configurable, effective configurable/context, where it came from)."""
-    cfg = copy.deepcopy(dict(config or {}))
-    configurable = cfg.pop("configurable", None) or {}
-    ctx = dict(context or {})
-    if configurable:
-        return cfg, copy.deepcopy(dict(configurable)), "config.configurable"
-    return cfg, copy.deepcopy(ctx), "context"
-
-
-def _file_metadata(assistant: Any) -> dict:
-    meta = dict(getattr(assistant, "metadata", None) or {})
-    return {k: v for k, v in meta.items() if k not in ROSTER_KEYS}
-
-
-def desired_content(assistant: Any) -> dict:
-    """What the server should hold for this assistant, in comparable form."""
-    cfg, effective, _ = _split_config(assistant.config, assistant.context)
-    meta = {k: v for k, v in _file_metadata(assistant).items() if v is not None}
-    meta["roster_id"] = assistant.assistant_id
-    return {
-        "graph_id": assistant.graph_id,
-        "name": assistant.name or assistant.assistant_id,
-        "description": assistant.description or "",
-        "config": cfg,
-        "context": effective,
-        "metadata": meta,
-    }
-
-
-def server_content(server: Mapping, managed_keys: Iterable[str]) -> dict:
-    """The same view of a server assistant; metadata limited to the keys Roster manages."""
-    cfg, effective, _ = _split_config(server.get("config"), server.get("context"))
-    smeta = server.get("metadata") or {}
-    prior = smeta.get("roster_metadata_keys")
-    keys = set(managed_keys) | (set(prior) if isinstance(prior, list) else set())
-    meta = {k: smeta[k] for k in keys if k in smeta and smeta[k] is not None and k not in ROSTER_KEYS}
-    if smeta.get("roster_id") is not None:
-        meta["roster_id"] = smeta["roster_id"]
-    return {
-        "graph_id": server.get("graph_id"),
-        "name": server.get("name"),
-        "description": server.get("description") or "",
-        "config": cfg,
-        "context": effective,
-        "metadata": meta,
-    }
-
-
-def _payload(assistant: Any, server: Mapping | None) -> dict:
-    """The request body that makes the server hold the assistant's content."""
-    cfg, effective, _ = _split_config(assistant.config, assistant.context)
-    file_meta = _file_metadata(assistant)
-    metadata: dict[str, Any] = dict(file_meta)
-    if server is not None:  # clear keys Roster set before and the file no longer has
-        smeta = server.get("metadata") or {}
-        prior = smeta.get("roster_metadata_keys")
-        for key in prior if isinstance(prior, list) else []:
-            if isinstance(key, str) and key not in file_meta and key not in ROSTER_KEYS \
-                    and smeta.get(key) is not None:
-                metadata[key] = None
-    metadata.update({
-        "roster_id": assistant.assistant_id,
-        "roster_version": getattr(assistant, "version", None),
-        "roster_commit": getattr(assistant, "commit", None),
-        "roster_metadata_keys": sorted(file_meta),
-    })
-    config = dict(cfg)
-    if effective or server is not None:
-        # Always present on update: an empty PATCH config would keep the old one.
-        config["configurable"] = effective
-    body: dict[str, Any] = {
-        "graph_id": assistant.graph_id,
-        "config": config,
-        "context": {},  # the server mirrors config.configurable into context
-        "metadata": metadata,
-        "name": assistant.name or assistant.assistant_id,
-    }
-    description = assistant.description
-    if description is not None or (server is not None and server.get("description")):
-        body["description"] = description or ""
-    return body
-
-
-def diff_values(old: Any, new: Any, path: str = "") -> list[Change]:
-    """Field-level changes from ``old`` to ``new`` (mappings recurse; lists are values)."""
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        out: list[Change] = []
-        for key in sorted(set(old) | set(new), key=str):
-            sub = f"{path}.{key}" if path else str(key)
-            if key not in old:
-                out.append(Change(sub, "added", None, new[key]))
-            elif key not in new:
-                out.append(Change(sub, "removed", old[key], None))
-            else:
-                out.extend(diff_values(old[key], new[key], sub))
-        return out
-    if _canon(old) == _canon(new):
-        return []
-    return [Change(path, "changed", old, new)]
-
-
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _content_changes(assistant: Any, server: Mapping) -> list[Change]:
-    want = desired_content(assistant)
-    have = server_content(server, want["metadata"].keys())
-    changes = []
-    _, _, source = _split_config(assistant.config, assistant.context)
-    for name in _CONTENT_FIELDS:
-        label = source if name == "context" else name
-        changes.extend(diff_values(have[name], want[name], label))
-    return changes
-
-
 # -- planning -----------------------------------------------------------------------------
 
 
-def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *, prune: bool = False) -> SyncPlan:
-    """Compare git's assistants with the server's; pure (no I/O).
+def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *, prune: bool = False,
+              lookup: DriftLookup | None = None, overwrite_drift: bool = False) -> SyncPlan:
+    """Compare git's assistants with the server's.
 
     ``assistants`` are Roster assistants (``assistant_id``, ``graph_id``, ``name``,
     ``description``, ``config``, ``context``, ``metadata``, ``version``, ``commit``,
     ``server_id``); ``server_assistants`` are the server's assistant objects as JSON.
+    ``lookup`` reads git history and server versions to find drift bases and rollbacks;
+    without it the plan is pure, and an assistant whose ``roster_commit`` is not git's
+    commit for it has an unknown base (drifted when it differs).
     """
-    plan = SyncPlan(prune=prune)
+    plan = SyncPlan(prune=prune, overwrite_drift=overwrite_drift)
     by_uuid: dict[str, Mapping] = {}
     for s in server_assistants:
         sid = s.get("assistant_id")
@@ -322,50 +247,83 @@ def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *
                 f"{a.assistant_id}: sets both config.configurable and context; a LangGraph server refuses "
                 "that (it keeps one mapping for both): move the values into context")
             continue
-        common = dict(server_id=sid, assistant_id=a.assistant_id, graph_id=a.graph_id,
-                      version=getattr(a, "version", None), commit=getattr(a, "commit", None))
+        common: dict[str, Any] = {"server_id": sid, "assistant_id": a.assistant_id, "graph_id": a.graph_id,
+                                  "version": getattr(a, "version", None), "commit": getattr(a, "commit", None)}
         server = by_uuid.get(sid)
         if server is None:
             want = desired_content(a)
             plan.items.append(SyncItem(CREATE, changes=diff_values({}, want), reason="not on the server",
                                        payload=_payload(a, None), **common))
             continue
-        smeta = server.get("metadata") or {}
-        owner = smeta.get("roster_id")
-        if owner is not None and owner != a.assistant_id:
-            if not getattr(a, "server_id", None):
-                plan.errors.append(f"{a.assistant_id}: server assistant {sid} belongs to Roster id {owner!r}")
-                continue
-            # A pinned server_id moved to another file (a rename): take it over.
-        changes = _content_changes(a, server)
-        if not changes:
-            plan.items.append(SyncItem(UNCHANGED, server_version=server.get("version"), **common))
+        owner = (server.get("metadata") or {}).get("roster_id")
+        if owner is not None and owner != a.assistant_id and not getattr(a, "server_id", None):
+            plan.errors.append(f"{a.assistant_id}: server assistant {sid} belongs to Roster id {owner!r}")
             continue
-        drift = owner == a.assistant_id and a.commit is not None and smeta.get("roster_commit") == a.commit
-        if owner is None:
-            reason = "adopt an assistant Roster did not create"
-        elif drift:
-            reason = "changed on the server since Roster applied this commit"
-        else:
-            reason = "changed in git"
-        plan.items.append(SyncItem(UPDATE, changes=changes, drift=drift, reason=reason,
-                                   payload=_payload(a, server), server_version=server.get("version"), **common))
+            # (a pinned server_id that moved to another file, a rename, is taken over below)
+        plan.items.append(_plan_existing(a, server, owner, lookup, overwrite_drift, common))
 
     for sid, s in sorted(by_uuid.items()):
-        rid = (s.get("metadata") or {}).get("roster_id")
-        if not isinstance(rid, str) or sid in claimed:
+        meta = s.get("metadata") or {}
+        rid = meta.get("roster_id")
+        if sid in claimed:
+            continue
+        if not isinstance(rid, str):
+            system = meta.get("created_by") == "system"
+            plan.unmanaged.append(SyncItem(
+                UNMANAGED, server_id=s.get("assistant_id", sid), assistant_id=None, graph_id=s.get("graph_id"),
+                server_version=s.get("version"), name=s.get("name"),
+                reason=f"the server's default assistant of graph {s.get('graph_id')}" if system
+                else "not managed by Roster (roster import adopts it)"))
             continue
         still = rid in claimed.values()
         item = SyncItem(DELETE, server_id=s.get("assistant_id", sid), assistant_id=rid, graph_id=s.get("graph_id"),
                         server_version=s.get("version"),
                         reason="its server id changed in git" if still else "no longer in git",
-                        version=(s.get("metadata") or {}).get("roster_version"),
-                        commit=(s.get("metadata") or {}).get("roster_commit"))
+                        version=meta.get("roster_version"), commit=meta.get("roster_commit"))
         if prune:
             plan.items.append(item)
         else:
             plan.orphans.append(item)
     return plan
+
+
+def _plan_existing(a: Any, server: Mapping, owner: Any, lookup: DriftLookup | None, overwrite_drift: bool,
+                   common: dict) -> SyncItem:
+    ours = desired_content(a)
+    theirs = server_content(server, managed_keys(ours))
+    source = source_of(a)
+    version = server.get("version")
+    # An assistant Roster never wrote has no roster_id: equal otherwise, it is left alone
+    # (``roster import`` adopts a deployment without touching it).
+    equal = same(theirs, ours) if owner is None else _canon_eq(theirs, ours)
+    if equal:
+        return SyncItem(UNCHANGED, server_version=version, **common)
+    changes = labelled_changes(theirs, ours, source)
+    base = find_base(a, server, lookup)
+    item = SyncItem(UPDATE, changes=changes, drift=base.drifted, payload=_payload(a, server), server_version=version,
+                    base=base.where, **common)
+    if base.drifted:
+        if base.content is not None and base.theirs is not None:
+            item.drift_changes = labelled_changes(base.content, base.theirs, source)
+        item.reason = f"DRIFT: changed on the server since Roster wrote it (base: {base.where})"
+        if not overwrite_drift:
+            item.reason += "; sync will not overwrite it: `roster pull` brings the edit into git, " \
+                           "--overwrite-drift discards it"
+            return item
+        item.reason += "; --overwrite-drift: the server edit is discarded"
+    elif owner is None:
+        item.reason = "adopt an assistant Roster did not create"
+    else:
+        item.reason = "changed in git"
+    if lookup is not None and owner is not None:
+        item.rollback_to = rollback_version(a, server, lookup.server_versions(item.server_id))
+        if item.rollback_to is not None:
+            item.reason += f"; an earlier server version holds this content: set_latest {item.rollback_to}"
+    return item
+
+
+def _canon_eq(a: Mapping, b: Mapping) -> bool:
+    return not labelled_changes(a, b, "context")
 
 
 # -- applying -----------------------------------------------------------------------------
@@ -380,12 +338,16 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
     """
     if plan.errors:
         raise UsageError("the sync plan has errors; nothing applied:\n" + "\n".join(plan.errors))
+    if plan.blocked:
+        raise DriftBlocked(plan.blocked)
     result = SyncResult()
     steps = plan.of(CREATE) + plan.of(UPDATE) + plan.of(DELETE)
     for index, item in enumerate(steps):
         try:
             if item.action == CREATE:
                 answer = client.create_assistant({"assistant_id": item.server_id, **(item.payload or {})})
+            elif item.action == UPDATE and item.rollback_to is not None:
+                answer = _rollback(client, item)
             elif item.action == UPDATE:
                 answer = client.patch_assistant(item.server_id, item.payload or {})
             else:
@@ -404,62 +366,16 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
     return result
 
 
-# -- presentation -------------------------------------------------------------------------
+def _rollback(client: Any, item: SyncItem) -> Any:
+    """``set_latest`` to the earlier version; PATCH when the server did not restore the context.
 
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def format_plan(plan: SyncPlan, url: str = "", *, dry_run: bool = True) -> str:
-    lines: list[str] = []
-    marks = {CREATE: "+", UPDATE: "~", DELETE: "-", UNCHANGED: "="}
-    for item in plan.items:
-        if item.action == UNCHANGED:
-            continue
-        head = f"{marks[item.action]} {item.action:<6} {item.assistant_id}  ({item.server_id}"
-        head += f", graph {item.graph_id})" if item.graph_id else ")"
-        if item.drift:
-            head += "  DRIFT"
-        lines.append(head)
-        if item.reason:
-            lines.append(f"      {item.reason}")
-        if item.action == UPDATE:
-            for c in item.changes:
-                if c.op == "added":
-                    lines.append(f"      + {c.path}: {_short(c.new)}")
-                elif c.op == "removed":
-                    lines.append(f"      - {c.path}: {_short(c.old)}")
-                else:
-                    lines.append(f"      ~ {c.path}: {_short(c.old)} -> {_short(c.new)}")
-    for item in plan.orphans:
-        lines.append(f"! orphan {item.assistant_id}  ({item.server_id}): {item.reason}; --prune deletes it")
-    for error in plan.errors:
-        lines.append(f"error: {error}")
-    s = plan.summary()
-    where = f" on {url}" if url else ""
-    verb = "would" if dry_run else "will"
-    if plan.has_changes:
-        tail = f"Plan{where}: {s['create']} to create, {s['update']} to update, {s['delete']} to delete, " \
-               f"{s['unchanged']} unchanged"
-    else:
-        tail = f"Nothing to do{where}: {s['unchanged']} unchanged"
-    if s["drift"]:
-        tail += f", {s['drift']} drifted"
-    if s["orphaned"]:
-        tail += f", {s['orphaned']} orphaned (not pruned)"
-    lines.append(tail + ".")
-    if plan.has_changes and dry_run:
-        lines.append(f"(dry run: nothing changed; without --dry-run Roster {verb} apply this plan)")
-    return "\n".join(lines)
-
-
-def format_result(result: SyncResult, url: str = "") -> str:
-    if not result.applied:
-        return ""
-    counts: dict[str, int] = {}
-    for item in result.applied:
-        counts[item.action] = counts.get(item.action, 0) + 1
-    parts = [f"{counts.get(k, 0)} {w}" for k, w in ((CREATE, "created"), (UPDATE, "updated"), (DELETE, "deleted"))]
-    return f"Applied{' on ' + url if url else ''}: " + ", ".join(parts) + "."
+    langgraph-runtime-inmem's ``set_latest`` restores config, metadata, name and description
+    but leaves ``context`` as it was, and runs read ``context``: then a PATCH (one new
+    version) is the only way to make the server run git's content.
+    """
+    answer = client.set_latest(item.server_id, item.rollback_to)
+    want = split_config((item.payload or {}).get("config"), None)[1]
+    got = answer.get("context") if isinstance(answer, dict) else None
+    if (got or {}) != want:
+        return client.patch_assistant(item.server_id, item.payload or {})
+    return answer

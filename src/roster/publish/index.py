@@ -14,6 +14,8 @@ commit cheap.
 """
 from __future__ import annotations
 
+from roster import __version__
+
 import multiprocessing
 import os
 import re
@@ -103,7 +105,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
 
     data = {
         "format": FORMAT,
-        "generator": f"roster {_version()}",
+        "generator": f"roster {__version__}",
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "ref": ref or "HEAD",
         "head": head,
@@ -323,12 +325,3 @@ def _commit_json(repo: Any, commit: str) -> dict[str, Any]:
     info = repo.commit_info(commit)
     return {"date": info.time, "author": {"name": info.author_name, "email": info.author_email},
             "message": info.message}
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("roster")
-    except Exception:  # noqa: BLE001 - running from a source tree that is not installed
-        return "0+unknown"

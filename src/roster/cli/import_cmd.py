@@ -1,0 +1,52 @@
+"""``roster import``: start a repository from an existing LangGraph deployment."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+
+@click.command("import")
+@click.option("--url", required=True, metavar="URL", help="The LangGraph server. The API key comes from "
+              "LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS.")
+@click.option("--include-defaults", is_flag=True, help="Also import the server's default per-graph assistants "
+              "(metadata created_by: system).")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.pass_context
+def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool, timeout: float, fmt: str) -> None:
+    """Start a repository from a LangGraph deployment's assistants.
+
+    Writes assistants/<id>.yaml for every server assistant that Roster does not
+    manage (the server's default per-graph ones only with --include-defaults),
+    with its server_id pinned and its id derived from its name
+    (lower-case, - for other characters, made unique), and fetch the missing
+    schemas/<graph_id>.json. Never overwrites a file. Commit the result: `roster
+    check` passes and `roster sync --dry-run` has nothing to do."""
+    import json
+
+    from roster.langgraph.client import LangGraphClient
+    from roster.langgraph.importer import import_assistants
+
+    client = LangGraphClient(url, timeout=timeout)
+    settings = ctx.obj
+    project = settings.project() if settings is not None and hasattr(settings, "project") else _default_project()
+    result = import_assistants(project, client, include_defaults=include_defaults, dry_run=dry_run)
+    if fmt == "json":
+        click.echo(json.dumps({"url": client.url, "dry_run": dry_run, **result.as_json()}, indent=2))
+        return
+    verb = "would write" if dry_run else "wrote"
+    for path in result.schemas + result.written:
+        click.echo(f"{verb} {path}")
+    for line in result.skipped:
+        click.echo(f"skipped {line}")
+    click.echo(f"Imported from {client.url}: {len(result.written)} assistant(s), {len(result.schemas)} schema(s)"
+               + (" (dry run: nothing written)." if dry_run else "."))
+
+
+def _default_project() -> Any:
+    from roster.project import open_project
+
+    return open_project(".")

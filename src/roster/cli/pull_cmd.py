@@ -1,0 +1,82 @@
+"""``roster pull``: write edits made on a LangGraph server into the assistant files."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from roster.langgraph.pull import PullResult
+
+
+@click.command("pull")
+@click.option("--url", required=True, metavar="URL", help="The LangGraph server. The API key comes from "
+              "LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS.")
+@click.option("--dry-run", is_flag=True, help="Print the diffs only; write nothing.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.pass_context
+def command(ctx: click.Context, url: str, dry_run: bool, timeout: float, fmt: str) -> None:
+    """Bring assistants edited on the server (LangGraph Studio, the SDK) home to git.
+
+    Each drifted assistant (changed on the server since Roster wrote it) gets the
+    server's content written into its file in the working tree, with the smallest
+    edit: comments, key order, quoting and block style of the other lines stay,
+    and a changed prompt stays a | block. Commit the result on a branch and open
+    a pull request; once merged, `roster sync` has nothing to do.
+
+    Where the file also changed in git since then, nothing is written for it and
+    the conflict is reported with both diffs. Exit codes: 0 done (or nothing to
+    pull), 1 conflicts or refused edits, 2 usage or server errors.
+    """
+    import json
+
+    from roster.langgraph.client import LangGraphClient
+    from roster.langgraph.plantext import redact_json
+    from roster.langgraph.pull import pull
+
+    client = LangGraphClient(url, timeout=timeout)
+    settings = ctx.obj
+    roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
+    result = pull(roster, client, dry_run=dry_run)
+    if fmt == "json":
+        click.echo(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))
+    else:
+        click.echo(format_pull(result, client.url))
+    ctx.exit(0 if result.ok else 1)
+
+
+def format_pull(result: PullResult, url: str) -> str:
+    from roster.langgraph.plantext import change_lines
+
+    lines: list[str] = []
+    for item in result.items:
+        if item.status == "write":
+            verb = "would write" if result.dry_run else "wrote"
+            lines.append(f"{verb} {item.path}  ({item.assistant_id}, base: {item.base})")
+            lines.extend(item.diff)
+        elif item.status == "current":
+            lines.append(f"= {item.path}: {item.message}")
+        else:
+            lines.append(f"! {item.status} {item.path}  ({item.assistant_id}): {item.message}")
+            if item.server_changes:
+                lines.append("      changed on the server (base -> server):")
+                lines.extend(change_lines(item.server_changes, "        "))
+            if item.git_changes:
+                lines.append("      changed in git (base -> file):")
+                lines.extend(change_lines(item.git_changes, "        "))
+    written = sum(1 for i in result.items if i.status == "write")
+    bad = sum(1 for i in result.items if i.status not in ("write", "current"))
+    if not result.items:
+        lines.append(f"Nothing to pull from {url}: no assistant was changed on the server.")
+    else:
+        verb = "to write" if result.dry_run else "written"
+        lines.append(f"Pull from {url}: {written} file(s) {verb}, {bad} conflict(s)/refused.")
+    return "\n".join(lines)
+
+
+def _default_roster() -> Any:
+    from roster import Roster
+
+    return Roster(".")
