@@ -625,7 +625,8 @@ def _cat_file_batch(git_dir: str, wanted: list[str]) -> dict[str, bytes] | None:
                                capture_output=True, check=False, timeout=600)
         if check.returncode != 0:
             return None
-        big = {fields[0].decode("ascii", "replace") for fields in (line.split(b" ") for line in check.stdout.splitlines())
+        rows = (line.split(b" ") for line in check.stdout.splitlines())
+        big = {fields[0].decode("ascii", "replace") for fields in rows
                if len(fields) == 3 and fields[2].isdigit() and int(fields[2]) > MAX_BLOB}
         if big:
             wanted = [b for b in wanted if b not in big]

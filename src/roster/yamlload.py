@@ -350,10 +350,10 @@ def _plain(value: str, mark: tuple[int, int]) -> Any:
                 raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
             return int(value)
         if _INT8.match(value) or _INT16.match(value):
-            number = int(value[2:], 8 if value[1] == "o" else 16)  # linear time for these bases
-            if number.bit_length() > _MAX_INT_BITS:
+            whole = int(value[2:], 8 if value[1] == "o" else 16)  # linear time for these bases
+            if whole.bit_length() > _MAX_INT_BITS:
                 raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
-            return number
+            return whole
         if _FLOAT.match(value):
             number = float(value)
             if math.isinf(number):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
 from gitrepo import GitRepo, assistant_yaml, git_env
 
 ROOT = Path(__file__).resolve().parents[2]

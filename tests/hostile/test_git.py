@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from gitrepo import GitRepo, assistant_yaml
 
 
@@ -28,7 +29,8 @@ def test_publish_never_lazily_fetches_from_a_promisor_remote(tmp_path: Path):
     marker = tmp_path / "PWNED"
     for key, value in (("core.repositoryformatversion", "0"), ("extensions.partialClone", "origin"),
                        ("remote.origin.url", f"ext::sh -c touch% {marker}"), ("remote.origin.promisor", "true"),
-                       ("protocol.ext.allow", "always"), ("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*")):
+                       ("protocol.ext.allow", "always"),
+                       ("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*")):
         repo.git("config", key, value)
     from roster.errors import RosterError
     from roster.git import Repo, read_blobs

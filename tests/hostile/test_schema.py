@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-from gitrepo import WRITER_SCHEMA, GitRepo, assistant_yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from gitrepo import WRITER_SCHEMA, GitRepo, assistant_yaml
 
 EVIL = "^(a+)+$"
 

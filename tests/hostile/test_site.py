@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from gitrepo import GitRepo, assistant_yaml
 
 XSS = '"><img src=x onerror=alert(1)>'

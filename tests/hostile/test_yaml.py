@@ -45,9 +45,10 @@ def test_the_largest_integer_allowed_round_trips_through_json():
 _bmp = st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",))
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
                      st.text(_bmp, max_size=30))
-_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                          st.dictionaries(st.text(_bmp, max_size=8), inner, max_size=4)),
-                       max_leaves=20)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(_bmp, max_size=8), inner, max_size=4)),
+    max_leaves=20)
 
 
 @settings(max_examples=150, deadline=None)
@@ -73,7 +74,6 @@ def test_any_text_loads_or_fails_with_a_located_error(text: str) -> None:
 
 def test_a_spec_that_is_not_a_string_is_a_usage_error(tmp_path):
     from gitrepo import GitRepo
-
     from roster import Roster
     from roster.errors import UsageError
 
@@ -92,7 +92,6 @@ def test_a_spec_that_is_not_a_string_is_a_usage_error(tmp_path):
 
 def test_a_version_number_too_long_for_int_is_a_lookup_error(tmp_path):
     from gitrepo import GitRepo
-
     from roster import Roster
     from roster.errors import LookupFailed
 

@@ -25,7 +25,6 @@ from typing import Any
 from roster.errors import RemoteError, UsageError
 from roster.http import (
     HEADERS_ENV,
-    MAX_BODY,
     HTTPStatus,
     headers_from_env,
     send,
