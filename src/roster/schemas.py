@@ -83,6 +83,12 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
                         line, col, pointer_of(where))
         except RecursionError:
             return fail(f"{kind} is nested too deeply")
+    for kind in validators:
+        if _unfolded_size(data[kind]) > MAX_UNFOLDED:
+            line, col = _locate(text, (kind,))
+            return fail(f"{kind} unfolds into more than {MAX_UNFOLDED:,} subschemas through $ref (refs that "
+                        "branch into refs, many levels deep): validating against it would never end; "
+                        "flatten the $defs", line, col, kind)
     # After jsonschema's own check (which reports a malformed regex its way): what RE2 cannot take.
     from roster.regex import PatternError, compile_pattern, patterns_in
 
@@ -208,6 +214,51 @@ def _locate(text: str, where: tuple[Any, ...]) -> tuple[int, int]:
         return load_text(text).locate(where)
     except YamlError:
         return (1, 1)
+
+
+MAX_UNFOLDED = 200_000  # subschemas a validation can visit; real graph schemas unfold to a few thousand
+
+
+def _unfolded_size(root: Any) -> int:
+    """How many subschemas the schema has with every local ``$ref`` expanded (capped above the limit).
+
+    A 2 KB schema whose ``$defs`` each ``anyOf`` two refs to the next, thirty deep, unfolds
+    to 2^30: jsonschema explores every path for a value that fails. A ref already being
+    expanded (a recursive schema) counts once: its depth is bounded by the value's.
+    """
+    memo: dict[str, int] = {}
+    active: set[str] = set()
+
+    def size(node: Any) -> int:
+        if isinstance(node, list):
+            total = 0
+            for item in node:
+                total += size(item)
+                if total > MAX_UNFOLDED:
+                    break
+            return total
+        if not isinstance(node, dict):
+            return 0
+        total = 1
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            if ref in memo:
+                total += memo[ref]
+            elif ref not in active:
+                active.add(ref)
+                found = size(resolve_local(root, {"$ref": ref}))
+                active.discard(ref)
+                memo[ref] = found
+                total += found
+        for key, value in node.items():
+            if key in ("$defs", "definitions", "const", "enum", "default", "examples", "$ref"):
+                continue  # definitions count where they are used; data is not a schema
+            total += size(value)
+            if total > MAX_UNFOLDED:
+                break
+        return total
+
+    return size(root)
 
 
 def resolve_local(root: dict[str, Any], schema: Any) -> Any:

@@ -81,3 +81,29 @@ def test_ordinary_patterns_still_work(pattern: str):
     from roster.regex import search
 
     assert search(pattern, "a") == (pattern == "^a")
+
+
+def _ladder(depth: int) -> dict:
+    """``$defs`` where each level is anyOf two refs to the next: 2**depth paths in 2 KB."""
+    defs = {f"d{i}": {"anyOf": [{"$ref": f"#/$defs/d{i + 1}"}, {"$ref": f"#/$defs/d{i + 1}"}]} for i in range(depth)}
+    defs[f"d{depth}"] = {"type": "integer"}
+    return {"$defs": defs, "type": "object", "properties": {"model": {"$ref": "#/$defs/d0"}}}
+
+
+def test_a_schema_that_unfolds_exponentially_is_refused(tmp_path: Path):
+    schema = json.loads(json.dumps(WRITER_SCHEMA))
+    schema["config_schema"] = _ladder(30)
+    assert len(json.dumps(schema)) < 4000
+    code, out = _check(tmp_path, schema, assistant_yaml())
+    assert code == 1 and "unfolds" in out and "schemas/writer.json" in out
+
+
+def test_a_recursive_schema_is_still_accepted():
+    from roster.schemas import load_schema
+
+    tree = {"$defs": {"node": {"type": "object", "properties": {"children": {
+        "type": "array", "items": {"$ref": "#/$defs/node"}}}}}, "$ref": "#/$defs/node"}
+    loaded = load_schema("g", "schemas/g.json", json.dumps({"config_schema": tree}).encode())
+    assert loaded.ok, loaded.problems
+    shallow = load_schema("g", "schemas/g.json", json.dumps({"config_schema": _ladder(8)}).encode())
+    assert shallow.ok, shallow.problems
