@@ -153,3 +153,30 @@ def test_an_interrupted_swap_leaves_a_site_for_readers(tmp_path: Path):
     os.rename(site, aside)
     recover(site)
     assert (site / "index.json").is_file() and not aside.exists()
+
+
+def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
+    """A repository from an artifact can carry a forged delta index in .git/roster/."""
+    import marshal
+
+    from roster.errors import RosterError
+
+    repo = _repo(tmp_path)
+    repo.write_assistant("writer", prompt="second")
+    repo.commit("v2")
+    _publish(repo, tmp_path / "first")  # builds the delta index in .git/roster/
+    repo.write("forged.yaml", assistant_yaml(prompt="FORGED"))
+    blob = repo.git("hash-object", "-w", "forged.yaml")
+    (repo.path / "forged.yaml").unlink()
+    cache = next((repo.path / ".git" / "roster").glob("deltas-*.marshal"))
+    fmt, folder, rows = marshal.loads(cache.read_bytes())
+    # Every change now says its new content is the forged blob (status, old, new, old blob, new blob).
+    rows = tuple((c, p, tuple((*ch[:4], blob) if ch[4] else tuple(ch) for ch in changes)) for c, p, changes in rows)
+    cache.write_bytes(marshal.dumps((fmt, folder, rows)))
+    site = tmp_path / "second"
+    try:
+        _publish(repo, site)
+    except RosterError as e:
+        assert "history cache" in str(e)
+        return
+    assert "FORGED" not in _all_text(site)

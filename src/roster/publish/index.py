@@ -75,6 +75,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     plan, skipped = _valid(_plan(chain))
     _check_paths(plan)
     entries = [e for item in plan.values() for e, _ in item.versions]
+    _verify_entries(repo, resolver.deltas.folder, entries)
     contents = _contents(repo, entries, previous, progress)
 
     ended = {item.ended_at for item in plan.values() if item.ended_at}
@@ -214,6 +215,21 @@ def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, .
             item = item._replace(status="deleted", renamed_to=None)
         out[key] = item
     return out, tuple(sorted(bad))
+
+
+def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+    """Each version's blob is what its commit's tree holds at its path.
+
+    The delta index is a cache kept in ``<git dir>/roster/``; a repository that came as
+    an artifact or a restored cache can carry a tampered one, naming any blob of the
+    repository as some assistant's version. The trees are the truth: one lookup each.
+    """
+    for e in entries:
+        path = f"{folder}/{e.path}" if folder else e.path
+        found = repo.entry_at(repo.tree_id(e.commit), path) if e.path else None
+        if found is None or found.key != e.blob:
+            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {e.commit[:12]} "
+                              f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
 def _check_paths(plan: dict[str, _Planned]) -> None:
