@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 from pathlib import Path
@@ -119,9 +120,11 @@ def test_pages_forbid_inline_script(tmp_path: Path):
     repo = _repo(tmp_path)
     site = tmp_path / "site"
     _publish(repo, site)
+    import html
+
     for page in site.rglob("*.html"):
         text = page.read_text()
-        assert "Content-Security-Policy" in text and "script-src 'self'" in text
+        assert "Content-Security-Policy" in text and "script-src 'self'" in html.unescape(text)
         assert "<script>" not in text  # every script is a file of the site
 
 
@@ -180,3 +183,22 @@ def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
         assert "history cache" in str(e)
         return
     assert "FORGED" not in _all_text(site)
+
+
+def test_a_slip_in_escaping_still_cannot_run_script(tmp_path: Path):
+    """The CSP is the backstop: markup that got into a page by mistake does not execute (real Chromium)."""
+    import tooling
+
+    repo = _repo(tmp_path)
+    site = tmp_path / "site"
+    _publish(repo, site)
+    page = site / "index.html"
+    slip = ("<script>document.body.setAttribute('data-pwned','script')</script>"
+            "<img src=x onerror=\"document.body.setAttribute('data-pwned','handler')\">")
+    page.write_text(page.read_text().replace("<main", slip + "<main", 1))
+    proc = subprocess.run([str(tooling.chromium()), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", "--virtual-time-budget=3000",
+                           page.as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    assert "filter" in proc.stdout, proc.stderr[-2000:]  # the page rendered, and its own script ran:
+    assert re.search(r'<input[^>]*id="filter"(?![^>]*hidden)[^>]*>', proc.stdout)
+    assert not re.search(r"<body[^>]*data-pwned", proc.stdout)  # neither the script nor the handler ran

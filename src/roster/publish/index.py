@@ -14,14 +14,13 @@ commit cheap.
 """
 from __future__ import annotations
 
-from roster import __version__
-
 import multiprocessing
 import os
 import re
 from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple
 
+from roster import __version__
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, Lineage, VersionEntry

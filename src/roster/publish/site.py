@@ -53,7 +53,18 @@ def script() -> str:
 
 def assets_digest() -> str:
     css, js = _assets()
-    return hashlib.sha256((css + js).encode()).hexdigest()[:16]
+    templates = "".join(p.read_text(encoding="utf-8") for p in sorted((_HERE / "templates").glob("*.html")))
+    return hashlib.sha256((css + js + templates).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def _template(name: str) -> Any:
+    """A page template; Jinja2 escapes every value put into it (autoescape), markup must be ``Markup``."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE / "templates")), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template(name)
 
 
 def page_path(key: str) -> str:
@@ -91,27 +102,20 @@ class _Site:
     # --- shared pieces --------------------------------------------------------
 
     def page(self, title: str, body: str, *, depth: int, here: str) -> str:
+        from markupsafe import Markup
+
         css, _ = _assets()
-        up = "../" * depth
-        nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
-                      for href, label in (("index.html", "Assistants"), ("releases.html", "Releases")))
         # Assistant pages say nothing about the publish itself, so they stay byte-identical
         # (and reusable) until the assistant changes.
         footer = f"Published by {_e(self.data['generator'])}."
         if depth == 0:
             head = self.data["head"]
             footer = (f"Published by {_e(self.data['generator'])} from {_e(self.data['ref'])} "
-                      f'(<span class="mono">{head[:12]}</span>, {_e(self.date(head))}).')
-        return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f'<meta name="generator" content="{_e(self.data["generator"])}">'
-                f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-                f"<title>{_e(title)}</title><style>{css}</style></head><body>"
-                f'<header class="site"><div class="wrap"><a class="brand" href="{up}index.html">{_e(self.title)}</a>'
-                f'<nav>{nav}<a href="{up}index.json">index.json</a></nav></div></header>'
-                f'<main class="wrap">{body}'
-                f"<footer>{footer}</footer></main>"
-                f'<script src="{up}{SCRIPT}"></script></body></html>\n')
+                      f'(<span class="mono">{_e(head[:12])}</span>, {_e(self.date(head))}).')
+        return _template("page.html").render(
+            generator=self.data["generator"], csp=CSP, title=title, css=Markup(css), up="../" * depth,
+            site_title=self.title, nav=(("index.html", "Assistants"), ("releases.html", "Releases")), here=here,
+            body=Markup(body), footer=Markup(footer), script=SCRIPT) + "\n"
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
@@ -143,44 +147,24 @@ class _Site:
         gone = [a for a in assistants.values() if a["status"] != "active"]
         versions = sum(len(a["versions"]) for a in assistants.values() if a["status"] != "renamed")
         graphs = sorted({a["versions"][-1]["content"]["graph_id"] for a in active if a["versions"]})
-        body = [f"<h1>{_e(self.title)}</h1>",
-                '<div class="stats">',
-                f'<div class="stat"><b>{len(active)}</b>assistants</div>',
-                f'<div class="stat"><b>{versions}</b>versions</div>',
-                f'<div class="stat"><b>{len(graphs)}</b>graphs</div>',
-                f'<div class="stat"><b>{len(self.releases)}</b>releases</div></div>']
-        if self.data["cut"]:
-            body.append('<p class="badge warn">This history was published from a shallow clone: '
-                        "version numbers are unknown.</p>")
-        body.append('<input id="filter" class="filter" type="search" placeholder="Filter assistants" '
-                    'aria-label="Filter assistants" hidden>')
         rows = []
         for a in active:
             last = a["versions"][-1] if a["versions"] else None
             content = last["content"] if last else {}
-            envs = "".join(f'<span class="tag">@{_e(label)}: v{n}</span>' if n else
-                           f'<span class="tag">@{_e(label)}</span>'
-                           for label, n in self.envs(a))
-            rows.append(f'<tr><td class="id"><a href="{_e(page_path(a["assistant_id"]))}">{_e(a["assistant_id"])}</a>'
-                        f'<div class="small muted">{_e(content.get("name", ""))}</div>{envs}</td>'
-                        f'<td class="mono">{_e(content.get("graph_id", ""))}</td>'
-                        f'<td>{"v" + str(last["version"]) if last else "?"}</td>'
-                        f'<td class="hide-sm small">{_e(self.date(last["commit"]) if last else "")}</td></tr>')
-        body.append('<table class="filterable"><thead><tr><th>Assistant</th><th>Graph</th><th>Version</th>'
-                    f'<th class="hide-sm">Updated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-        if gone:
-            items = []
-            for a in gone:
-                if a["status"] == "renamed":
-                    what = (f'renamed to <a href="{_e(page_path(a["renamed_to"]))}">{_e(a["renamed_to"])}</a>'
-                            if a["renamed_to"] in self.index.assistants else f'renamed to {_e(a["renamed_to"])}')
-                else:
-                    what = "deleted"
-                items.append(f'<tr><td class="id"><a href="{_e(page_path(a["assistant_id"]))}">{_e(a["assistant_id"])}</a>'
-                             f'</td><td>{what}</td><td class="small">{_e(self.date(a["ended_at"]))}</td></tr>')
-            body.append(f"<h2>Deleted and renamed</h2><table class=filterable><thead><tr><th>Id</th><th>What</th>"
-                        f"<th>When</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
-        return self.page(self.title, "".join(body), depth=0, here="index.html")
+            rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "name": content.get("name", ""),
+                         "envs": self.envs(a), "graph": content.get("graph_id", ""),
+                         "version": f"v{last['version']}" if last else "?",
+                         "date": self.date(last["commit"]) if last else ""})
+        gone_rows = []
+        for a in gone:
+            renamed_to = a["renamed_to"] if a["status"] == "renamed" else None
+            gone_rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "renamed_to": renamed_to,
+                              "renamed_href": page_path(renamed_to) if renamed_to in assistants else None,
+                              "date": self.date(a["ended_at"])})
+        body = _template("index.html").render(
+            title=self.title, active=len(active), versions=versions, graphs=len(graphs), releases=len(self.releases),
+            cut=self.data["cut"], rows=rows, gone=gone_rows)
+        return self.page(self.title, body, depth=0, here="index.html")
 
     def envs(self, entry: dict[str, Any]) -> list[tuple[str, int | None]]:
         return [(label, self.version_at(entry, commit))
