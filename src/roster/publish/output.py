@@ -80,7 +80,7 @@ def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict
         all_pages = pages(index, title=title or _default_title(roster))
         job = _Job(tmp, old, index, previous.get("assistants", {}) if same and previous else {},
                    _tags_by_commit(previous.get("tags", {})) if same and previous else {}, manifest, digests,
-                   {k: p for k, p in zip(index.assistants, all_pages[2:])})
+                   {k: p for k, p in zip(index.assistants, all_pages[2:], strict=True)})
         writer = _Writer(tmp, None, {})
 
         def site_wide() -> None:

@@ -250,7 +250,6 @@ class _Site:
     # --- releases.html --------------------------------------------------------
 
     def releases_page(self) -> str:
-        body = ["<h1>Releases</h1>"]
         # Every (position, key) at which an assistant changed: a release only looks at the keys
         # that changed inside its interval (not at all of them, for each of ~100 releases).
         events = sorted((p, k) for k, a in self.index.assistants.items() if a["status"] != "renamed"
@@ -272,52 +271,36 @@ class _Site:
             lo, hi = bisect.bisect_right(event_pos, prev_pos), bisect.bisect_right(event_pos, pos)
             touched = sorted({k for _, k in events[lo:hi]})
             rows = [r for k in touched if (r := self.release_row(k, prev_pos, pos))]
-            if names:
-                title = " ".join(f"<span id=\"{_e(n)}\">{_e(n)}</span>" for n in names)
-            else:
-                title = "Unreleased"
-                if not rows:
-                    prev_pos = pos
-                    continue
-            since = f"since {prev_name}" if prev_name else "since the beginning"
-            changes = (f'<table class="rel"><thead><tr><th>Assistant</th><th>Change</th></tr></thead><tbody>{"".join(rows)}'
-                       f"</tbody></table>" if rows else '<p class="muted">No assistant changed.</p>')
-            sections.append(f'<section class="release"><h3>{title}</h3><p class="small muted">'
-                            f'<span class="mono">{commit[:12]}</span> · {_e(self.date(commit))} · '
-                            f'{len(rows)} assistant{"s" if len(rows) != 1 else ""} changed {_e(since)}</p>'
-                            f"{changes}</section>")
+            if not names and not rows:
+                prev_pos = pos
+                continue
+            sections.append({"names": names, "commit": commit, "date": self.date(commit), "rows": rows,
+                             "since": f"since {prev_name}" if prev_name else "since the beginning"})
             prev_pos = pos
             prev_name = names[0] if names else prev_name
-        if not self.releases:
-            body.append('<p class="muted">No release tags yet (repository-wide tags such as v1.0.0).</p>')
-        body += list(reversed(sections))
-        body.append(self.environments_table())
-        if self.stray:
-            items = "".join(f"<li><span class=mono>{_e(n)}</span> → <span class=mono>{c[:12]}</span></li>"
-                            for n, c in sorted(self.stray.items()))
-            body.append(f"<h2>Tags not on {_e(self.data['ref'])}</h2><ul>{items}</ul>")
-        return self.page(f"Releases · {self.title}", "".join(body), depth=0, here="releases.html")
+        body = _template("releases.html").render(
+            has_releases=bool(self.releases), sections=list(reversed(sections)), envs=self.environments(),
+            stray=sorted(self.stray.items()), ref=self.data["ref"])
+        return self.page(f"Releases · {self.title}", body, depth=0, here="releases.html")
 
-    def release_row(self, key: str, before: int, after: int) -> str:
+    def release_row(self, key: str, before: int, after: int) -> dict[str, Any] | None:
+        """What changed for ``key`` between two chain positions (None: nothing), for the template."""
         entry = self.index.assistants[key]
         old = self.state(entry, before)
         new = self.state(entry, after)
         if old == new:
-            return ""
+            return None
         (n0, alive0, id0), (n1, alive1, id1) = old, new
-        link = f'<a href="{_e(page_path(key))}#v{n1}">{_e(id1 or key)}</a>'
+        row: dict[str, Any] = {"href": f"{page_path(key)}#v{n1}", "text": id1 or key, "n0": n0, "n1": n1}
         if alive1 and not alive0:
-            what = f'<span class="badge {"re-added" if n0 else "added"}">{"re-added" if n0 else "added"}</span> v{n1}'
+            row.update(kind="added", badge="re-added" if n0 else "added")
         elif alive0 and not alive1:
-            what = f'<span class="badge deleted">deleted</span> (last v{n1})'
-            link = f'<a href="{_e(page_path(key))}">{_e(id0 or key)}</a>'
+            row.update(kind="deleted", href=page_path(key), text=id0 or key)
         elif alive0 and alive1:
-            what = f"v{n0} → v{n1}"
-            if id0 != id1:
-                what = f'<span class="badge renamed">renamed from {_e(id0)}</span> ' + what
+            row.update(kind="changed", renamed_from=id0 if id0 != id1 else None)
         else:
-            what = f"added and deleted (v{n1})"
-        return f'<tr><td class="id">{link}</td><td>{what}</td></tr>'
+            row.update(kind="both")
+        return row
 
     def state(self, entry: dict[str, Any], pos: int) -> tuple[int, bool, str | None]:
         """(version count, exists, id) of an assistant at chain position ``pos``."""
@@ -338,23 +321,15 @@ class _Site:
             found = self._pos_cache[key] = [v["pos"] for v in entry["versions"]]
         return found
 
-    def environments_table(self) -> str:
+    def environments(self) -> list[dict[str, Any]]:
+        """Each per-assistant tag and the version it points at, for the releases page."""
         rows = []
         for key in sorted(self.env_tags):
             entry = self.index.assistants[key]
             for label, commit in sorted(self.env_tags[key].items()):
-                n = self.version_at(entry, commit)
-                where = (f'<a href="{_e(page_path(key))}#v{n}">v{n}</a>' if n else
-                         '<span class="muted">not on this history</span>')
-                rows.append(f'<tr><td class="id"><a href="{_e(page_path(key))}">{_e(key)}</a></td>'
-                            f'<td><span class="tag">{_e(label)}</span></td><td>{where}</td>'
-                            f'<td class="hide-sm small">{_e(self.date(commit))}</td></tr>')
-        if not rows:
-            return ""
-        return ("<h2>Environments</h2><p class=\"small muted\">Per-assistant tags (<span class=mono>id@label</span>)"
-                " and the version each points at.</p><table><thead><tr><th>Assistant</th><th>Label</th>"
-                f"<th>Version</th><th class=\"hide-sm\">Commit date</th></tr></thead><tbody>{''.join(rows)}"
-                "</tbody></table>")
+                rows.append({"href": page_path(key), "id": key, "label": label,
+                             "n": self.version_at(entry, commit), "date": self.date(commit)})
+        return rows
 
 
 # --- helpers ------------------------------------------------------------------
