@@ -32,12 +32,16 @@ $(STAMPS)/venv: pyproject.toml uv.lock $(STAMPS)/uv
 
 setup: $(STAMPS)/venv
 
-## demo: set up and check the repo's own assistants, then show their history
+## demo: set up, build a throwaway repository with a real history (.demo/repo), run the README quick start in it
 demo: setup
-	$(BIN)/roster check
-	$(BIN)/roster list
-	$(BIN)/roster history blog-writer
-	$(BIN)/roster show blog-writer
+	$(BIN)/python scripts/demo_repo.py .demo/repo
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster check
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster history blog-writer
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster show blog-writer@prod
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster diff blog-writer@1 blog-writer@3
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster status
+	cd .demo/repo && $(CURDIR)/$(BIN)/roster promote blog-writer 3 --to prod
+	cd .demo/repo && git --no-pager diff
 
 ## lint: ruff and mypy, clean (part of `make test`)
 lint: setup

@@ -203,6 +203,36 @@ class Repo:
             except pygit2.GitError as e:
                 raise RosterError(f"cannot move {name}: {e} (is another process moving it?)") from e
 
+    def commit_file(self, path: str, message: str) -> str:
+        """Commit the working-tree content of one file on top of HEAD, like ``git commit -- PATH``.
+
+        Only that file changes in the commit; whatever else is staged stays staged.
+        No hook runs (SPEC 9: a repository's config never becomes code execution).
+        The author is the repository's git identity (user.name, user.email).
+        """
+        if self.workdir is None:
+            raise GitError("a bare repository has no working tree to commit from")
+        with self.lock:
+            repo = self._repo
+            try:
+                signature = repo.default_signature
+            except (KeyError, pygit2.GitError) as e:
+                raise GitError("no git identity to commit with: set user.name and user.email "
+                               "(git config user.name 'Your Name')") from e
+            try:
+                with open(os.path.join(self.workdir, *path.split("/")), "rb") as f:
+                    blob = repo.create_blob(f.read())
+                head = repo.head.peel(pygit2.Commit)
+                tree = _with_blob(repo, head.tree, path.split("/"), blob)
+                made = repo.create_commit("HEAD", signature, signature, message, tree, [head.id])
+                index = repo.index
+                index.read()
+                index.add(path)
+                index.write()
+            except (OSError, pygit2.GitError) as e:
+                raise GitError(f"cannot commit {path}: {e}") from e
+            return str(made)
+
     # --- objects --------------------------------------------------------------
 
     def commit_info(self, commit_id: str) -> CommitInfo:
@@ -350,6 +380,23 @@ class Repo:
                 return bytes(blob.data)
             except (KeyError, pygit2.GitError, ValueError) as e:
                 raise GitError(f"cannot read object {blob_id}: {e} (corrupt repository?)") from e
+
+
+def _with_blob(repo: pygit2.Repository, tree: Any, parts: list[str], blob: Any) -> Any:
+    """A tree like ``tree`` with the file at ``parts`` set to ``blob`` (folders made as needed)."""
+    builder = repo.TreeBuilder(tree) if tree is not None else repo.TreeBuilder()
+    if len(parts) == 1:
+        builder.insert(parts[0], blob, pygit2.enums.FileMode.BLOB)
+        return builder.write()
+    sub = None
+    if tree is not None:
+        try:
+            entry = tree[parts[0]]
+            sub = repo[entry.id] if entry.type_str == "tree" else None
+        except KeyError:
+            sub = None
+    builder.insert(parts[0], _with_blob(repo, sub, parts[1:], blob), pygit2.enums.FileMode.TREE)
+    return builder.write()
 
 
 def _discover(path: str) -> str:

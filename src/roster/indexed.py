@@ -29,6 +29,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -66,6 +67,8 @@ class _Snapshot:
         self.head: str = data["head"]
         self.generated_at: str | None = data.get("generated_at")
         self.chain: list[str] = list(data["chain"])
+        environments = data.get("environments") or {}  # absent in indexes of repositories without them
+        self.environments: dict[str, Any] = {k: v for k, v in environments.items() if isinstance(v, dict)}
         self.pos = {c: i for i, c in enumerate(self.chain)}
         self.cut = bool(data.get("cut"))
         self.branches: dict[str, str] = dict(data.get("branches") or {})
@@ -227,7 +230,17 @@ class _Snapshot:
             number = int(ref)
             entry = self.version_entry(assistant_id, number)
             return entry["commit"], number
-        own = self.tags.get(f"{assistant_id}@{ref}")
+        env = self.environments.get(ref)
+        if env is not None:  # SPEC 4: the environment file first
+            run = (env.get("runs") or {}).get(assistant_id)
+            if run is None:
+                raise UnknownAssistant(f"environment {ref!r} ({env.get('path')}) does not run {assistant_id!r}")
+            if not run.get("commit"):
+                raise UnknownRef(f"environment {ref!r}: {run.get('error') or 'its pin does not resolve'}")
+            if isinstance(run.get("version"), int) and run["commit"] in self.pos:
+                return run["commit"], run["version"]
+            return self._on_chain(run["commit"], f"{assistant_id}@{ref}"), None
+        own = self.tags.get(f"{assistant_id}@{ref}") if ref != "HEAD" else None  # ID@HEAD never pins the default
         if own is not None:
             return self._on_chain(own, f"{assistant_id}@{ref}"), None
         return self.resolve(ref), None
@@ -533,12 +546,27 @@ class IndexRoster:
         return assistant
 
     def list(self, ref: str | None = None, graph_id: str | None = None,
-             metadata: dict[str, Any] | None = None) -> list[Assistant]:
-        """Every assistant at ``ref`` (the published commit by default), optionally filtered."""
+             metadata: dict[str, Any] | None = None, *, env: str | None = None) -> list[Assistant]:
+        """Every assistant at ``ref`` (the published commit by default), optionally filtered.
+
+        With ``env``: what that environment ran when the index was published, each at its pin.
+        """
         from roster.refs import check_ref_text
 
         self._maybe_refresh()
         snap = self._snap
+        if env is not None:
+            if ref is not None:
+                raise UsageError("a published index knows its environments at the published commit only; "
+                                 "drop --ref")
+            runs = (snap.environments.get(env) or {}).get("runs")
+            ids = sorted(runs) if isinstance(runs, dict) else sorted(
+                t.rpartition("@")[0] for t in snap.tags if t.rpartition("@")[2] == env and "@" in t)
+            if not ids and env not in snap.environments:
+                raise UnknownRef(f"no environment {env!r} in the published index (no environment file and no "
+                                 f"tag ID@{env})")
+            found = [self.get(f"{i}@{env}") for i in ids]
+            return [a for a in found if a.matches(graph_id, metadata)]
         snap._check_cut()
         commit = snap.resolve(check_ref_text(ref)) if ref else snap.head
         pos = snap.pos[commit]
@@ -582,6 +610,17 @@ class IndexRoster:
     def promote(self, *args: Any, **kwargs: Any) -> Any:
         raise UsageError(f"{self.source} is a published index: it is read-only; promote in the repository, "
                          f"push the tag, and publish again")
+
+    promote_all = promote
+
+    def environments(self, ref: str | None = None) -> Sequence[Any]:
+        """The environment files as published (``index.json``'s ``environments``)."""
+        from roster.envstatus import Environment
+
+        if ref is not None:
+            raise UsageError("a published index knows its environments at the published commit only")
+        return [Environment(name, env.get("path"), env.get("url"), env.get("default"), dict(env.get("pins") or {}))
+                for name, env in sorted(self._snap.environments.items())]
 
 
 def _content_fields(content: dict[str, Any], assistant_id: str) -> dict[str, Any]:

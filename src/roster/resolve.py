@@ -63,7 +63,8 @@ class Resolver:
         """The commit of ``assistant_id@ref`` for a ref that is not a version number."""
         ref = ref or "HEAD"
         own_tag = f"{assistant_id}@{ref}"
-        if own_tag in self.tag_names():
+        # A tag ID@HEAD (an older promote accepted the label) must never pin the default ref.
+        if ref != "HEAD" and own_tag in self.tag_names():
             key = ("tag", own_tag)
             with self._lock:
                 hit = self._refs.get(key)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.check import CheckReport, check_source
@@ -14,6 +15,7 @@ from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:
+    from roster.envstatus import Environment
     from roster.git import Repo
     from roster.indexed import IndexRoster
     from roster.remote import Mirror, Staleness
@@ -64,6 +66,7 @@ class Roster:
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
         self._hot_checked = 0.0
+        self._env_names: tuple[str, frozenset[str]] | None = None  # (HEAD, environment file names there)
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
@@ -158,18 +161,71 @@ class Roster:
             entry = resolver.version_entry(parsed.assistant_id, int(parsed.ref))
             assistant = resolver.get(entry.assistant_id, entry.commit)
         else:
-            assistant = resolver.get(parsed.assistant_id, resolver.commit_for(parsed.assistant_id, parsed.ref))
+            target = self._env_target(parsed.assistant_id, parsed.ref)
+            if target is None:
+                target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
+            assistant = resolver.get(*target)
         self._hot[key] = assistant
         return assistant
 
+    def _commit_for(self, assistant_id: str, ref: str | None) -> str:
+        from roster.errors import UnknownRef
+
+        try:
+            return str(self.resolver.commit_for(assistant_id, ref))
+        except UnknownRef as e:
+            text = str(e)
+            if ref is None or "(tried: " not in text:
+                raise
+            # Name everything that was tried, the environment file and the own tag first (SPEC 4).
+            tried = f"{self._project.layout.environments}/{ref}.yaml at HEAD, tag {assistant_id}@{ref}, "
+            raise UnknownRef(text.replace("(tried: ", f"(tried: {tried}", 1)) from None
+
+    def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
+        """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
+        from roster.environments import (
+            environment_at,
+            environments_at,
+            label_problem,
+            pin_target,
+        )
+
+        if label is None or label_problem(label) is not None:
+            return None
+        resolver = self.resolver
+        head = resolver.head()
+        # The names of the environment files, listed once per HEAD: most refs (tags, branches)
+        # are not environments, and a new id@tag should cost no more than it did before.
+        names = self._env_names
+        if names is None or names[0] != head:
+            names = self._env_names = (head, frozenset(environments_at(resolver, head)))
+        if label not in names[1]:
+            return None
+        env = environment_at(resolver, head, label)
+        return pin_target(resolver, env, assistant_id, head) if env is not None else None
+
+    def environments(self, ref: str | None = None) -> list[Environment]:
+        """Every environment at ``ref`` (HEAD by default): its file, else per-assistant tags ``ID@env``."""
+        from roster.envstatus import environments
+
+        return environments(self, ref)
+
     def list(self, ref: str | None = None, graph_id: str | None = None,
-             metadata: dict[str, Any] | None = None) -> list[Assistant]:
-        """Every assistant at ``ref`` (HEAD by default), optionally filtered."""
+             metadata: dict[str, Any] | None = None, *, env: str | None = None) -> list[Assistant]:
+        """Every assistant at ``ref`` (HEAD by default), optionally filtered.
+
+        With ``env``: every assistant that environment runs, each at its pin
+        (the environment file read at ``ref``; else the tags ``ID@env``).
+        """
         from roster.catalog import scan_assistants
 
         resolver = self.resolver
         self._maybe_fetch()
         resolver.maybe_refresh()
+        if env is not None:
+            from roster.envstatus import environment_assistants
+
+            return [a for a in environment_assistants(self, env, ref) if a.matches(graph_id, metadata)]
         from roster.git import TreeSource
 
         commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
@@ -204,9 +260,22 @@ class Roster:
         changes = diff_values(_diffable(old), _diffable(new))
         return Diff(old, new, changes)
 
-    def promote(self, assistant_id: str, target: str, *, to: str) -> "Promotion":
-        """Point the environment tag ``ID@to`` at ``target`` (version number or ref)."""
-        return promote(self, assistant_id, target, to)
+    def promote(self, assistant_id: str, target: str, *, to: str, commit: bool = False) -> Any:
+        """Promote ``assistant_id`` at ``target`` (version number or ref) to the environment ``to``.
+
+        Where ``environments/<to>.yaml`` exists in the working tree, its pin is edited
+        with the smallest change (an ``EnvPromotion``; ``commit=True`` commits the file);
+        else the tag ``ID@to`` moves (a ``Promotion``). See ``roster.promote``.
+        """
+        from roster.promote import promote_one
+
+        return promote_one(self, assistant_id, target, to, commit=commit)
+
+    def promote_all(self, source: str, to: str, *, commit: bool = False) -> Sequence[Any]:
+        """Copy every pin of environment ``source`` (its file, else its tags) to ``to``."""
+        from roster.promote import promote_all
+
+        return promote_all(self, source, to, commit=commit)
 
     # --- check ----------------------------------------------------------------
 
@@ -224,8 +293,15 @@ class Roster:
         if base is not None:
             from roster.changes import changes_against
 
-            return changes_against(self, base=base, ref=ref, strict=strict)
-        return check_source(self._source(ref), self._project.layout, strict=strict)
+            report = changes_against(self, base=base, ref=ref, strict=strict)
+        else:
+            report = check_source(self._source(ref), self._project.layout, strict=strict)
+        from roster.envcheck import check_environments
+
+        # Environment files are checked whole on every run (a pin is cheap to check, and a pin
+        # can break without its file changing: a deleted tag, an assistant made invalid).
+        found = check_environments(self, self._source(ref), ref)
+        return report._replace(problems=[*report.problems, *found]) if found else report
 
 
 def _diffable(a: Assistant) -> dict[str, Any]:
@@ -235,70 +311,3 @@ def _diffable(a: Assistant) -> dict[str, Any]:
 
 
 __all__ = ["Roster", "Diff"]
-
-
-class Promotion(NamedTuple):
-    """A moved environment tag: ``tag`` pointed at ``before`` and now points at ``after``."""
-
-    tag: str
-    before: str | None
-    after: str
-    before_version: int | None
-    after_version: int | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"tag": self.tag, "before": {"commit": self.before, "version": self.before_version},
-                "after": {"commit": self.after, "version": self.after_version}}
-
-
-def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promotion:
-    """Move the per-assistant tag ``ID@LABEL`` to ``target`` (a version number or a ref).
-
-    The assistant must exist and be valid there. The move is atomic and refuses
-    to overwrite a concurrent move (compare-and-swap on the tag).
-    """
-    from roster.errors import UsageError
-    from roster.ids import check_id
-    from roster.refs import check_ref_text, is_version_number
-
-    check_id(assistant_id)
-    check_ref_text(label)
-    if is_version_number(label) or "@" in label or "/" in label or ".." in label:
-        raise UsageError(f"invalid label {label!r}: use a name such as prod or staging (not a number, no '@' or '/')")
-    if roster.remote is not None:
-        raise UsageError(f"{roster.remote.display_url} is read through a mirror, which the next fetch overwrites: "
-                         f"promote in a clone of it and push the tag (git push --force origin 'refs/tags/"
-                         f"{assistant_id}@{label}')")
-    repo = roster._repo()
-    resolver = roster.resolver
-    resolver.maybe_refresh(force=True)
-    tag = f"{assistant_id}@{label}"
-    ref_name = f"refs/tags/{tag}"
-    if not _valid_ref_name(ref_name):
-        raise UsageError(f"{tag!r} is not a valid git tag name")
-    before = repo.ref_target(ref_name)
-    raw_before = repo.raw.references.get(ref_name)
-    expected = str(raw_before.target) if raw_before is not None else None
-    assistant = roster.get(f"{assistant_id}@{target}")
-    if is_version_number(target):
-        after = assistant.commit or ""
-    else:
-        after = resolver.commit_for(assistant_id, target)
-    before_version = None
-    if before is not None:
-        try:
-            before_version = resolver.get(assistant_id, before, validate=False).version
-        except Exception:  # noqa: BLE001 - the old target may no longer hold the assistant
-            before_version = None
-    repo.move_ref(ref_name, after, expected, f"roster promote {assistant_id} {target} --to {label}")
-    roster.refresh()
-    return Promotion(tag, before, after, before_version, assistant.version)
-
-
-def _valid_ref_name(name: str) -> bool:
-    import pygit2
-
-    try:
-        return bool(pygit2.reference_is_valid_name(name))
-    except Exception:  # noqa: BLE001
-        return False

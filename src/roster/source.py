@@ -44,6 +44,10 @@ class Layout(NamedTuple):
         return f"{self.prefix}schemas"
 
     @property
+    def environments(self) -> str:
+        return f"{self.prefix}environments"
+
+    @property
     def langgraph_json(self) -> str:
         return f"{self.prefix}langgraph.json"
 

@@ -91,11 +91,11 @@ def test_history_lists_the_environment_tag(repo: tuple[GitRepo, list[str]]) -> N
     (["blog-writer", "9", "--to", "prod"], "no version 9"),
     (["blog-writer", "nope", "--to", "prod"], "unknown ref 'nope'"),
     (["ghost", "1", "--to", "prod"], "no assistant 'ghost'"),
-    (["blog-writer", "1", "--to", "3"], "invalid label"),
-    (["blog-writer", "1", "--to", "a/b"], "invalid label"),
-    (["blog-writer", "1", "--to=--force"], "invalid ref"),
+    (["blog-writer", "1", "--to", "3"], "is a number"),
+    (["blog-writer", "1", "--to", "a/b"], "invalid environment name"),
+    (["blog-writer", "1", "--to=--force"], "invalid environment name"),
     (["../blog-writer", "1", "--to", "prod"], "'..'"),
-    (["blog-writer", "1", "--to", "bad~name"], "not a valid git tag name"),
+    (["blog-writer", "1", "--to", "bad~name"], "invalid environment name"),
 ])
 def test_promote_errors_change_nothing(repo: tuple[GitRepo, list[str]], args: list[str], fragment: str) -> None:
     g, _ = repo

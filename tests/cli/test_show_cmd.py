@@ -124,7 +124,7 @@ def test_show_deleted_id_says_when_and_its_last_version(story: Story) -> None:
 
 @pytest.mark.parametrize("spec, fragment", [
     ("nobody", "no assistant 'nobody'"),
-    ("blog-writer@nope", "tried: branch nope, origin/nope, tag nope"),
+    ("blog-writer@nope", "tried: environments/nope.yaml at HEAD, tag blog-writer@nope, branch nope, origin/nope, tag nope"),
     ("blog-writer@9", "no version 9"),
     ("blog-writer@--upload-pack=touch /tmp/roster-pwned", "invalid ref"),
     ("../etc/passwd", "'..'"),

@@ -6,7 +6,7 @@ import importlib
 import click
 
 _MODULES = ("check_cmd", "validate_cmd", "show_cmd", "list_cmd", "history_cmd", "diff_cmd", "promote_cmd",
-            "schemas_cmd", "sync_cmd", "pull_cmd", "import_cmd", "publish_cmd")
+            "status_cmd", "schemas_cmd", "sync_cmd", "pull_cmd", "import_cmd", "publish_cmd")
 
 
 def all_commands() -> list[click.Command]:

@@ -1,20 +1,38 @@
 """``roster history ID``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from roster.cli.options import emit, format_option
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
 
 
 @click.command("history")
 @click.argument("assistant_id", metavar="ID")
 @click.option("--ref", metavar="REF", help="Follow the first-parent history of REF (default: HEAD).")
+@click.option("--env", metavar="ENV", help="Instead: when environment ENV's pin of ID changed (commits of "
+              "environments/ENV.yaml), with the version before and after, newest first.")
 @format_option()
 @click.pass_obj
-def command(settings: object, assistant_id: str, ref: str | None, fmt: str) -> int:
-    """List the versions of an assistant, newest first (renames followed)."""
+def command(settings: Settings, assistant_id: str, ref: str | None, env: str | None, fmt: str) -> int:
+    """List the versions of an assistant, newest first (renames followed).
+
+    With --env ENV: every change of that environment's pin of ID instead: the
+    commit (id and message), its author and date, the version before and after.
+    """
     from roster.reporters import assistants as out
 
-    versions = settings.roster().history(assistant_id, ref=ref)  # type: ignore[attr-defined]
+    if env is not None:
+        from roster.envhistory import pin_history
+        from roster.reporters.environments import render_pin_history
+
+        emit(render_pin_history(pin_history(settings.roster(), assistant_id, env, ref), fmt))
+        return 0
+
+    versions = settings.roster().history(assistant_id, ref=ref)
     emit(out.render_history(versions, fmt))
     return 0

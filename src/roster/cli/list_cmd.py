@@ -11,9 +11,12 @@ from roster.cli.options import emit, format_option
 @click.option("--graph", "graph_id", metavar="G", help="Only assistants of graph G.")
 @click.option("--metadata", "metadata", metavar="KEY=VALUE", multiple=True,
               help="Only assistants whose metadata has KEY equal to VALUE (repeatable).")
+@click.option("--env", metavar="ENV", help="Only what environment ENV runs, each at its pin (environments/ENV.yaml "
+              "read at REF, else the tags ID@ENV).")
 @format_option()
 @click.pass_obj
-def command(settings: object, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], fmt: str) -> int:
+def command(settings: object, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
+            fmt: str) -> int:
     """List the assistants at a ref, with their version and graph."""
     from roster.errors import UsageError
     from roster.reporters import assistants as out
@@ -24,6 +27,7 @@ def command(settings: object, ref: str | None, graph_id: str | None, metadata: t
         if not eq or not key:
             raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
         wanted[key] = value
-    found = settings.roster().list(ref=ref, graph_id=graph_id, metadata=wanted or None)  # type: ignore[attr-defined]
+    roster = settings.roster()  # type: ignore[attr-defined]
+    found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None, env=env)
     emit(out.render_list(found, fmt))
     return 0

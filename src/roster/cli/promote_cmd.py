@@ -1,26 +1,53 @@
-"""``roster promote ID VERSION_OR_REF --to LABEL``."""
+"""``roster promote ID VERSION --to ENV`` and ``roster promote --all --from ENV_A --to ENV_B``."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from roster.cli.options import emit, format_option
 
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 
 @click.command("promote")
-@click.argument("assistant_id", metavar="ID")
-@click.argument("target", metavar="VERSION_OR_REF")
-@click.option("--to", "label", required=True, metavar="LABEL", help="Environment label, e.g. prod: moves the "
-              "tag ID@LABEL.")
+@click.argument("assistant_id", metavar="ID", required=False)
+@click.argument("target", metavar="VERSION_OR_REF", required=False)
+@click.option("--to", "label", required=True, metavar="ENV", help="The environment, e.g. prod: edits the pin in "
+              "environments/ENV.yaml when that file exists, else moves the tag ID@ENV.")
+@click.option("--all", "all_", is_flag=True, help="Promote every assistant of the --from environment.")
+@click.option("--from", "source", metavar="ENV", help="With --all: the environment whose pins are copied.")
+@click.option("--commit", is_flag=True, help="Commit the edited environment file (only that file), with a "
+              "message naming the assistant, the environment and both versions.")
 @format_option()
 @click.pass_obj
-def command(settings: object, assistant_id: str, target: str, label: str, fmt: str) -> int:
-    """Point the environment tag ID@LABEL at a version or ref (promote, or roll back).
+def command(settings: Settings, assistant_id: str | None, target: str | None, label: str, all_: bool,
+            source: str | None, commit: bool, fmt: str) -> int:
+    """Promote (or roll back) an assistant to an environment.
 
-    The tag is created if needed; the move is atomic and refuses to overwrite a
-    concurrent move. Push it with: git push --force origin refs/tags/ID@LABEL
+    With environments/ENV.yaml in the working tree, the pin of ID is edited with
+    the smallest change (comments, order and other pins stay as they were), so
+    the pull request's diff is one line; --commit commits it. Without such a
+    file, the tag ID@ENV moves (atomically; push it with
+    git push --force origin refs/tags/ID@ENV). Prints the version before and
+    after and the field-level diff between them. ENV may not be HEAD, a number,
+    a hex string, a branch or a repo-wide tag.
     """
+    from roster.errors import UsageError
     from roster.reporters import assistants as out
 
-    promotion = settings.roster().promote(assistant_id, target, to=label)  # type: ignore[attr-defined]
-    emit(out.render_promotion(promotion, fmt))
+    roster = settings.roster()
+    if all_:
+        if assistant_id or target or not source:
+            raise UsageError("--all takes no ID or VERSION, and needs --from ENV: roster promote --all --from "
+                             "staging --to prod")
+        done = roster.promote_all(source, label, commit=commit)
+        emit(out.render_promotions(done, fmt))
+        return 0
+    if source:
+        raise UsageError("--from goes with --all")
+    if not assistant_id or not target:
+        raise UsageError("expected ID and VERSION_OR_REF: roster promote blog-writer 3 --to prod")
+    emit(out.render_promotions([roster.promote(assistant_id, target, to=label, commit=commit)], fmt, single=True))
     return 0

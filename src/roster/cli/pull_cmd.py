@@ -10,14 +10,16 @@ if TYPE_CHECKING:
 
 
 @click.command("pull")
-@click.option("--url", required=True, metavar="URL", help="The LangGraph server. The API key comes from "
+@click.option("--url", metavar="URL", help="The LangGraph server. The API key comes from "
               "LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS.")
+@click.option("--env", metavar="ENV", help="Pull from the deployment of environment ENV: the url of "
+              "environments/ENV.yaml (unless --url).")
 @click.option("--dry-run", is_flag=True, help="Print the diffs only; write nothing.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.pass_context
-def command(ctx: click.Context, url: str, dry_run: bool, timeout: float, fmt: str) -> None:
+def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool, timeout: float, fmt: str) -> None:
     """Bring assistants edited on the server (LangGraph Studio, the SDK) home to git.
 
     Each drifted assistant (changed on the server since Roster wrote it) gets the
@@ -32,13 +34,22 @@ def command(ctx: click.Context, url: str, dry_run: bool, timeout: float, fmt: st
     """
     import json
 
+    from roster.errors import UsageError
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.plantext import redact_json
     from roster.langgraph.pull import pull
 
-    client = LangGraphClient(url, timeout=timeout)
+    if url is not None:
+        LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    elif env is None:
+        raise UsageError("pull needs --url URL, or --env ENV (whose environments/ENV.yaml names the url)")
     settings = ctx.obj
     roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
+    if url is None:
+        from roster.cli.sync_cmd import _env_url
+
+        url = _env_url(roster, str(env), None)
+    client = LangGraphClient(url, timeout=timeout)
     result = pull(roster, client, dry_run=dry_run)
     if fmt == "json":
         click.echo(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))

@@ -8,15 +8,24 @@ from roster.cli.options import emit, format_option
 
 @click.command("show")
 @click.argument("spec", metavar="ID[@REF]")
+@click.option("--env", metavar="ENV", help="The version environment ENV runs (environments/ENV.yaml, else the "
+              "tag ID@ENV); the same as ID@ENV.")
 @format_option()
 @click.pass_obj
-def command(settings: object, spec: str, fmt: str) -> int:
+def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
     """Print one resolved assistant: ID, ID@branch, ID@tag, ID@commit, ID@3 (version), ID@prod.
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
     """
     from roster.reporters import assistants as out
 
+    if env is not None:
+        from roster.environments import check_label
+        from roster.errors import UsageError
+
+        if "@" in spec:
+            raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")
+        spec = f"{spec}@{check_label(env)}"
     assistant = settings.roster().get(spec)  # type: ignore[attr-defined]
     emit(out.render_assistant(assistant, fmt))
     return 0

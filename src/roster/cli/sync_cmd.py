@@ -7,8 +7,11 @@ import click
 
 
 @click.command("sync")
-@click.option("--url", required=True, metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
-              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY.")
+@click.option("--url", metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
+              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY. With --env: "
+              "default, the url of environments/ENV.yaml.")
+@click.option("--env", metavar="ENV", help="Deploy what environment ENV runs (environments/ENV.yaml, else the "
+              "tags ID@ENV), each assistant at its pin; server metadata records roster_env.")
 @click.option("--ref", metavar="REF", help="Sync the assistants at this git ref; default: HEAD (committed "
               "content only).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
@@ -23,11 +26,15 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.pass_context
-def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool,
+def command(ctx: click.Context, url: str | None, env: str | None, ref: str | None, dry_run: bool, prune: bool,
+            overwrite_drift: bool,
             detailed_exitcode: bool, timeout: float, fmt: str) -> None:
     """Create, update (only what changed) and, with --prune, delete the server's
     assistants so they match the assistant files at REF. Server metadata records
     roster_id, roster_version and roster_commit.
+
+    With --env ENV, each assistant is deployed at the version environment ENV
+    pins, to the url its file names (unless --url), and roster_env is recorded.
 
     An assistant edited on the server since Roster wrote it (its content differs
     from the version its roster_commit names) has drifted: the plan shows the
@@ -38,7 +45,7 @@ def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune:
     from roster.errors import RosterError
 
     try:
-        code = _run(ctx.obj, url, ref, dry_run, prune, overwrite_drift, fmt, timeout)
+        code = _run(ctx.obj, url, ref, dry_run, prune, overwrite_drift, fmt, timeout, env)
     except RosterError as e:
         if not detailed_exitcode:
             raise
@@ -48,8 +55,8 @@ def command(ctx: click.Context, url: str, ref: str | None, dry_run: bool, prune:
         ctx.exit(code)
 
 
-def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool, fmt: str,
-         timeout: float) -> int:
+def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool,
+         fmt: str, timeout: float, env: str | None = None) -> int:
     """Returns 0 (nothing to do), 2 (changes pending / applied) or 1 (blocked by drift); raises on errors."""
     import json
 
@@ -59,10 +66,18 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, o
     from roster.langgraph.plantext import format_plan, format_result, redact_json
     from roster.langgraph.sync import apply_sync
 
-    client = LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    if url is not None:
+        LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+    elif env is None:
+        raise UsageError("sync needs --url URL, or --env ENV (whose environments/ENV.yaml names the url)")
     roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
-    plan, _ = plan_deploy(roster, client, ref=ref, prune=prune, overwrite_drift=overwrite_drift)
+    if url is None:
+        url = _env_url(roster, str(env), ref)
+    client = LangGraphClient(url, timeout=timeout)
+    plan, _ = plan_deploy(roster, client, ref=ref, prune=prune, overwrite_drift=overwrite_drift, env=env)
     out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
+    if env is not None:
+        out["env"] = env
 
     def show(applying: bool) -> None:
         if fmt == "json":
@@ -88,6 +103,16 @@ def _run(settings: Any, url: str, ref: str | None, dry_run: bool, prune: bool, o
     else:
         click.echo(format_result(result, client.url))
     return 2
+
+
+def _env_url(roster: Any, env: str, ref: str | None) -> str:
+    from roster.errors import UsageError
+
+    found = {e.name: e for e in roster.environments(ref)}
+    url = found[env].url if env in found else None
+    if not url:
+        raise UsageError(f"environment {env!r} names no url (add url: to environments/{env}.yaml, or pass --url)")
+    return str(url)
 
 
 def _default_roster() -> Any:

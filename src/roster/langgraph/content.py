@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys")
+ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys", "roster_env")
 CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata")
 
 

@@ -47,9 +47,18 @@ class RosterLookup:
 
 
 def plan_deploy(roster: Any, client: Any, *, ref: str | None = None, prune: bool = False,
-                overwrite_drift: bool = False) -> tuple[SyncPlan, list[dict]]:
-    """The sync plan of ``roster`` at ``ref`` (HEAD) against the client's server, and the server's assistants."""
-    assistants = roster.list(ref=ref or "HEAD")
+                overwrite_drift: bool = False, env: str | None = None) -> tuple[SyncPlan, list[dict]]:
+    """The sync plan of ``roster`` at ``ref`` (HEAD) against the client's server, and the server's assistants.
+
+    With ``env``: what that environment runs (each assistant at its pin, the environment
+    file read at ``ref``), and every write records ``roster_env`` in the server metadata.
+    """
+    assistants = roster.list(ref=ref, env=env) if env is not None else roster.list(ref=ref or "HEAD")
     server = client.search_assistants()
     lookup = RosterLookup(roster, client, ref or "HEAD")
-    return plan_sync(assistants, server, prune=prune, lookup=lookup, overwrite_drift=overwrite_drift), server
+    plan = plan_sync(assistants, server, prune=prune, lookup=lookup, overwrite_drift=overwrite_drift)
+    if env is not None:
+        for item in plan.items:
+            if item.payload is not None:
+                item.payload.setdefault("metadata", {})["roster_env"] = env
+    return plan, server

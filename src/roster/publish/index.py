@@ -116,6 +116,11 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "commits": commits,
         "assistants": assistants,
     }
+    from roster.envstatus import published_environments
+
+    environments = published_environments(roster, head)
+    if environments:  # absent when the repository has no environment files (docs/index-format.md)
+        data["environments"] = environments
     return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at, skipped)
 
 

@@ -88,6 +88,10 @@ def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict
                 writer.text(page.path, page.render())
             writer.text(SCRIPT, script())
             writer.text("index.json", json.dumps(index.data, ensure_ascii=False, separators=(",", ":")))
+            if index.data.get("environments"):
+                from roster.publish.envpage import environments_page
+
+                writer.text("environments.html", environments_page(index, title=title or _default_title(roster)))
             writer.text(".nojekyll", "")  # GitHub Pages served from a branch must not drop files named _x
 
         written, reused, signatures, files = _write_assistants(job, progress, meanwhile=site_wide)

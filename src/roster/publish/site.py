@@ -95,6 +95,10 @@ class _Site:
         self.pos: dict[str, int] = {c: i for i, c in enumerate(self.data["chain"])}
         self._pos_cache: dict[str, list[int]] = {}
         self.env_tags, tags = _split_tags(self.data["tags"], index.assistants)
+        for env, info in (self.data.get("environments") or {}).items():  # a file wins over a tag (SPEC 4)
+            for key, run in info["runs"].items():
+                if run.get("commit") and key in index.assistants:
+                    self.env_tags.setdefault(key, {})[env] = run["commit"]
         # Release tags on the published chain; the others (other branches) are only listed.
         self.releases = {n: c for n, c in tags.items() if c in self.pos}
         self.stray = {n: c for n, c in tags.items() if c not in self.pos}
@@ -114,8 +118,14 @@ class _Site:
                       f'(<span class="mono">{_e(head[:12])}</span>, {_e(self.date(head))}).')
         return _template("page.html").render(
             generator=self.data["generator"], csp=CSP, title=title, css=Markup(css), up="../" * depth,
-            site_title=self.title, nav=(("index.html", "Assistants"), ("releases.html", "Releases")), here=here,
+            site_title=self.title, nav=self.nav(), here=here,
             body=Markup(body), footer=Markup(footer), script=SCRIPT) + "\n"
+
+    def nav(self) -> list[tuple[str, str]]:
+        out = [("index.html", "Assistants"), ("releases.html", "Releases")]
+        if self.data.get("environments"):
+            out.append(("environments.html", "Environments"))
+        return out
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
@@ -280,7 +290,7 @@ class _Site:
             prev_name = names[0] if names else prev_name
         body = _template("releases.html").render(
             has_releases=bool(self.releases), sections=list(reversed(sections)), envs=self.environments(),
-            stray=sorted(self.stray.items()), ref=self.data["ref"])
+            stray=sorted(self.stray.items()), ref=self.data["ref"], env_files=bool(self.data.get("environments")))
         return self.page(f"Releases · {self.title}", body, depth=0, here="releases.html")
 
     def release_row(self, key: str, before: int, after: int) -> dict[str, Any] | None:

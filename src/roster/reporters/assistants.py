@@ -108,3 +108,33 @@ def render_promotion(p: Any, fmt: str) -> str:
         return dumps(p.as_json())
     before = f"{_short(p.before)} (v{p.before_version})" if p.before else "nothing (new tag)"
     return f"{p.tag}: {before} -> {_short(p.after)} (v{p.after_version})"
+
+
+def render_promotions(done: Sequence[Any], fmt: str, *, single: bool = False) -> str:
+    """Tag moves (``Promotion``) and environment-file edits (``EnvPromotion``)."""
+    if fmt == "json":
+        if single:
+            return dumps(done[0].as_json())
+        return dumps([p.as_json() for p in done])
+    blocks = []
+    for p in done:
+        if not hasattr(p, "file_diff"):
+            blocks.append(render_promotion(p, fmt))
+            continue
+        def version(n: Any, pin: Any) -> str:
+            if pin is None:
+                return "nothing"
+            return f"v{n}" if n is not None and str(pin) == str(n) else f"{pin} (v{n})" if n is not None else str(pin)
+        head = f"{p.assistant_id}@{p.environment}: {version(p.before_version, p.before)} -> " \
+               f"{version(p.after_version, p.after)}  ({p.path})"
+        lines = [head]
+        if not p.file_diff:
+            lines.append("  already pinned there: file unchanged")
+        else:
+            lines += [f"  {line}" for line in p.file_diff.splitlines() if not line.startswith(("---", "+++", "@@"))]
+        if p.before is not None:
+            lines += [f"  {line}" for line in render_changes_text(p.changes) or ["no differences in content"]]
+        if p.commit:
+            lines.append(f"  committed {_short(p.commit)}")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)

@@ -1,0 +1,29 @@
+"""``roster status``: every assistant x every environment."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from roster.cli.options import emit, format_option
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
+
+@click.command("status")
+@click.option("--env", metavar="ENV", help="Only this environment.")
+@format_option()
+@click.pass_obj
+def command(settings: Settings, env: str | None, fmt: str) -> int:
+    """Show what each environment runs: every assistant x every environment.
+
+    Each cell is the version that environment runs (environments/ENV.yaml at
+    HEAD, else the tag ID@ENV) and how many versions it is behind HEAD;
+    "-" when the environment does not run the assistant.
+    """
+    from roster.envstatus import status
+    from roster.reporters.environments import render_status
+
+    emit(render_status(status(settings.roster(), env), fmt))
+    return 0
