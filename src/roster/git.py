@@ -374,8 +374,9 @@ class Repo:
                 # reading it would allocate gigabytes only to say it is too large.
                 _, size = self._repo.odb.read_header(blob_id)
                 if size > MAX_BLOB:
-                    raise GitError(f"object {blob_id} is {size:,} bytes, larger than any file Roster reads "
-                                   f"({MAX_BLOB:,} bytes)")
+                    # Worded like yamlload's own limit, which is what an assistant file hits.
+                    raise GitError(f"file is larger than 1 MiB; the limit is {1 << 20:,} bytes for an assistant "
+                                   f"file, {MAX_BLOB:,} for a schema (this one is {size:,} bytes; not read)")
                 blob = self._repo[blob_id]
                 return bytes(blob.data)
             except (KeyError, pygit2.GitError, ValueError) as e:
