@@ -114,3 +114,24 @@ def test_roster_diff_text_rendering(repo: GitRepo) -> None:
 def test_roster_diff_unknown_version(repo: GitRepo) -> None:
     with pytest.raises(UnknownRef, match="no version 9"):
         Roster(repo.path).diff("a@1", "a@9")
+
+
+def test_a_change_of_server_id_is_a_difference(tmp_path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="Same.")
+    g.commit("v1")
+    pinned = "6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60"
+    g.write_assistant("a", text=assistant_yaml(prompt="Same.", extra=f"server_id: {pinned}\n"))
+    g.commit("v2: pin the server id")
+    result = Roster(g.path).diff("a@1", "a@2")
+    assert [(c.path, c.op, c.old, c.new) for c in result.changes] == [("server_id", "changed", None, pinned)]
+    assert result.as_json()["changes"] == [{"path": "server_id", "op": "changed", "old": None, "new": pinned}]
+
+
+def test_diff_compares_every_field_a_published_version_holds(repo: GitRepo) -> None:
+    from roster.model import ASSISTANT_FIELDS
+    from roster.resolve import file_content
+
+    a = Roster(repo.path).get("a")
+    assert tuple(a.content()) == ASSISTANT_FIELDS == tuple(file_content(b"graph_id: writer\n"))

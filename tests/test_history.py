@@ -340,3 +340,61 @@ def test_a_mode_only_change_is_not_a_version(tmp_path: Path) -> None:
     g.write_assistant("a", prompt="two")
     second = g.commit("two")
     assert [(v.version, v.commit) for v in Roster(g.path).history("a")] == [(2, second), (1, first)]
+
+
+# --- a version's tags and message (SPEC section 3, issue 9) -----------------------------------
+
+def test_a_versions_tags_are_repo_wide_and_its_own_never_another_assistants(tmp_path: Path) -> None:
+    from roster.publish import publish
+
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    for assistant_id in ("a", "b", "a-b", "team/a"):
+        g.write_assistant(assistant_id, prompt="one")
+    both = g.commit("a, b, a-b and team/a")
+    for tag in ("a@prod", "b@prod", "b@staging", "a-b@prod", "team/a@prod", "v1.0.0"):
+        g.tag(tag, both)
+    r = Roster(g.path)
+    assert r.history("a")[0].tags == ("a@prod", "v1.0.0")
+    assert r.history("b")[0].tags == ("b@prod", "b@staging", "v1.0.0")
+    assert r.history("team/a")[0].tags == ("team/a@prod", "v1.0.0")
+    publish(r, str(tmp_path / "site"))
+    index = Roster.from_index(str(tmp_path / "site"))
+    assert index.history("a")[0].tags == ("a@prod", "v1.0.0")
+    assert index.history("a-b")[0].tags == ("a-b@prod", "v1.0.0")
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Merge pull request #7 from alice/tweet\n\nAdd the tweet writer\n\nLonger text.", "Add the tweet writer (#7)"),
+    ("Merge branch 'tweet'\n\n\n  Add the tweet writer  \n", "Add the tweet writer"),
+    ("Merge branch 'tweet' into 'main'\n\nAdd the tweet writer\n\nSee merge request a/b!3", "Add the tweet writer"),
+    ("Merge remote-tracking branch 'origin/tweet'\n\nAdd the tweet writer", "Add the tweet writer"),
+])
+def test_a_merge_commit_is_named_by_its_pull_request(tmp_path: Path, message: str, expected: str) -> None:
+    assert _merge_messages(tmp_path, [message]) == [expected]
+
+
+def test_only_a_generic_merge_summary_with_a_body_is_replaced(tmp_path: Path) -> None:
+    messages = ["Merge pull request #7 from alice/tweet\n",  # no body: the summary stays
+                "Explain: Merge pull request #8 from a/b\n\nbody",  # not the forge's text
+                "Merge pull request #9 from a/c\n\nThe title"]
+    assert _merge_messages(tmp_path, messages) == [
+        "Merge pull request #7 from alice/tweet", "Explain: Merge pull request #8 from a/b", "The title (#9)"]
+
+
+def _merge_messages(tmp_path: Path, messages: list[str]) -> list[str]:
+    """Merge one pull-request branch per message; the versions' messages, oldest first."""
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    merges = []
+    for i, message in enumerate(messages):
+        g.checkout("-b", f"pr-{i}")
+        g.write_assistant("a", prompt=f"change {i}")
+        g.commit(f"change {i} on the branch")
+        g.checkout("main")
+        merges.append(g.merge_pr(f"pr-{i}", message))
+    versions = Roster(g.path).history("a")[::-1][1:]
+    assert [v.commit for v in versions] == merges
+    return [v.message for v in versions]

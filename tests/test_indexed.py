@@ -527,3 +527,43 @@ def test_cli_repo_accepts_a_published_index(published: Path, served: StaticServe
     assert check.returncode == 2 and "read-only" in check.stderr and "Traceback" not in check.stderr
     missing = roster("show", "nope")
     assert missing.returncode == 2 and "no assistant 'nope'" in missing.stderr
+
+
+def test_refresh_sees_a_local_rewrite_with_the_same_size_and_mtime(tmp_path: Path) -> None:
+    # An mtime can repeat within one clock tick: the file's content decides, not stat().
+    path = tmp_path / "index.json"
+    index = fixture_index()
+    index["assistants"]["b"]["versions"][1]["content"]["name"] = "B original"
+    path.write_text(json.dumps(index))
+    st = path.stat()
+    r = Roster.from_index(str(path))
+    assert r.get("b").name == "B original"
+    assert r.refresh() is False
+    index["assistants"]["b"]["versions"][1]["content"]["name"] = "B renamed!"  # the same length
+    path.write_text(json.dumps(index))
+    assert path.stat().st_size == st.st_size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert r.refresh() is True
+    assert r.get("b").name == "B renamed!"
+
+
+def test_publishing_from_a_published_index_is_a_usage_error(published: Path, tmp_path: Path) -> None:
+    from roster.publish import publish
+
+    with pytest.raises(UsageError, match="is a published index: publish reads the git repository"):
+        publish(Roster.from_index(str(published)), str(tmp_path / "out"))
+    env = git_env(os.environ.get("HOME"))
+    env["PYTHONPATH"] = str(ROOT / "src")
+    done = subprocess.run([PYTHON, "-m", "roster", "--repo", str(published / "index.json"), "publish", "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "published index" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_id_in_a_published_index_suggests_the_nearest(published: Path) -> None:
+    r = Roster.from_index(str(published))
+    with pytest.raises(UnknownAssistant, match="did you mean 'blog-writer'"):
+        r.get("blog-writr")
+    with pytest.raises(UnknownAssistant, match="did you mean 'tweet-writer'"):
+        r.history("tweet-writr")

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
+import pickle
 import time
 from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -11,6 +15,7 @@ from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
 
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
+from roster.model import Assistant
 from roster.resolve import Resolver
 from roster.source import Layout
 
@@ -168,6 +173,70 @@ def test_assistants_are_immutable(story: Story) -> None:
     assert a.config["configurable"]["temperature"] == 0.8
 
 
+def _mutations(a: Assistant) -> list[Callable[[], object]]:
+    return [
+        lambda: a.config["tags"].append("x"),
+        lambda: a.config["tags"].extend(["x"]),
+        lambda: a.config["tags"].__setitem__(0, "x"),
+        lambda: a.config["tags"].sort(),
+        lambda: a.config["configurable"].__setitem__("temperature", 99),
+        lambda: a.config["configurable"].update(model="other"),
+        lambda: a.config["configurable"].pop("model"),
+        lambda: a.config.setdefault("run_name", "x"),
+        lambda: a.config.__delitem__("tags"),
+        lambda: a.context.__setitem__("k", "v"),
+        lambda: a.metadata.__setitem__("owner", "someone else"),
+        lambda: a.metadata.clear(),
+    ]
+
+
+def test_no_caller_can_change_what_a_later_get_returns(story: Story) -> None:
+    r = Roster(story.path)
+    a = r.get("blog-writer@v1.0.0")
+    before = json.dumps(a.as_json(), sort_keys=True)
+    for mutate in _mutations(a):
+        with pytest.raises(TypeError, match="read-only"):
+            mutate()
+    again = r.get("blog-writer@v1.0.0")
+    assert json.dumps(again.as_json(), sort_keys=True) == before
+    assert again.config["tags"] == ["blog"] and isinstance(again.config["tags"], list)
+    assert again.context == {} and isinstance(again.context, dict)
+
+
+def test_listed_and_indexed_assistants_are_deeply_immutable(story: Story, tmp_path: Path) -> None:
+    from roster.publish import publish
+
+    r = Roster(story.path)
+    publish(r, str(tmp_path / "site"))
+    for source in (r, Roster.from_index(str(tmp_path / "site"))):
+        a = next(x for x in source.list() if x.assistant_id == "blog-writer")
+        for mutate in _mutations(a):
+            with pytest.raises(TypeError):
+                mutate()
+        assert source.get("blog-writer").config == a.config
+    for v in r.history("blog-writer"):
+        with pytest.raises(TypeError):
+            v.config["tags"].append("x")
+
+
+def test_copies_handed_out_are_plain_and_mutable(story: Story) -> None:
+    a = Roster(story.path).get("blog-writer")
+    config = a.runnable_config()
+    config["tags"].append("run")
+    config["configurable"]["temperature"] = 1.5
+    config["context"]["k"] = "v"
+    kwargs = a.invoke_kwargs()
+    kwargs["config"]["configurable"]["x"] = 1
+    kwargs["context"]["y"] = 2
+    for container in (config, config["tags"], config["configurable"], kwargs["config"], kwargs["context"]):
+        assert type(container) in (dict, list)
+    fresh = copy.deepcopy(a.config)
+    fresh["tags"].append("mine")
+    assert type(fresh) is dict and type(fresh["tags"]) is list
+    assert a.config["tags"] == ["blog"] and "x" not in a.config["configurable"] and a.context == {}
+    assert pickle.loads(pickle.dumps(a)) == a
+
+
 def test_a_new_commit_is_seen_without_a_new_roster(tmp_path: Path) -> None:
     g = GitRepo(tmp_path / "repo")
     g.write_schema()
@@ -234,3 +303,60 @@ def test_a_short_interval_picks_up_changes_after_it(tmp_path: Path) -> None:
     g.commit("two")
     time.sleep(0.3)
     assert r.get("a").version == 2
+
+
+# --- refresh() whatever the uptime and the interval (issue 9) ----------------------------------
+
+LONGER_THAN_ANY_UPTIME = 1e12  # seconds: ~31,700 years; time.monotonic() counts from boot
+
+
+def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    g.commit("one")
+    r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
+    assert r.get("a").version == 1
+    g.write_assistant("a", prompt="two")
+    two = g.commit("two")
+    assert r.get("a").version == 1  # unrefreshed: the interval bounds staleness
+    r.refresh()
+    assert (r.get("a").version, r.get("a").commit) == (2, two)
+    assert [v.version for v in r.history("a")] == [2, 1]
+    g.write_assistant("a", prompt="three")
+    g.commit("three")
+    r.refresh()
+    assert r.get("a").version == 3
+
+
+def test_a_first_get_sees_the_refs_whatever_the_interval(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("a", prompt="one")
+    first = g.commit("one")
+    g.tag("a@prod", first)
+    r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
+    assert r.get("a@prod").version == 1
+    g.write_assistant("a", prompt="two")
+    g.tag("a@prod", g.commit("two"), force=True)
+    r.refresh()
+    assert r.get("a@prod").version == 2
+
+
+def test_refresh_compares_ref_targets_not_file_stamps(tmp_path: Path) -> None:
+    # A tag moved within one mtime tick of its folder: the stamps repeat, the target does not.
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    commits = []
+    for i in (1, 2):
+        g.write_assistant("a", prompt=f"p{i}")
+        commits.append(g.commit(f"c{i}"))
+    g.tag("a@prod", commits[0])
+    tags = g.path / ".git" / "refs" / "tags"
+    r = Roster(g.path, refresh_interval=0)  # look at the refs on every call
+    assert r.get("a@prod").version == 1
+    folder, tag_file = tags.stat(), (tags / "a@prod").stat()
+    g.tag("a@prod", commits[1], force=True)
+    os.utime(tags / "a@prod", ns=(tag_file.st_atime_ns, tag_file.st_mtime_ns))
+    os.utime(tags, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    assert r.get("a@prod").version == 2

@@ -56,7 +56,7 @@ def test_runnable_config(story: Story) -> None:
     assert config["configurable"] == {"model": "openai:gpt-4.1-mini",
                                       "system_prompt": "One post of at most 280 characters.\nAt most two hashtags.\n"}
     assert config["tags"] == ["blog"] and config["recursion_limit"] == 25
-    assert config["context"] == {}
+    assert config["context"] == config["configurable"]  # one mapping in both places, as on a server
     assert config["metadata"] == {"assistant_id": "tweet-writer", "roster_version": 1, "roster_commit": story.tweet}
     config["configurable"]["model"] = "changed"
     assert a.config["configurable"]["model"] == "openai:gpt-4.1-mini"  # a copy, not the cached object
@@ -69,7 +69,8 @@ def test_runnable_config_with_context_and_config_metadata(tmp_path: Path) -> Non
         "config:\n", "config:\n  metadata:\n    team: blog\n"))
     c = g.commit("a")
     config = Roster(g.path).get("a").runnable_config()
-    assert config["context"] == {"max_words": 300}
+    # Both set (sync refuses it: a server keeps one mapping): locally both are merged, context winning.
+    assert config["context"]["max_words"] == 300 and config["context"] == config["configurable"]
     assert config["metadata"] == {"team": "blog", "assistant_id": "a", "roster_version": 1, "roster_commit": c}
     assert config["configurable"]["model"] == "anthropic:claude-sonnet-4-5"
 
@@ -445,3 +446,27 @@ def test_promote_then_get_with_the_default_interval(three: tuple[GitRepo, list[s
     assert r.get("a@prod").version == 3
     r.promote("a", "2", to="prod")
     assert r.get("a@prod").commit == commits[1]
+
+
+# --- an unknown id suggests the nearest ones (SPEC 4) ------------------------------------------
+
+@pytest.mark.parametrize("spec, suggested", [
+    ("blog-writr", "did you mean 'blog-writer'?"),
+    ("blog-writr@v1.0.0", "did you mean 'blog-writer'?"),
+    ("tweet-writter@1", "did you mean 'tweet-writer'"),  # a version number: looked up in the history
+    ("team/autor", "did you mean 'team/author'?"),
+    ("author", "did you mean 'team/author'?"),  # the folder forgotten
+])
+def test_an_unknown_id_suggests_the_nearest_ids(story: Story, spec: str, suggested: str) -> None:
+    with pytest.raises(UnknownAssistant) as info:
+        Roster(story.path).get(spec)
+    assert str(info.value).endswith(suggested) or suggested in str(info.value)
+
+
+def test_no_suggestion_when_nothing_is_close(story: Story) -> None:
+    r = Roster(story.path)
+    with pytest.raises(UnknownAssistant) as info:
+        r.get("zzz")
+    assert "did you mean" not in str(info.value)
+    with pytest.raises(UnknownAssistant, match="did you mean 'blog-writer'"):
+        r.history("blog-writr")

@@ -141,7 +141,7 @@ def test_no_schema_check_when_the_field_is_absent():
 def test_any_of_reports_the_branch_of_the_right_type():
     problems = check("graph_id: writer\nconfig:\n  configurable: {model: m, system_prompt: p, max_words: -5}\n")[1]
     assert summary(problems) == [("error", "config.configurable.max_words",
-                                  "-5 is less than or equal to the minimum of 0")]
+                                  "-5 must be greater than 0")]
 
 
 def test_yaml11_boolean_hint_only_for_yaml11_booleans():
@@ -200,3 +200,47 @@ def test_secrets_are_errors_wherever_they_are():
 def test_server_id_must_be_a_uuid(server_id, ok):
     problems = check(f"graph_id: writer\nserver_id: '{server_id}'\n")[1]
     assert (problems == []) is ok
+
+
+# --- Roster's own words for schema violations (issue 9: no third-party wording) --------------
+
+def _one(schema: dict, value: str) -> str:
+    [problem] = check(f"graph_id: b\nconfig:\n  configurable: {{x: {value}}}\n",
+                      b={"config_schema": {"type": "object", "properties": {"x": schema}}})[1]
+    return problem.message
+
+
+@pytest.mark.parametrize("schema, value, message", [
+    ({"type": "string"}, "true", "true is not of type 'string' (quote it for a string)"),
+    ({"type": "string"}, "null", "null is not of type 'string'"),
+    ({"type": ["integer", "null"]}, "false", "false is not of type 'integer', 'null'"),
+    ({"enum": [True, None, "a"]}, "b", "'b' is not one of [true, null, 'a']"),
+    ({"const": False}, "true", "true is not the allowed value false"),
+    ({"exclusiveMaximum": 2}, "2", "2 must be less than 2"),
+    ({"minLength": 2}, "a", "'a' is shorter than 2 characters"),
+    ({"maxItems": 1}, "[a, b]", "the list has more than 1 item"),
+    ({"uniqueItems": True}, "[a, a]", "the list has repeated items; each must be unique"),
+    ({"not": {"type": "string"}}, "s", "'s' is a value the graph's schema excludes"),
+    ({"minProperties": 1}, "{}", "the mapping has fewer than 1 key"),
+])
+def test_schema_violations_are_said_in_rosters_words(schema, value, message):
+    assert _one(schema, value) == message.replace(" (quote it for a string)", "")
+
+
+def test_a_long_value_is_shortened_in_a_message():
+    message = _one({"maxLength": 3}, "'" + "x" * 500 + "'")
+    assert message.startswith("'xxxxx") and "...' is longer than 3 characters" in message and len(message) < 120
+
+
+def test_every_missing_required_field_is_named_once_from_the_schema_not_the_message():
+    schema = {"type": "object", "properties": {"a": {}, "b": {}, "it's": {}}, "required": ["a", "b", "it's"]}
+    problems = check("graph_id: b\nconfig:\n  configurable: {b: 1}\n", strict=True, b={"config_schema": schema})[1]
+    assert [p.message for p in problems] == [
+        "required field 'a' of the graph's config_schema is missing",
+        "required field \"it's\" of the graph's config_schema is missing"]
+
+
+def test_an_unresolvable_ref_names_the_ref_in_rosters_words():
+    schema = {"type": "object", "properties": {"x": {"$ref": "#/$defs/Missing"}}}
+    [problem] = check("graph_id: b\nconfig:\n  configurable: {x: 1}\n", b={"config_schema": schema})[1]
+    assert problem.message == "the graph's config_schema cannot be applied: unresolvable $ref '#/$defs/Missing'"

@@ -143,7 +143,7 @@ def test_an_invalid_json_schema_is_located():
 @pytest.mark.parametrize("schema, fragment", [
     ({"type": "object", "required": "model"}, "'model' is not of type 'array'"),
     ({"type": "object", "minProperties": -1}, "-1 is less than the minimum of 0"),
-    ({"type": "string", "pattern": "(unclosed"}, "'(unclosed' is not a 'regex'"),
+    ({"type": "string", "pattern": "(unclosed"}, "'(unclosed' is not a valid regex"),
 ])
 def test_more_invalid_json_schemas(schema, fragment):
     problem = only_problem(load({"config_schema": schema}))

@@ -344,3 +344,60 @@ def test_malformed_yaml_is_an_error_with_a_location(text):
     assert error.message.startswith("invalid YAML")
     assert error.line >= 1 and error.column >= 1
     assert "\n" not in error.message
+
+
+# --- Roster's own words for libyaml's failures ---------------------------------------------
+
+@pytest.mark.parametrize("text, message, where", [
+    ("a: 'unclosed\n", "invalid YAML: a quoted string is never closed", (2, 1)),
+    ('a: "bad escape \\q"\n', ("invalid YAML: unknown escape sequence in a double-quoted string;"
+     " write \\\\ for a backslash or use single quotes"), (1, 16)),
+    ("a: b: c\n", ("invalid YAML: unexpected ':'; a value that contains ': ' must be quoted,"
+     " and a nested mapping starts on its own line"), (1, 5)),
+    ("a:\n  - x\n  y: 1\n", "invalid YAML: expected a '-' list item at this indentation; check the indentation",
+     (3, 3)),
+    ("%YAML 9.9\n---\na: 1\n", ("invalid YAML: unsupported %YAML version; Roster reads YAML 1.2"
+     " (write no %YAML line)"), (1, 1)),
+    ("a: 1\nb: [1, 2\nc: 3\n", "invalid YAML: a [ ] list is not closed; expected ',' or ']'", (3, 2)),
+    ("a: {b: 1\n", "invalid YAML: a { } mapping is not closed; expected ',' or '}'", (2, 1)),
+    ("a: [", "invalid YAML: a value is missing here", (2, 1)),
+    ("a: \"\\u12\"\n", "invalid YAML: an escape (\\x, \\u, \\U) needs hexadecimal digits", (1, 7)),
+    ("a: *\n", "invalid YAML: an alias (*name) needs a name of letters, digits, '-' or '_'", (1, 5)),
+    ("a: |0\n  x\n", "invalid YAML: a block scalar's indentation indicator must be 1 to 9", (1, 5)),
+    ("a: -\n", "invalid YAML: a '-' list item cannot start here; put the list on the next line, indented", (1, 4)),
+    ("  a: 1\nb: 2\n", ("invalid YAML: content after the top-level mapping ended; check the indentation"
+     " of this line"), (2, 1)),
+    ("a: x\x07\n", "invalid YAML: character U+0007 is not allowed; write it as an escape inside double quotes",
+     (1, 5)),
+])
+def test_libyaml_failures_get_rosters_words(text, message, where):
+    error = error_of(text)
+    assert error.message == message
+    assert (error.line, error.column) == where
+
+
+@pytest.mark.parametrize("text", [
+    "a: 'unclosed\n", "a: b: c\n", "\tkey: tab\n", "a: @x\n", "[a, b\n", "a: !x!y 1\n", "%FOO\n---\na: 1\n",
+    "a: 1\n---x\n", "a: |x\n", "%TAG !x! a\n%TAG !x! b\n---\na: 1\n", "a: \"\\ud800\"\n", "a: !<x\n",
+])
+def test_no_libyaml_wording_reaches_the_user(text):
+    message = error_of(text).message
+    for libyaml_words in ("while ", "did not find", "could not find", "found ", "not allowed in this context",
+                          "cannot start any token", "hexdecimal"):
+        assert libyaml_words not in message
+
+
+@pytest.mark.parametrize("prefix, column", [
+    ("k: ", 67),  # the root mapping and the list hold 2 levels: the 63rd '[' is the 65th level
+    ("k: ['[[[[', \"[[\\\"[\", ", 84),  # brackets inside quotes do not count
+])
+def test_deep_flow_nesting_points_where_the_bound_is_crossed(prefix, column):
+    # libyaml (>= 6.0.4) stops 10_000 levels itself, before Roster's builder sees level 65
+    error = error_of(prefix + "[" * 10_000 + "]" * 10_000 + ("]" if "'" in prefix else "") + "\n")
+    assert error.message == f"nesting deeper than {MAX_DEPTH} levels"
+    assert (error.line, error.column) == (1, column)
+
+
+def test_deep_flow_nesting_after_a_comment():
+    error = error_of("k: [ # [[[[\n " + "[" * 10_000 + "]" * 10_000 + "]\n")
+    assert (error.line, error.column, error.message) == (2, 64, f"nesting deeper than {MAX_DEPTH} levels")

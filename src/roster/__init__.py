@@ -3,7 +3,7 @@
 >>> from roster import Roster
 >>> r = Roster(".")
 >>> a = r.get("blog-writer@prod")
->>> graph.invoke(inputs, config=a.runnable_config())
+>>> graph.invoke(inputs, **a.invoke_kwargs())
 """
 from __future__ import annotations
 

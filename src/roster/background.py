@@ -14,13 +14,14 @@ from typing import Any, Callable
 def start_if_due(owner: Any, interval: float, target: Callable[[], None], name: str) -> None:
     """Start ``target`` in a daemon thread when ``owner``'s last attempt is ``interval`` old.
 
-    ``owner`` keeps ``_state_lock``, ``_last_attempt`` (monotonic seconds) and
-    ``_background`` (the running thread or None). Cheap when not due: one clock read.
+    ``owner`` keeps ``_state_lock``, ``_last_attempt`` (monotonic seconds, None when
+    never attempted) and ``_background`` (the running thread or None). Cheap when not
+    due: one clock read.
     """
-    if time.monotonic() - owner._last_attempt < interval:
+    if not _due(owner._last_attempt, interval):
         return
     with owner._state_lock:
-        if time.monotonic() - owner._last_attempt < interval:
+        if not _due(owner._last_attempt, interval):
             return
         if owner._background is not None and owner._background.is_alive():
             return
@@ -28,3 +29,9 @@ def start_if_due(owner: Any, interval: float, target: Callable[[], None], name: 
         thread = threading.Thread(target=target, name=name, daemon=True)
         owner._background = thread
     thread.start()
+
+
+def _due(last_attempt: float | None, interval: float) -> bool:
+    # None, not 0.0, means "never": monotonic time starts near boot, so a 0.0 sentinel
+    # would look recent on a machine up for less than the interval.
+    return last_attempt is None or time.monotonic() - last_attempt >= interval

@@ -30,7 +30,7 @@ _GITLINK = pygit2.enums.FileMode.COMMIT
 class CommitInfo(NamedTuple):
     id: str
     parents: tuple[str, ...]
-    message: str  # the summary line
+    message: str  # the summary line, or a merged pull request's title (version_message)
     author_name: str
     author_email: str
     time: str  # ISO 8601, UTC
@@ -49,6 +49,28 @@ def _text(raw: bytes, encoding: str | None) -> str:
 
 def iso_utc(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The summaries forges and git write for a merge commit, which say nothing of the change:
+# GitHub's "Merge pull request #7 from a/b", git's "Merge branch 'x' [of URL] [into y]"
+# (GitLab: "Merge branch 'x' into 'main'"), "Merge remote-tracking branch 'origin/x'".
+_GENERIC_MERGE = re.compile(r"Merge (?:pull request #(?P<pr>\d+) from \S+"
+                            r"|(?:remote-tracking )?branch '[^']*'(?: of \S+)?(?: into \S+)?)\Z")
+
+
+def version_message(message: str) -> str:
+    """A version's message (SPEC section 3): the commit's summary, but for a merge commit
+    whose summary is the forge's generic text, the first non-empty line of the body (the
+    pull request's title), then `` (#7)`` when the summary names a pull request."""
+    lines = message.strip().splitlines()
+    summary = lines[0].strip() if lines else ""
+    generic = _GENERIC_MERGE.match(summary)
+    if generic is None:
+        return summary
+    title = next((line.strip() for line in lines[1:] if line.strip()), None)
+    if title is None:
+        return summary
+    return f"{title} (#{generic['pr']})" if generic["pr"] else title
 
 
 class Repo:
@@ -154,31 +176,19 @@ class Repo:
         return out
 
     def refs_fingerprint(self) -> tuple[Any, ...]:
-        """Cheap summary of where refs point: HEAD, packed-refs and every folder under refs/.
+        """Where every ref points: HEAD's target and each reference's target id.
 
-        A ref update writes a new file and renames it into place, so a moved ref
-        changes its folder's mtime (and a branch file's inode).
+        Compared by value, never by file stamps: an inode can be reused and an
+        mtime can repeat within one clock tick, so a stat() summary can miss a move.
         """
-        parts: list[Any] = []
-        for name in ("HEAD", "packed-refs"):
+        with self.lock:
             try:
-                st = os.stat(os.path.join(self.path, name))
-                parts.append((name, st.st_mtime_ns, st.st_size, st.st_ino))
-            except OSError:
-                parts.append((name,))
-        for dirpath, _dirs, files in os.walk(os.path.join(self.path, "refs")):
-            try:
-                st = os.stat(dirpath)
-            except OSError:
-                continue
-            parts.append((dirpath, st.st_mtime_ns, len(files)))
-            if os.path.basename(dirpath) == "heads" or dirpath.endswith(os.path.join("remotes", "origin")):
-                for name in files:
-                    try:
-                        fst = os.stat(os.path.join(dirpath, name))
-                        parts.append((name, fst.st_mtime_ns, fst.st_ino))
-                    except OSError:
-                        pass
+                refs = self._repo.listall_reference_objects()
+                head = self._repo.references.get("HEAD")
+            except (ValueError, pygit2.GitError) as e:
+                raise GitError(f"cannot list the references of {self.path} (corrupt repository?)") from e
+            parts: list[tuple[str, str]] = [("HEAD", str(head.target) if head is not None else "")]
+            parts.extend((ref.name, str(ref.target)) for ref in refs)
         return tuple(parts)
 
     def move_ref(self, name: str, new: str, expected: str | None, message: str) -> None:
@@ -242,8 +252,8 @@ class Repo:
             # Decoded here, leniently: pygit2 raises on an unknown ``encoding`` header
             # (git -c i18n.commitEncoding=bogus), which would break history for good.
             encoding = c.message_encoding
-            summary = _text(c.raw_message, encoding).strip().split("\n", 1)[0]
-            return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids), summary,
+            return CommitInfo(str(c.id), tuple(str(p) for p in c.parent_ids),
+                              version_message(_text(c.raw_message, encoding)),
                               _text(author.raw_name, encoding), _text(author.raw_email, encoding),
                               iso_utc(c.commit_time))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from roster.errors import UsageError
@@ -48,3 +49,26 @@ def check_id(assistant_id: str) -> str:
     if problem:
         raise UsageError(problem)
     return assistant_id
+
+
+def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
+    """The tags a version of ``assistant_id`` shows (SPEC section 3): repo-wide tags
+    (no ``@``) and its own ``<id>@<label>`` tags, never another assistant's."""
+    own = assistant_id + "@"
+    return [name for name in tag_names if "@" not in name or (name.startswith(own) and "@" not in name[len(own):])]
+
+
+def nearest_hint(wanted: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'blog-writer'?"`` naming up to three ids close to ``wanted``, or ""."""
+    import difflib
+
+    known = sorted(set(known) - {wanted})
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    if not close:  # a folder forgotten or added: compare the last segments too
+        tail = wanted.rsplit("/", 1)[-1]
+        close = [k for k in known if k.rsplit("/", 1)[-1] == tail][:3]
+    if not close:
+        return ""
+    names = [repr(c) for c in close]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"; did you mean {listed}?"

@@ -24,6 +24,7 @@ threads always read one consistent index.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
+from roster.ids import nearest_hint, version_tags
 from roster.model import Assistant, Author, Version
 from roster.remote import Staleness, redact
 
@@ -252,8 +254,8 @@ class _Snapshot:
         if li is None:
             li = self.last_lineage(assistant_id, pos)
         if li is None:
-            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {self.chain[pos][:12]}"
-                                   + self._renamed_hint(assistant_id, pos))
+            hint = self._renamed_hint(assistant_id, pos) or nearest_hint(assistant_id, self.timeline)
+            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {self.chain[pos][:12]}{hint}")
         return li
 
     def _renamed_hint(self, assistant_id: str, pos: int) -> str:
@@ -306,7 +308,7 @@ class _Snapshot:
             if gone.renamed_to:
                 return f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]}{when}{version}"
             return f"{message}: it was deleted in commit {gone.commit[:12]}{when}{version}"
-        return message
+        return message + nearest_hint(assistant_id, (other for other, _ in self.ids_at(pos)))
 
     def version(self, li: int, number: int) -> Version:
         versions = self.lineages[li]
@@ -321,7 +323,7 @@ class _Snapshot:
             created_at=self.date(versions[0]["commit"]), updated_at=info.get("date"),
             message=info.get("message") or "",
             author=Author(name=author.get("name") or "", email=author.get("email") or ""),
-            tags=tuple(self.tags_at.get(entry["commit"], ())))
+            tags=tuple(version_tags(self.tags_at.get(entry["commit"], ()), assistant_id)))
 
     def ids_at(self, pos: int) -> list[tuple[str, dict[str, Any]]]:
         """(id, the version it has at ``pos``) of every assistant alive there."""
@@ -360,7 +362,7 @@ class _Loader:
         self.timeout = timeout
         self.etag: str | None = None
         self.last_modified: str | None = None
-        self.local_stamp: tuple[int, int] | None = None
+        self.local_digest: bytes | None = None
         text = os.fspath(location)
         if re.match(r"https?://", text, re.IGNORECASE):
             from roster.http import check_url
@@ -387,15 +389,16 @@ class _Loader:
     def _load_path(self) -> bytes | None:
         assert self.path is not None
         try:
-            st = os.stat(self.path)
-            stamp = (st.st_mtime_ns, st.st_size)
-            if stamp == self.local_stamp:
-                return None
             with open(self.path, "rb") as f:
                 data = f.read()
         except OSError as e:
             raise RemoteError(f"cannot read {self.path}: {e.strerror or e}") from e
-        self.local_stamp = stamp
+        # Compared by content, not by stat(): a rewrite within one mtime tick, at the
+        # same size, is still seen. Reading a local file is cheap next to parsing it.
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest == self.local_digest:
+            return None
+        self.local_digest = digest
         return data
 
     def _load_url(self) -> bytes | None:
@@ -436,6 +439,8 @@ class IndexRoster:
     download older than that starts one in a background thread and answers from
     the current copy meanwhile (default None: only ``refresh()`` downloads again).
     """
+
+    read_only = True  # what needs a repository (publish, check, promote) refuses it as a usage error
 
     def __init__(self, location: str, *, refresh_interval: float | None = None, timeout: float = 30.0) -> None:
         self._loader = _Loader(location, timeout)

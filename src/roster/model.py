@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from roster.errors import UsageError
+from roster.frozen import freeze
+
+# An assistant file's fields: what it says, what diff compares, what a published version holds.
 ASSISTANT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
 CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
@@ -75,9 +80,9 @@ class Assistant(BaseModel):
     graph_id: str
     name: str
     description: Optional[str] = None
-    config: dict[str, Any] = Field(default_factory=dict)
-    context: dict[str, Any] = Field(default_factory=dict)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict, validate_default=True)
+    context: dict[str, Any] = Field(default_factory=dict, validate_default=True)
+    metadata: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     version: Optional[int] = None
     commit: Optional[str] = None
     created_at: Optional[str] = None
@@ -85,29 +90,59 @@ class Assistant(BaseModel):
     server_id: Optional[str] = None
     path: str = ""
 
-    def runnable_config(self) -> dict[str, Any]:
-        """The ``config`` for ``graph.invoke(input, config=...)``: a fresh deep copy.
+    @field_validator("config", "context", "metadata")
+    @classmethod
+    def _frozen(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # Deeply read-only: resolved assistants are cached and shared by every caller.
+        frozen: dict[str, Any] = freeze(value)
+        return frozen
 
-        It holds the assistant's ``config`` (``configurable``, ``tags``,
-        ``recursion_limit``...), its ``context`` under ``"context"``, and run
+    def runnable_config(self, *, context: Mapping[str, Any] | None = None,
+                        configurable: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``config`` for ``graph.invoke(input, config=...)``: a fresh, plain deep copy.
+
+        It holds the assistant's ``config`` (``tags``, ``recursion_limit``...) and run
         metadata recording ``assistant_id``, ``roster_version`` and ``roster_commit``.
-        LangGraph's in-process runtime takes the context from the ``context=``
-        argument, not from the config; ``invoke_kwargs()`` gives both at once.
+        As on a LangGraph server, the one effective mapping (see ``run_values``) is
+        both ``config["configurable"]`` and ``config["context"]`` (``{}`` when empty).
+        LangGraph's in-process runtime reads ``Runtime.context`` from the ``context=``
+        argument, not from the config: ``invoke_kwargs()`` gives both at once.
         """
-        config = copy.deepcopy(self.config)
-        config.setdefault("configurable", {})
-        config["context"] = copy.deepcopy(self.context)
+        values = self.run_values(context=context, configurable=configurable)
+        config: dict[str, Any] = copy.deepcopy(self.config)
+        config["configurable"] = copy.deepcopy(values)
+        config["context"] = values
         meta = config.setdefault("metadata", {})
         meta.update({"assistant_id": self.assistant_id, "roster_version": self.version,
                      "roster_commit": self.commit})
         return config
 
-    def invoke_kwargs(self) -> dict[str, Any]:
-        """``graph.invoke(input, **a.invoke_kwargs())``: the config, and the context
-        where LangGraph's runtime reads it (``Runtime.context``)."""
-        config = self.runnable_config()
-        context = config.pop("context")
-        return {"config": config, "context": context or None}
+    def invoke_kwargs(self, *, context: Mapping[str, Any] | None = None,
+                      configurable: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``graph.invoke(input, **a.invoke_kwargs())``: what a LangGraph server run of
+        this assistant passes to the graph.
+
+        ``config["configurable"]`` and ``context`` hold the same values (separate
+        copies), so a graph that reads ``Runtime.context`` and one that reads
+        ``config["configurable"]`` both see them. Per-run values given as
+        ``context=`` (or ``configurable=``) are merged over the assistant's, key by
+        key; the run wins.
+        """
+        config = self.runnable_config(context=context, configurable=configurable)
+        return {"config": config, "context": config.pop("context")}
+
+    def run_values(self, *, context: Mapping[str, Any] | None = None,
+                   configurable: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The mapping a server run hands the graph: the assistant's ``context`` or
+        ``config.configurable`` (whichever the file sets; a server keeps one mapping
+        for both), with per-run values merged over it. A plain deep copy."""
+        if context and configurable:
+            raise UsageError("per-run values go in context= or configurable=, not both "
+                             "(a LangGraph server refuses both too)")
+        own = dict(self.config.get("configurable") or {})
+        own.update(self.context)  # both set: sync refuses it; locally, context wins key by key
+        own.update(context or configurable or {})
+        return copy.deepcopy(own)
 
     def matches(self, graph_id: str | None = None, metadata: dict[str, Any] | None = None) -> bool:
         """The filter of ``list``: this graph, and these metadata values (like LangGraph's search)."""
@@ -118,20 +153,15 @@ class Assistant(BaseModel):
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
         out: dict[str, Any] = {"assistant_id": self.assistant_id}
-        out.update(self.content())
+        # server_id is Roster's, not a field of LangGraph's Assistant: the JSON shape of SPEC 6 leaves it out.
+        out.update((k, v) for k, v in self.content().items() if k != "server_id")
         out.update(version=self.version, created_at=self.created_at, updated_at=self.updated_at, commit=self.commit)
         return out
 
     def content(self) -> dict[str, Any]:
-        """The fields a version diff compares (what the file says)."""
-        return {
-            "graph_id": self.graph_id,
-            "name": self.name,
-            "description": self.description,
-            "config": self.config,
-            "context": self.context,
-            "metadata": self.metadata,
-        }
+        """What the file says: the fields ``diff`` compares and a published version holds
+        (``ASSISTANT_FIELDS``, the one list shared with the index and ``file_content``)."""
+        return {field: getattr(self, field) for field in ASSISTANT_FIELDS}
 
 
 class Author(BaseModel):

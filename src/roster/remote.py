@@ -319,7 +319,7 @@ class Mirror:
         self._fetch_lock = threading.Lock()  # one fetch at a time in this process
         self._state_lock = threading.Lock()
         self._background: threading.Thread | None = None
-        self._last_attempt = 0.0  # monotonic time of the last fetch started here
+        self._last_attempt: float | None = None  # monotonic time of the last fetch started here
         self._error: str | None = None
         self._failed_at: float | None = None
         self.on_fetched: list[Callable[[], None]] = []  # called after every successful fetch

@@ -13,8 +13,8 @@ from roster.catalog import Graphs, load_assistant
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
-from roster.ids import SUFFIXES
-from roster.model import Assistant, Author, Version
+from roster.ids import SUFFIXES, nearest_hint, version_tags
+from roster.model import ASSISTANT_FIELDS, Assistant, Author, Version
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
 
@@ -37,7 +37,7 @@ class Resolver:
         self._tag_names: frozenset[str] | None = None
         self._parsed: dict[tuple[str, str, str], tuple[Any, list[Any], str]] = {}
         self._fingerprint: Any = None
-        self._checked_at = 0.0
+        self._checked_at: float | None = None  # monotonic; None: never checked (not 0.0: that is boot time)
         self.generation = 0
 
     # --- freshness ------------------------------------------------------------
@@ -45,7 +45,8 @@ class Resolver:
     def maybe_refresh(self, force: bool = False) -> None:
         """Forget ref resolutions when refs moved (checked at most once per interval)."""
         now = time.monotonic()
-        if not force and now - self._checked_at < self.refresh_interval:
+        checked = self._checked_at
+        if not force and checked is not None and now - checked < self.refresh_interval:
             return
         fingerprint = self.repo.refs_fingerprint()
         with self._lock:
@@ -146,8 +147,8 @@ class Resolver:
         end = len(chain.commits) - 1
         lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
         if lineage is None:
-            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}"
-                                   + self._renamed_hint(chain, assistant_id))
+            hint = self._renamed_hint(chain, assistant_id) or nearest_hint(assistant_id, chain.timeline)
+            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}{hint}")
         return chain, lineage
 
     def version_entry(self, assistant_id: str, number: int) -> VersionEntry:
@@ -266,7 +267,8 @@ class Resolver:
                     return (f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]} "
                             f"({self.commit_time(gone.commit)}){version}")
                 return f"{message}: it was deleted in commit {gone.commit[:12]} ({self.commit_time(gone.commit)}){version}"
-        return message
+        alive = [other for other in chain.timeline if chain.lineage_at(other, pos) is not None]
+        return message + nearest_hint(assistant_id, alive)
 
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
@@ -276,7 +278,7 @@ class Resolver:
         return Version(**fields, version=number, commit=entry.commit,
                        created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
                        message=info.message, author=Author(name=info.author_name, email=info.author_email),
-                       tags=tuple(self.tags_at(entry.commit)))
+                       tags=tuple(version_tags(self.tags_at(entry.commit), entry.assistant_id)))
 
 
 def file_content(raw: bytes) -> dict[str, Any]:
@@ -297,9 +299,9 @@ def file_content(raw: bytes) -> dict[str, Any]:
     except ValidationError:
         m = None
     if m is not None:
-        return {"graph_id": m.graph_id, "name": m.name, "description": m.description,
-                "config": m.config.model_dump(exclude_none=True) if m.config else {},
-                "context": m.context or {}, "metadata": m.metadata or {}, "server_id": m.server_id}
+        values = {"config": m.config.model_dump(exclude_none=True) if m.config else {},
+                  "context": m.context or {}, "metadata": m.metadata or {}}
+        return {field: values[field] if field in values else getattr(m, field) for field in ASSISTANT_FIELDS}
 
     def mapping(key: str) -> dict[str, Any]:
         value = data.get(key)
@@ -309,9 +311,9 @@ def file_content(raw: bytes) -> dict[str, Any]:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    return {"graph_id": text("graph_id") or "", "name": text("name"), "description": text("description"),
-            "config": mapping("config"), "context": mapping("context"), "metadata": mapping("metadata"),
-            "server_id": text("server_id")}
+    found: dict[str, Any] = {"graph_id": text("graph_id") or "", "config": mapping("config"),
+                             "context": mapping("context"), "metadata": mapping("metadata")}
+    return {field: found[field] if field in found else text(field) for field in ASSISTANT_FIELDS}
 
 
 def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:

@@ -65,7 +65,9 @@ class Roster:
         self._lock = threading.Lock()
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
-        self._hot_checked = 0.0
+        # Monotonic time the hot cache was last known fresh; None forces a look at the
+        # refs. (A 0.0 sentinel meant "fresh" on a machine up for less than the interval.)
+        self._hot_checked: float | None = None
         self._env_names: tuple[str, frozenset[str]] | None = None  # (HEAD, environment file names there)
 
     @classmethod
@@ -104,6 +106,9 @@ class Roster:
     def refresh(self) -> None:
         """Look for moved refs now rather than at the next interval; for a URL, fetch first.
 
+        The next ``get`` sees the refs as they are now, whatever ``refresh_interval``
+        is and however long the machine has been up (call it from a push webhook).
+
         A failed fetch raises RemoteError; the mirror keeps serving its last good
         state and ``staleness()`` reports the failure.
         """
@@ -112,7 +117,7 @@ class Roster:
                 self._remote.fetch()
         finally:
             self.resolver.maybe_refresh(force=True)
-            self._hot_checked = 0.0
+            self._hot_checked = None
 
     def staleness(self) -> Staleness | None:
         """For a URL: time since the last successful fetch, and the last failure; None for a local repository."""
@@ -127,7 +132,7 @@ class Roster:
         # Called by the mirror after a fetch (maybe in its background thread).
         if self._resolver is not None:
             self._resolver.maybe_refresh(force=True)
-        self._hot_checked = 0.0
+        self._hot_checked = None
 
     def _maybe_fetch(self) -> None:
         if self._fetch_interval is not None and self._remote is not None:
@@ -142,7 +147,8 @@ class Roster:
             raise UsageError(f"an assistant spec is a string ID[@REF], not {type(wrong).__name__}")
         key = (spec, ref)
         now = time.monotonic()
-        if now - self._hot_checked < self._refresh_interval:
+        checked = self._hot_checked
+        if checked is not None and now - checked < self._refresh_interval:
             hit = self._hot.get(key)
             if hit is not None:
                 return hit

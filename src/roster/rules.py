@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, pointer_of
+from roster.schema_words import violation
 from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
 from roster.secrets import find_secrets
 from roster.yamlload import Document
@@ -21,6 +22,7 @@ class _Collector:
         self.path = path
         self.assistant_id = assistant_id
         self.problems: list[Problem] = []
+        self.required_seen: set[tuple[Any, ...]] = set()  # mappings whose missing fields are reported
 
     def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False) -> None:
         line, col = self.doc.locate_value(where) if value else self.doc.locate(where)
@@ -131,7 +133,11 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
         out.add("error", where, f"the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply")
         return
     except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
-        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref ({e})")
+        ref = getattr(e, "ref", None)
+        if isinstance(ref, str) and ref.startswith("/"):  # a JSON pointer inside the schema, as $ref writes it
+            ref = "#" + ref
+        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref"
+                                + (f" {ref!r}" if isinstance(ref, str) else ""))
         return
     for error in errors:
         for leaf in _leaves(error):
@@ -155,11 +161,15 @@ def _leaves(error: Any) -> list[Any]:
 def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
     at = where + tuple(error.absolute_path)
     if error.validator == "required":
-        missing = re.match(r"'(.*)' is a required property", error.message)
-        name = missing.group(1) if missing else error.message
-        out.add("error" if strict else "warning", at,
-                f"required field {name!r} of the graph's {kind} is missing"
-                + ("" if strict else " (a run may supply it; --strict makes this an error)"))
+        # jsonschema gives one error per missing field; the names come from the rule, not its message.
+        if at in out.required_seen or not isinstance(error.instance, dict):
+            return
+        out.required_seen.add(at)
+        for name in error.validator_value:
+            if name not in error.instance:
+                out.add("error" if strict else "warning", at,
+                        f"required field {name!r} of the graph's {kind} is missing"
+                        + ("" if strict else " (a run may supply it; --strict makes this an error)"))
         return
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
@@ -169,7 +179,7 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
                 out.add("error", at + (key,), f"{key!r} is not allowed by the graph's {kind}"
                         f"{_did_you_mean(key, props)}")
         return
-    message = error.message
+    message = violation(error.validator or "false", error.validator_value, error.instance)
     if error.validator == "type" and isinstance(error.instance, str):
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if "boolean" in expected and error.instance in _YAML11_BOOLS:

@@ -79,7 +79,10 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         except JsonSchemaError as e:
             where = (kind, *e.path)
             line, col = _locate(text, where)
-            return fail(f"{kind} is not a valid JSON Schema (Draft 2020-12): {e.message}",
+            from roster.schema_words import violation
+
+            problem = violation(str(e.validator or "false"), e.validator_value, e.instance)
+            return fail(f"{kind} is not a valid JSON Schema (Draft 2020-12): {problem}",
                         line, col, pointer_of(where))
         except RecursionError:
             return fail(f"{kind} is nested too deeply")

@@ -131,21 +131,132 @@ def load_text(text: str) -> Document:
                 break
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        message = " ".join(p for p in (e.context, e.problem) if p) or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(f"invalid YAML: {message}", line, col, pointer_of(builder.current_path())) from e
+        message = syntax_message(e.context, e.problem)
+        if message == _DEPTH:  # libyaml stops at its own, deeper bound: point at where ours is crossed
+            line, col = _text_position(text, _deep_offset(text, builder.last_index, len(builder.stack), mark))
+        raise YamlError(message, line, col, pointer_of(builder.current_path())) from e
     except YamlError as e:
         if not e.pointer:  # say where in the document it happened, like schema errors do
             e.pointer = pointer_of(builder.current_path())
         raise
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow in a text stream
+        line, col = _text_position(text, e.position)
+        message = (f"invalid YAML: character U+{e.character:04X} is not allowed; "
+                   "write it as an escape inside double quotes")
+        raise YamlError(message, line, col, pointer_of(builder.current_path())) from e
     except yaml.YAMLError as e:
-        raise YamlError(f"invalid YAML: {e}") from e
+        raise YamlError("invalid YAML: the parser stopped without saying where") from e
     finally:
         parser.dispose()
     if not isinstance(builder.root, dict):
         kind = _kind(builder.root)
         raise YamlError(f"the top level must be a mapping, not {kind}", *builder.root_mark)
     return Document(builder.root, builder.value_marks, builder.key_marks)
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
+
+
+# libyaml's problem texts, matched by fragment, in Roster's own words: no message a
+# user sees (or a test pins) is libyaml's wording, which changes between releases
+# (6.0.4 began reporting deep flow nesting itself). An unmatched problem gets the
+# generic text, so a rewording upstream degrades a message, never leaks one.
+_DEPTH = f"nesting deeper than {MAX_DEPTH} levels"
+_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    # (fragment of libyaml's context, fragment of its problem, Roster's message)
+    ("", "maximum nesting depth", _DEPTH),
+    ("quoted scalar", "end of stream", "invalid YAML: a quoted string is never closed"),
+    ("", "end of stream", "invalid YAML: the file ends in the middle of a value"),
+    ("flow sequence", "expected ',' or ']'", "invalid YAML: a [ ] list is not closed; expected ',' or ']'"),
+    ("flow mapping", "expected ',' or '}'", "invalid YAML: a { } mapping is not closed; expected ',' or '}'"),
+    ("", "expected node content", "invalid YAML: a value is missing here"),
+    ("", "expected key", ("invalid YAML: expected a key at this indentation; check the indentation"
+                         " and quote values that contain ': ' or start with a quote")),
+    ("", "expected '-' indicator", ("invalid YAML: expected a '-' list item at this indentation;"
+                                   " check the indentation")),
+    ("", "expected <document start>", ("invalid YAML: content after the top-level mapping ended;"
+                                      " check the indentation of this line")),
+    ("", "expected ':'", "invalid YAML: a key is missing its ':'"),
+    ("", "mapping values are not allowed", ("invalid YAML: unexpected ':'; a value that contains ': '"
+                                           " must be quoted, and a nested mapping starts on its own line")),
+    ("", "block sequence entries are not allowed", ("invalid YAML: a '-' list item cannot start here;"
+                                                   " put the list on the next line, indented")),
+    ("", "mapping keys are not allowed", "invalid YAML: a '?' key cannot start here"),
+    ("", "tab character", "invalid YAML: a tab is used for indentation; indent with spaces"),
+    ("next token", "cannot start any token", ("invalid YAML: this character cannot start a value"
+                                             " (tabs cannot indent; '@' and '`' are reserved); quote the value")),
+    ("", "unknown escape character", ("invalid YAML: unknown escape sequence in a double-quoted string;"
+                                     " write \\\\ for a backslash or use single quotes")),
+    ("", "hexdecimal number", "invalid YAML: an escape (\\x, \\u, \\U) needs hexadecimal digits"),
+    ("", "Unicode character", "invalid YAML: the escape does not name a valid Unicode character"),
+    ("", "UTF-8", "invalid YAML: the file is not valid UTF-8"),
+    ("alias", "alphabetic or numeric", "invalid YAML: an alias (*name) needs a name of letters, digits, '-' or '_'"),
+    ("anchor", "alphabetic or numeric", "invalid YAML: an anchor (&name) needs a name of letters, digits, '-' or '_'"),
+    ("block scalar", "indentation indicator", "invalid YAML: a block scalar's indentation indicator must be 1 to 9"),
+    ("block scalar", "", ("invalid YAML: unexpected text after '|' or '>'; only an indentation digit,"
+                         " '+' or '-' and a comment may follow")),
+    ("", "comment or line break", "invalid YAML: unexpected text after a value on this line"),
+    ("", "document indicator", "invalid YAML: a '---' or '...' line inside a value"),
+    ("", "tag handle", "invalid YAML: undefined tag handle"),
+    ("tag", "", "invalid YAML: a malformed tag"),
+    ("", "incompatible YAML", "invalid YAML: unsupported %YAML version; Roster reads YAML 1.2 (write no %YAML line)"),
+    ("", "%YAML", "invalid YAML: a malformed or repeated %YAML directive"),
+    ("", "%TAG", "invalid YAML: a malformed or repeated %TAG directive"),
+    ("directive", "", "invalid YAML: a malformed directive (a line starting with '%')"),
+)
+
+
+def _deep_offset(text: str, start: int, depth: int, mark: Any) -> int:
+    """Where flow nesting, ``depth`` deep at ``start``, first goes past MAX_DEPTH.
+
+    libyaml scans a run of flow openers before it emits their events, so it can hit
+    its own bound before the builder sees level MAX_DEPTH + 1. Between two events
+    only flow tokens stand; brackets inside quotes and comments do not count.
+    """
+    end = mark.index if mark is not None else len(text)
+    i = start
+    while i < end:
+        char = text[i]
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif char in "]}":
+            depth -= 1
+        elif char in "'\"":
+            i = _quote_end(text, i)
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            i = text.find("\n", i) % (len(text) + 1)
+        i += 1
+    return end
+
+
+def _quote_end(text: str, i: int) -> int:
+    quote = text[i]
+    i += 1
+    while i < len(text):
+        if quote == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1:i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return i
+
+
+def syntax_message(context: str | None, problem: str | None) -> str:
+    """Roster's message for a libyaml failure described by ``context`` and ``problem``."""
+    context, problem = context or "", problem or ""
+    for context_part, problem_part, message in _PROBLEMS:
+        if context_part in context and problem_part in problem:
+            return message
+    return "invalid YAML: a syntax error"
 
 
 def _kind(value: Any) -> str:
@@ -182,11 +293,13 @@ class _Builder:
         self.documents = 0
         self.expanded = 0
         self.chars = 0
+        self.last_index = 0  # where the last event ended, in characters
 
     def feed(self, event: Any) -> bool:
         """Take one event; return True at the end of the stream."""
         name = type(event).__name__
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.last_index = event.end_mark.index
         if name == "ScalarEvent":
             self._scalar(event, mark)
         elif name in ("MappingStartEvent", "SequenceStartEvent"):

@@ -63,7 +63,7 @@ class Case(NamedTuple):
 BAD = "assistants/bad.yaml"
 HOSTILE: dict[str, Case] = {
     "malformed-yaml": Case({BAD: "graph_id: writer\nname: [Blog writer\ndescription: x\n"}, BAD,
-                           "invalid YAML: while parsing a flow sequence", (3, 12)),
+                           "invalid YAML: a [ ] list is not closed", (3, 12)),
     "duplicate-keys": Case({BAD: "graph_id: writer\nname: a\ngraph_id: support\n"}, BAD,
                            "duplicate key 'graph_id' (first defined at line 1)", (3, 1)),
     "billion-laughs": Case({BAD: billion_laughs()}, BAD, "document expands to more than 100,000 nodes (alias bomb?)"),

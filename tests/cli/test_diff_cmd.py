@@ -100,3 +100,16 @@ def test_diff_error_as_a_real_process(repo: GitRepo) -> None:
     code, out, err = invoke("subprocess", "--repo", str(repo.path), "diff", "writer@1", "writer@7")
     assert_clean_error(code, err)
     assert "no version 7" in err and out == ""
+
+
+def test_exit_code_sees_a_change_of_server_id(tmp_path: Path, cli: Cli) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema()
+    g.write_assistant("w", prompt="Same.")
+    g.commit("v1")
+    pinned = "server_id: 6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60\n"
+    g.write_assistant("w", text=assistant_yaml(prompt="Same.", extra=pinned))
+    g.commit("v2")
+    code, out, err = cli("--repo", str(g.path), "diff", "w@1", "w@2", "--exit-code")
+    assert code == 1, (out, err)
+    assert "server_id" in out

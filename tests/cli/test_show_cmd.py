@@ -239,3 +239,11 @@ def test_show_errors_as_a_real_process(story: Story) -> None:
         assert_clean_error(code, err)
         assert fragment in err and out == ""
         assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["show", "blog-writr"], ["history", "blog-writr"],
+                                     ["diff", "blog-writer@1", "blog-writr@2"]])
+def test_an_unknown_id_suggests_the_nearest_ones(story: Story, cli: Cli, command: list[str]) -> None:
+    code, out, err = cli("--repo", str(story.path), *command)
+    assert_clean_error(code, err)
+    assert "no assistant 'blog-writr'" in err and "did you mean 'blog-writer'?" in err

@@ -24,11 +24,12 @@ from roster import __version__
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, Lineage, VersionEntry
-from roster.ids import id_problem
+from roster.ids import id_problem, version_tags
+from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
 
 FORMAT = 1
-CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
+CONTENT_FIELDS = ASSISTANT_FIELDS  # a version's content: the one list diff and file_content use too
 _VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
 
 
@@ -143,7 +144,7 @@ def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, 
         "commit": entry["commit"],
         "message": commit["message"],
         "author": commit["author"],
-        "tags": list(index.tags_at.get(entry["commit"], ())),
+        "tags": version_tags(index.tags_at.get(entry["commit"], ()), entry["assistant_id"]),
     }
 
 

@@ -49,6 +49,9 @@ class PublishResult(NamedTuple):
 def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None = None,
             progress: Progress | None = None, allow_cut: bool = False) -> PublishResult:
     """Write the published history of ``ref`` into the folder ``out`` (replacing a previous one)."""
+    if getattr(roster, "read_only", False):  # Roster.from_index(): a published index, not a repository
+        raise UsageError(f"{roster.source} is a published index: publish reads the git repository it came "
+                         f"from (--repo PATH or git URL)")
     progress = progress or NoProgress()
     target = Path(out).resolve()
     _guard(target, roster)

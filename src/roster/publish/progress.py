@@ -22,13 +22,13 @@ class Progress:
         self.width = width
         self.label = ""
         self.total = 0
-        self._last = 0.0
+        self._last = float("-inf")  # never drawn (0.0 is boot time on the monotonic clock)
         self._drawn = False
 
     def stage(self, label: str, total: int) -> None:
         self.label = label
         self.total = max(total, 0)
-        self._last = 0.0
+        self._last = float("-inf")  # never drawn (0.0 is boot time on the monotonic clock)
         self.update(0, force=True)
 
     def update(self, done: int, *, force: bool = False) -> None:

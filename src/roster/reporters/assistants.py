@@ -1,6 +1,7 @@
 """Rendering assistants, versions, diffs and promotions as text or JSON."""
 from __future__ import annotations
 
+import copy
 from typing import Any, Sequence
 
 from roster.reporters.jsonout import dumps
@@ -22,6 +23,7 @@ def _yaml(data: Any) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
+    data = copy.deepcopy(data)  # plain dicts and lists: the dumper knows no subclass (roster.frozen)
     return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=100).rstrip()
 
