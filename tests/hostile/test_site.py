@@ -202,3 +202,18 @@ def test_a_slip_in_escaping_still_cannot_run_script(tmp_path: Path):
     assert "filter" in proc.stdout, proc.stderr[-2000:]  # the page rendered, and its own script ran:
     assert re.search(r'<input[^>]*id="filter"(?![^>]*hidden)[^>]*>', proc.stdout)
     assert not re.search(r"<body[^>]*data-pwned", proc.stdout)  # neither the script nor the handler ran
+
+
+def test_a_planted_old_site_is_not_restored(tmp_path: Path):
+    """A folder named like an interrupted publish's leftover, committed by a pull request, is not put in place."""
+    from roster import Roster
+    from roster.publish.output import _site_key, recover
+
+    repo = _repo(tmp_path)
+    planted = tmp_path / ".site.abc.old"
+    planted.mkdir()
+    (planted / "index.json").write_text('{"format":1,"generator":"roster 0","assistants":{}}')
+    (planted / "index.html").write_text("<script>FORGED()</script>")
+    site = tmp_path / "site"
+    recover(site, _site_key(Roster(str(repo.path))))
+    assert not site.exists() and not planted.exists()

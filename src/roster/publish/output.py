@@ -61,7 +61,7 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
         raise UsageError(f"--out {target}: cannot create its parent folder: {e.strerror or e}") from e
     key = _site_key(roster)
     with _locked(target):
-        recover(target)
+        recover(target, key)
         previous, manifest, digests = _previous(target, key)
         index = build_index(roster, ref, previous=previous, progress=progress)
         if index.data["cut"] and not allow_cut:
@@ -371,18 +371,20 @@ def _locked(target: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def recover(target: Path) -> None:
+def recover(target: Path, key: bytes | None = None) -> None:
     """Repair what an interrupted publish left beside ``target``.
 
     A run killed between the two renames of ``_swap`` left the old site at
-    ``.NAME.*.old`` and nothing at ``target``: put it back. Half-written
-    ``.NAME.*.tmp`` folders and a superseded ``.old`` are removed.
+    ``.NAME.*.old`` and nothing at ``target``: put it back, when it is a site this
+    repository signed (``key``; a pull request can commit a folder with such a name
+    too). Half-written ``.NAME.*.tmp`` folders and anything else are removed.
     """
     prefix = f".{target.name}."
     leftovers = [p for p in target.parent.iterdir() if p.name.startswith(prefix)
                  and p.name.endswith((".tmp", ".old")) and p.is_dir() and not p.is_symlink()]
     for path in leftovers:
-        if path.name.endswith(".old") and not os.path.lexists(target):
+        if path.name.endswith(".old") and not os.path.lexists(target) and (
+                key is None or _previous(path, key)[0] is not None):
             os.rename(path, target)
         else:
             shutil.rmtree(path, ignore_errors=True)
