@@ -217,3 +217,36 @@ def test_a_planted_old_site_is_not_restored(tmp_path: Path):
     site = tmp_path / "site"
     recover(site, _site_key(Roster(str(repo.path))))
     assert not site.exists() and not planted.exists()
+
+
+_KILL_BETWEEN_RENAMES = """
+import os, signal, sys
+from roster import Roster
+from roster.publish import publish
+real = os.rename
+def rename(src, dst, *a, **k):
+    real(src, dst, *a, **k)
+    if str(src).endswith(os.sep + "site"):  # the old site moved aside: die before the new one moves in
+        os.kill(os.getpid(), signal.SIGKILL)
+os.rename = rename
+publish(Roster(sys.argv[1]), sys.argv[2])
+"""
+
+
+def test_sigkill_between_the_two_renames_is_repaired_by_the_next_run(tmp_path: Path):
+    import signal
+    import sys
+
+    repo = _repo(tmp_path)
+    site = tmp_path / "site"
+    _publish(repo, site)
+    repo.write_assistant("other")
+    repo.commit("other")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    proc = subprocess.run([sys.executable, "-c", _KILL_BETWEEN_RENAMES, str(repo.path), str(site)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    assert not site.exists()  # what the interrupted run left: no site at --out
+    _publish(repo, site)
+    assert "other" in json.loads((site / "index.json").read_text())["assistants"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
