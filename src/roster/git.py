@@ -670,6 +670,32 @@ def safe_git_env() -> dict[str, str]:
     return env
 
 
+def blobs_at(repo: Repo, specs: list[tuple[str, str]]) -> list[str | None]:
+    """The blob id at ``path`` in each ``commit`` (None where there is none).
+
+    One ``git cat-file --batch-check`` resolves ``commit:path`` for all of them in a
+    separate process (~0.5 s for 13,000 on the benchmark repository); through pygit2
+    every distinct tree would be read and cached in this process (~600 MB there).
+    """
+    git = shutil.which("git")
+    if git and specs and not any("\n" in p or "\n" in c for c, p in specs):
+        request = "".join(f"{c}:{p}\n" for c, p in specs).encode("utf-8", "surrogateescape")
+        try:
+            proc = subprocess.run([git, *_SAFE_GIT_CONFIG, f"--git-dir={repo.path}", "cat-file",
+                                   "--batch-check=%(objectname) %(objecttype)"], input=request, cwd=repo.path,
+                                  env=safe_git_env(), capture_output=True, check=False, timeout=600)
+        except (OSError, subprocess.SubprocessError):
+            proc = None
+        lines = proc.stdout.decode("utf-8", "replace").splitlines() if proc and proc.returncode == 0 else []
+        if len(lines) == len(specs):
+            return [line.split(" ")[0] if line.endswith(" blob") else None for line in lines]
+    out: list[str | None] = []
+    for commit, path in specs:
+        found = repo.entry_at(repo.tree_id(commit), path)
+        out.append(found.key if found is not None and found.kind == FILE else None)
+    return out
+
+
 def _cat_file_batch(git_dir: str, wanted: list[str]) -> dict[str, bytes] | None:
     """All blobs through one ``git cat-file --batch``; None when git is unusable here."""
     git = shutil.which("git")

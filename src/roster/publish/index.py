@@ -229,11 +229,12 @@ def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None
     an artifact or a restored cache can carry a tampered one, naming any blob of the
     repository as some assistant's version. The trees are the truth: one lookup each.
     """
-    for e in entries:
-        path = f"{folder}/{e.path}" if folder else e.path
-        found = repo.entry_at(repo.tree_id(e.commit), path) if e.path else None
-        if found is None or found.key != e.blob:
-            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {e.commit[:12]} "
+    from roster.git import blobs_at
+
+    specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
+    for e, (commit, path), found in zip(entries, specs, blobs_at(repo, specs), strict=True):
+        if not e.path or found != e.blob:
+            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
                               f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
