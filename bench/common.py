@@ -33,11 +33,29 @@ import gen_repo  # noqa: E402  (bench/ is not a package; the path line above mak
 
 
 def tool(name: str) -> str:
-    """Path of a console script: the venv's first, else PATH's, else the bare name."""
+    """Path of a console script: the venv's first, else PATH's, else the bare name.
+
+    Without an installed ``roster`` (a venv without ``pip install -e .``), a launcher
+    like the console script pip would write runs this checkout's ``src/``.
+    """
     p = BIN / name
     if p.exists():
         return str(p)
-    return shutil.which(name) or name
+    found = shutil.which(name)
+    if found is None and name == "roster":
+        return _roster_launcher()
+    return found or name
+
+
+def _roster_launcher() -> str:
+    launcher = WORK / "bin" / "roster"
+    text = (f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT / 'src')!r})\n"
+            "from roster.cli.main import main\nsys.exit(main())\n")
+    if not launcher.exists() or launcher.read_text() != text:
+        launcher.parent.mkdir(parents=True, exist_ok=True)
+        launcher.write_text(text)
+        launcher.chmod(0o755)
+    return str(launcher)
 
 
 def python() -> str:

@@ -47,7 +47,8 @@ class ActionRun(NamedTuple):
 
 
 def run_action(action_dir: Path, *, workspace: Path, runner_temp: Path, event_name: str, event: dict[str, Any],
-               ref: str, inputs: dict[str, str] | None = None, env: dict[str, str] | None = None) -> ActionRun:
+               ref: str, inputs: dict[str, str] | None = None, env: dict[str, str] | None = None,
+               repository: str = "owner/repo", api_url: str = "https://api.github.com") -> ActionRun:
     import json
 
     meta = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
@@ -63,11 +64,12 @@ def run_action(action_dir: Path, *, workspace: Path, runner_temp: Path, event_na
     summary = files / "step_summary.md"
     summary.write_text("", encoding="utf-8")
     github = {"action_path": str(action_dir), "workspace": str(workspace), "event_name": event_name, "ref": ref,
-              "event_path": str(event_path)}
+              "event_path": str(event_path), "repository": repository, "api_url": api_url}
     base_env = {k: v for k, v in (env or os.environ).items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))}
     base_env.update(GITHUB_ACTIONS="true", CI="true", GITHUB_EVENT_NAME=event_name, GITHUB_EVENT_PATH=str(event_path),
                     GITHUB_REF=ref, GITHUB_WORKSPACE=str(workspace), GITHUB_ACTION_PATH=str(action_dir),
-                    GITHUB_STEP_SUMMARY=str(summary), RUNNER_TEMP=str(runner_temp))
+                    GITHUB_STEP_SUMMARY=str(summary), RUNNER_TEMP=str(runner_temp), GITHUB_REPOSITORY=repository,
+                    GITHUB_API_URL=api_url)
     extra_path: list[str] = []
     step_outputs: dict[str, dict[str, str]] = {}
     results: list[StepResult] = []

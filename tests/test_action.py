@@ -84,10 +84,13 @@ def test_vendored_github_schemas(schema: str, files: list[str]):
 def test_action_metadata():
     meta = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
-    assert {"base", "publish", "out", "python-version"} <= set(meta["inputs"])
-    assert {"ok", "changed"} <= set(meta["outputs"])
+    wanted = {"base", "publish", "out", "python", "allow-empty", "comment", "schemas-check", "sarif"}
+    assert wanted <= set(meta["inputs"])
+    assert {"ok", "changed", "report"} <= set(meta["outputs"])
     steps = meta["runs"]["steps"]
-    assert steps[0]["uses"].startswith("actions/setup-python@")
+    # The caller's python is left alone: no setup-python, nothing put on PATH.
+    assert not any("uses" in s for s in steps)
+    assert "GITHUB_PATH" not in json.dumps(steps)
     install = next(s for s in steps if s.get("name") == "Install Roster")
     assert "github.action_path" in json.dumps(install) and "pip install" in install["run"]
     # No input is pasted into a script: inputs reach the scripts through env only.
@@ -163,7 +166,7 @@ def test_pull_request_is_checked_against_its_base(action_dir: Path, runner_temp:
              "repository": {"default_branch": "main"}}
     run = _run(action_dir, runner_temp, g.path, "pull_request", event, "refs/pull/1/merge")
     install, main = run.steps[0], run.steps[-1]
-    assert run.skipped_uses and run.skipped_uses[0].startswith("actions/setup-python@")
+    assert run.skipped_uses == []
     assert install.returncode == 0, install.stdout + install.stderr
     assert "roster" in install.stdout  # `roster --version` of the installed copy
     # The invalid assistant fails the step, after the summary and the outputs are written.
@@ -199,7 +202,8 @@ def test_tag_push_publishes(action_dir: Path, runner_temp: Path, tmp_path: Path)
     run = _run(action_dir, runner_temp, g.path, "push", event, "refs/tags/v1.0.0", out="public")
     assert run.failed is None, run.failed
     site = g.path / "public"
-    assert run.outputs == {"ok": "true", "changed": "[]", "published": "true", "site": str(site)}
+    assert run.outputs == {"ok": "true", "changed": "[]", "published": "true", "site": str(site),
+                           "report": str(runner_temp / "roster-check.json")}
     index = json.loads((site / "index.json").read_text(encoding="utf-8"))
     assert index["head"] == g.rev("v1.0.0")
     assert [v["version"] for v in index["assistants"]["blog-writer"]["versions"]] == [1, 2]

@@ -20,7 +20,8 @@ def test_known_graphs_come_from_schemas_and_langgraph_json(tmp_path):
     assert graphs.lookup("nested") is None
     assert graphs.lookup("writer").path == "schemas/writer.json"  # a schema file wins over langgraph.json
     planner = graphs.lookup("planner")
-    assert planner.ok and planner.validators == {} and planner.path == "langgraph.json"
+    # Named by langgraph.json only: no schema to validate with (check refuses its assistants).
+    assert planner.missing and not planner.ok and planner.path == "schemas/planner.json"
     assert {s.graph_id for s in graphs.loaded()} == {"writer", "planner"}
 
 

@@ -201,10 +201,13 @@ def test_langgraph_json_graphs_are_known_graph_ids(tmp_path):
         "assistants/typo.yaml": "graph_id: planer\n",
     }, schemas=True)
     report = check_source(FolderSource(str(root)), Layout())
-    [problem] = report.problems
-    assert problem.path == "assistants/typo.yaml"
+    missing, typo = sorted(report.problems, key=lambda p: p.path)
+    assert typo.path == "assistants/typo.yaml"
     assert "unknown graph 'planer' (did you mean 'planner'?) (known graphs: planner, support, writer)" \
-        in problem.message
+        in typo.message
+    # Known from langgraph.json only: there is nothing to validate with, so the gate refuses it.
+    assert (missing.path, missing.severity, missing.pointer) == ("assistants/plan.yaml", "error", "graph_id")
+    assert "schemas/planner.json" in missing.message and "roster schemas export" in missing.message
 
 
 @pytest.mark.parametrize("content, message", [
@@ -239,8 +242,9 @@ def test_check_report_json_shape(tmp_path):
         "warnings": [{
             "assistant_id": "a", "path": "assistants/a.yaml", "line": 3, "column": 3,
             "pointer": "config.configurable",
-            "message": "required field 'system_prompt' of the graph's config_schema is missing "
-                       "(a run may supply it; --strict makes this an error)",
+            "message": "required field 'system_prompt' of the graph's config_schema is missing (a run may "
+                       "supply it: list it under run_supplied in schemas/writer.roster.yaml; --strict makes "
+                       "this an error)",
         }],
     }
 

@@ -58,7 +58,7 @@ def test_errors_give_no_parsed_file_and_every_problem_at_once():
 
 
 def test_no_hint_when_nothing_is_close():
-    [problem] = check("graph_id: writer\nzzzz: 1\n")[1]
+    [problem] = check("graph_id: writer\nzzzz: 1\nconfig:\n  configurable: {model: m, system_prompt: p}\n")[1]
     assert "did you mean" not in problem.message
     assert problem.message.endswith("allowed: graph_id, name, description, config, context, metadata, server_id")
 
@@ -75,7 +75,7 @@ def test_an_invalid_schema_blocks_its_assistants_with_one_error():
 
 
 def test_a_graph_without_schemas_accepts_any_configurable():
-    assert check("graph_id: free\nconfig:\n  configurable: {anything: [1, 2]}\ncontext: {x: 1}\n",
+    assert check("graph_id: free\nconfig:\n  configurable: {anything: [1, 2]}\n",
                  free={"config_schema": None, "context_schema": None})[1] == []
 
 
@@ -91,9 +91,10 @@ def test_undeclared_keys_are_warnings_with_a_hint():
                      "    retriever: {k: 1, kk: 2}\n", open={"config_schema": OPEN})[1]
     assert summary(problems) == [
         ("warning", "config.configurable.modle",
-         "'modle' is not declared in the graph's config_schema (did you mean 'model'?) (a typo?)"),
+         "'modle' is not declared in the graph's config_schema (did you mean 'model'?); if the graph's context "
+         "schema is a dataclass, every run fails on it (TypeError)"),
         ("warning", "config.configurable.retriever.kk",
-         "'kk' is not declared in the graph's config_schema (did you mean 'k'?) (a typo?)"),
+         "'kk' is not declared in the graph's config_schema (did you mean 'k'?)"),
     ]
 
 
@@ -107,8 +108,9 @@ def test_keys_declared_through_all_of_and_refs_are_known():
               "$defs": {"Base": {"type": "object", "properties": {"model": {"type": "string"}}}}}
     problems = check("graph_id: combo\nconfig:\n  configurable: {model: m, extra: e, other: o}\n",
                      combo={"config_schema": schema})[1]
-    assert summary(problems) == [("warning", "config.configurable.other",
-                                  "'other' is not declared in the graph's config_schema (a typo?)")]
+    [(severity, pointer, message)] = summary(problems)
+    assert (severity, pointer) == ("warning", "config.configurable.other")
+    assert message.startswith("'other' is not declared in the graph's config_schema (a typo?); ")
 
 
 def test_closed_objects_give_errors_with_a_hint_not_warnings():
@@ -131,9 +133,11 @@ def test_required_fields_warn_and_strict_makes_them_errors():
     assert parsed is None
 
 
-def test_no_schema_check_when_the_field_is_absent():
-    """config_schema requires model, but an assistant that sets no configurable is not checked against it."""
-    assert check("graph_id: writer\n", strict=True)[1] == []
+def test_required_fields_are_checked_without_a_section():
+    """No context: and no configurable: is an empty mapping at run time: required fields are missing."""
+    problems = check("graph_id: writer\n", strict=True)[1]
+    assert [(p.severity, p.pointer, p.line) for p in problems] == [("error", "context", 1), ("error", "context", 1)]
+    assert "required field 'model' of the graph's context_schema is missing" in problems[0].message
 
 
 # --- schema error messages --------------------------------------------------------------------
@@ -186,7 +190,8 @@ def test_a_wrong_container_is_reported_once():
 
 def test_secrets_are_errors_wherever_they_are():
     problems = check("graph_id: writer\nname: ghp_Zq3xT7bN9mK2pL5vR8wY1cF4hJ6dS0aEAbCd\n"
-                     "metadata:\n  deep: [{x: [AKIAZQ3XT7BN9MK2PL5V]}]\n")[1]
+                     "metadata:\n  deep: [{x: [AKIAZQ3XT7BN9MK2PL5V]}]\n"
+                     "config:\n  configurable: {model: m, system_prompt: p}\n")[1]
     assert [(p.pointer, p.line) for p in problems] == [("name", 2), ("metadata.deep[0].x[0]", 4)]
     assert all(p.severity == "error" and "looks like a secret" in p.message for p in problems)
 
@@ -198,7 +203,8 @@ def test_secrets_are_errors_wherever_they_are():
     ("6f1c0c8e-0d8a-4c5e-9d3a", False),
 ])
 def test_server_id_must_be_a_uuid(server_id, ok):
-    problems = check(f"graph_id: writer\nserver_id: '{server_id}'\n")[1]
+    problems = check(f"graph_id: writer\nserver_id: '{server_id}'\n"
+                     "config:\n  configurable: {model: m, system_prompt: p}\n")[1]
     assert (problems == []) is ok
 
 

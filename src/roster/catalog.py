@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.graphsettings import SUFFIX as SETTINGS_SUFFIX
+from roster.graphsettings import parse_settings
 from roster.ids import id_from_relpath, id_problem, is_assistant_file
-from roster.model import AssistantFile, GraphSchema
 from roster.problems import Problem
-from roster.rules import check_document
-from roster.schemas import LoadedSchema, load_schema
 from roster.source import FILE, SUBMODULE, SYMLINK, FileEntry, Layout, Source
 from roster.yamlload import YamlError, load_bytes
+
+if TYPE_CHECKING:  # listing assistants (scan_assistants) needs neither pydantic nor jsonschema
+    from roster.model import AssistantFile
+    from roster.schemas import LoadedSchema
 
 # Parsed schema files by (path, blob id): the same blob at a thousand commits is parsed once.
 _schema_cache: dict[tuple[str, Any], LoadedSchema] = {}
@@ -31,9 +34,14 @@ class Graphs:
         self.layout = layout
         self.problems: list[Problem] = []
         self._entries: dict[str, FileEntry] = {}
+        self._settings: dict[str, FileEntry] = {}
         for entry in source.list_files(layout.schemas):
             rel = entry.path[len(layout.schemas) + 1:]
-            if rel.endswith(".json") and "/" not in rel:
+            if "/" in rel:
+                continue
+            if rel.endswith(SETTINGS_SUFFIX):
+                self._settings[rel[:-len(SETTINGS_SUFFIX)]] = entry
+            elif rel.endswith(".json"):
                 self._entries[rel[:-5]] = entry
         self._langgraph = self._langgraph_graphs()
         self._loaded: dict[str, LoadedSchema] = {}
@@ -61,25 +69,51 @@ class Graphs:
     def lookup(self, graph_id: str) -> LoadedSchema | None:
         if graph_id in self._loaded:
             return self._loaded[graph_id]
+        from roster.model import GraphSchema
+        from roster.schemas import LoadedSchema
+
         entry = self._entries.get(graph_id)
         if entry is None:
             if graph_id not in self._langgraph:
                 return None
-            loaded = LoadedSchema(graph_id, self.layout.langgraph_json, GraphSchema(graph_id=graph_id), {}, ())
+            # Named by langgraph.json but no schema file: nothing to validate with, so the gate refuses it.
+            loaded = LoadedSchema(graph_id, self.layout.schema_path(graph_id), None, {}, (), missing=True)
         elif entry.kind != FILE:
             loaded = LoadedSchema(graph_id, entry.path, None, {}, (
                 Problem("error", entry.path, 1, 1, "", f"schema file is a {entry.kind}; only regular files are read"),))
         else:
             loaded = _load_schema_cached(self.source, entry, graph_id)
+        settings = self._settings.get(graph_id)
+        if settings is not None:
+            loaded = self._with_settings(loaded, settings)
         self._loaded[graph_id] = loaded
         return loaded
+
+    def _with_settings(self, loaded: LoadedSchema, entry: FileEntry) -> LoadedSchema:
+        if entry.kind != FILE:
+            problem = Problem("error", entry.path, 1, 1, "",
+                              f"settings file is a {entry.kind}; only regular files are read")
+            return loaded._replace(problems=loaded.problems + (problem,))
+        settings = parse_settings(self.source.read(entry), entry.path)
+        return loaded._replace(run_supplied=settings.run_supplied, problems=loaded.problems + settings.problems)
 
     def loaded(self) -> list[LoadedSchema]:
         """The schemas looked up so far (the ones some assistant uses)."""
         return list(self._loaded.values())
 
     def load_all(self) -> list[LoadedSchema]:
-        return [s for g in sorted(self._entries) if (s := self.lookup(g)) is not None]
+        return [s for g in sorted(set(self._entries) | set(self._settings))
+                if (s := self.lookup(g)) is not None] + self._orphan_settings()
+
+    def _orphan_settings(self) -> list[LoadedSchema]:
+        """A settings file for a graph nobody names is most likely a misspelt file name."""
+        out = []
+        for graph_id, entry in sorted(self._settings.items()):
+            if graph_id not in self._entries and graph_id not in self._langgraph:
+                out.append(LoadedSchema(graph_id, entry.path, None, {}, (Problem(
+                    "warning", entry.path, 1, 1, "", f"settings for graph {graph_id!r}, which has no "
+                    f"{self.layout.schema_path(graph_id)} and is not in langgraph.json"),)))
+        return out
 
 
 def _load_schema_cached(source: Source, entry: FileEntry, graph_id: str) -> LoadedSchema:
@@ -89,6 +123,8 @@ def _load_schema_cached(source: Source, entry: FileEntry, graph_id: str) -> Load
             hit = _schema_cache.get(key)
         if hit is not None:
             return hit
+    from roster.schemas import load_schema
+
     loaded = load_schema(graph_id, entry.path, source.read(entry))
     if key is not None:
         with _schema_lock:
@@ -136,11 +172,13 @@ def scan_assistants(source: Source, layout: Layout) -> tuple[list[AssistantEntry
 
 
 def load_assistant(raw: bytes, *, path: str, assistant_id: str, graphs: Graphs,
-                   strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+                   strict: bool = False, gate: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
     """Parse and validate one assistant file's bytes."""
     try:
         doc = load_bytes(raw)
     except YamlError as e:
         return None, [Problem("error", path, e.line, e.column, e.pointer, e.message, assistant_id)]
+    from roster.rules import check_document
+
     return check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
-                          known_graphs=graphs.known, strict=strict)
+                          known_graphs=graphs.known, strict=strict, gate=gate)

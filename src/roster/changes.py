@@ -1,12 +1,14 @@
 """``check --base``: what a change adds, modifies, renames or deletes, and what it re-checks."""
 from __future__ import annotations
 
-import difflib
+import hashlib
+from collections import Counter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.catalog import scan_assistants
-from roster.check import CheckReport, check_source
+from roster.check import CheckReport, check_source, short_ids
 from roster.diff import FieldChange, diff_values
+from roster.errors import GitError, UsageError
 from roster.git import TreeSource
 from roster.refs import resolve_commit
 from roster.source import FILE, Source
@@ -35,11 +37,18 @@ class AssistantChange(NamedTuple):
         return f"{self.path}: {what}{count}"
 
 
-def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool) -> CheckReport:
-    """Compare the checked source with ``base``; re-check exactly what the change affects."""
+def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
+                    allow_empty: bool = False) -> CheckReport:
+    """Compare the checked source with the merge base of ``base`` and it; re-check what the change affects.
+
+    Like GitHub's three-dot diff: on a branch that is behind ``base``, what ``base`` gained
+    since the branch forked is not this change.
+    """
     repo = roster._repo()
     layout = roster.project.layout
-    base_source = TreeSource(repo, resolve_commit(repo, base))
+    head_commit = resolve_commit(repo, "HEAD" if ref is None else ref)
+    fork, note = merge_base(repo, resolve_commit(repo, base), head_commit, base)
+    base_source = TreeSource(repo, fork)
     head_source = roster._source(ref)
     old = _contents(base_source, layout)
     new = _contents(head_source, layout)
@@ -71,8 +80,27 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool)
             path, raw = old[assistant_id]
             changes.append(AssistantChange(assistant_id, "deleted", path, None, _graph_of(raw), []))
     recheck = {c.assistant_id for c in changes if c.status != "deleted"}
-    focused = check_source(head_source, layout, strict=strict, only=recheck)
-    return focused._replace(source=f"{focused.source} against {base}", changes=changes)
+    focused = check_source(head_source, layout, strict=strict, only=recheck, allow_empty=allow_empty)
+    return focused._replace(source=short_ids(f"{focused.source} against {base}{note}"), changes=changes)
+
+
+def merge_base(repo: Any, base_commit: str, head_commit: str, base: str) -> tuple[str, str]:
+    """The fork point of the two commits, and a note for the report when it is not the merge base."""
+    import pygit2
+
+    # git.py has no merge-base yet; this is its one pygit2 call outside git.py.
+    with repo.lock:
+        try:
+            found = repo.raw.merge_base(base_commit, head_commit)
+        except (pygit2.GitError, ValueError) as e:
+            raise GitError(f"cannot find the merge base of {base} and the checked commit: {e}") from e
+    if found is not None:
+        return str(found), ""
+    if repo.is_shallow():
+        # A shallow checkout may hold the two tips but not their fork point: compare with the tip,
+        # and say so, rather than fail the pull request.
+        return base_commit, " (shallow clone: compared with its tip; fetch more history for the merge base)"
+    raise UsageError(f"{base} and the checked commit share no history: there is no merge base to compare with")
 
 
 def _contents(source: Source, layout: Any) -> dict[str, tuple[str, bytes]]:
@@ -87,11 +115,21 @@ def _contents(source: Source, layout: Any) -> dict[str, tuple[str, bytes]]:
 
 
 def _schema_bytes(source: Source, layout: Any) -> dict[str, bytes]:
-    out = {}
+    """graph id -> what its assistants are checked with: the schema file, and its settings file."""
+    from roster.graphsettings import SUFFIX
+
+    out: dict[str, bytes] = {}
     for entry in source.list_files(layout.schemas):
         name = entry.path[len(layout.schemas) + 1:]
-        if name.endswith(".json") and "/" not in name and entry.kind == FILE:
-            out[name[:-5]] = source.read(entry)
+        if "/" in name or entry.kind != FILE:
+            continue
+        if name.endswith(SUFFIX):
+            graph, raw = name[:-len(SUFFIX)], b"\0settings\0" + source.read(entry)
+        elif name.endswith(".json"):
+            graph, raw = name[:-5], source.read(entry)
+        else:
+            continue
+        out[graph] = out.get(graph, b"") + raw
     return out
 
 
@@ -102,22 +140,71 @@ def _read(source: Source, path: str) -> bytes | None:
 
 def _pair_renames(added: list[str], deleted: list[str], old: dict[str, tuple[str, bytes]],
                   new: dict[str, tuple[str, bytes]]) -> dict[str, str]:
-    """new id -> old id, for added/deleted pairs similar enough (git's rename rule of thumb)."""
+    """new id -> old id, for added/deleted pairs similar enough (git's rename rule of thumb).
+
+    Never every added file against every deleted one (hundreds of renames took minutes):
+    identical contents pair first through a hash; the rest are scored only against the
+    deleted files that share a rare chunk with them, as git's rename detection does.
+    """
     pairs: dict[str, str] = {}
-    free = list(deleted)
-    for new_id in added:
-        best, score = None, RENAME_SIMILARITY
-        for old_id in free:
-            a, b = old[old_id][1], new[new_id][1]
-            matcher = difflib.SequenceMatcher(None, a, b)
-            # quick_ratio bounds ratio from above: the exact ratio only for likely pairs.
-            ratio = 1.0 if a == b else matcher.ratio() if matcher.quick_ratio() >= score else 0.0
-            if ratio >= score:
-                best, score = old_id, ratio
-        if best is not None:
-            pairs[new_id] = best
-            free.remove(best)
+    by_hash: dict[bytes, list[str]] = {}
+    for old_id in sorted(deleted):
+        by_hash.setdefault(hashlib.sha1(old[old_id][1]).digest(), []).append(old_id)
+    rest = []
+    for new_id in sorted(added):
+        same = by_hash.get(hashlib.sha1(new[new_id][1]).digest())
+        if same:
+            pairs[new_id] = same.pop(0)
+        else:
+            rest.append(new_id)
+    free = {i for ids in by_hash.values() for i in ids}
+    if not rest or not free:
+        return pairs
+    sketches = {old_id: _chunks(old[old_id][1]) for old_id in free}
+    postings: dict[int, list[str]] = {}
+    for old_id in sorted(free):
+        for chunk in sketches[old_id]:
+            postings.setdefault(chunk, []).append(old_id)
+    common = max(8, len(free) // 10)  # a chunk in many files (graph_id: writer) says nothing
+    scored: list[tuple[float, str, str]] = []
+    for new_id in rest:
+        mine = _chunks(new[new_id][1])
+        votes: Counter[str] = Counter()
+        for chunk in mine:
+            ids = postings.get(chunk, ())
+            if len(ids) <= common:
+                votes.update(ids)
+        if not votes:  # nothing rare in it: let the common chunks vote (counting only, no scoring)
+            for chunk in mine:
+                votes.update(postings.get(chunk, ()))
+        for old_id, _ in votes.most_common(8):
+            score = _similarity(mine, sketches[old_id])
+            if score >= RENAME_SIMILARITY:
+                scored.append((score, new_id, old_id))
+    taken: set[str] = set()
+    for _, new_id, old_id in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+        if new_id not in pairs and old_id not in taken:
+            pairs[new_id] = old_id
+            taken.add(old_id)
     return pairs
+
+
+def _chunks(raw: bytes) -> Counter[int]:
+    """Byte counts per chunk (a line, or 64 bytes of a long one), keyed by the chunk's hash."""
+    out: Counter[int] = Counter()
+    for line in raw.splitlines(keepends=True):
+        for i in range(0, len(line), 64):
+            piece = line[i:i + 64]
+            out[hash(piece)] += len(piece)
+    return out
+
+
+def _similarity(a: Counter[int], b: Counter[int]) -> float:
+    """Bytes in common over the larger file's bytes (git's measure, on chunks)."""
+    total = max(sum(a.values()), sum(b.values()))
+    if total == 0:
+        return 1.0
+    return sum(min(n, b[k]) for k, n in a.items() if k in b) / total
 
 
 def _data(raw: bytes | None) -> dict[str, Any] | None:

@@ -39,9 +39,20 @@ class CheckReport(NamedTuple):
         return out
 
 
+def strictly(problems: list[Problem], strict: bool) -> list[Problem]:
+    """Under --strict every warning is an error (SPEC section 2)."""
+    if not strict:
+        return problems
+    return [p._replace(severity="error") if p.severity == "warning" else p for p in problems]
+
+
 def check_source(source: Source, layout: Layout, *, strict: bool = False,
-                 only: Iterable[str] | None = None) -> CheckReport:
-    """Validate every assistant (or only the ids in ``only``) at one source."""
+                 only: Iterable[str] | None = None, allow_empty: bool = False) -> CheckReport:
+    """Validate every assistant (or only the ids in ``only``) at one source.
+
+    A source without any assistant file is an error unless ``allow_empty``: a gate
+    that checks nothing (a wrong --root, a monorepo run from the wrong folder) must not pass.
+    """
     graphs = Graphs(source, layout)
     problems: list[Problem] = list(graphs.problems)
     for schema in graphs.load_all():
@@ -65,9 +76,29 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
             problems.append(Problem("error", item.entry.path, 1, 1, "", str(e), item.assistant_id))
             continue
         _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
-                                  graphs=graphs, strict=strict)
+                                  graphs=graphs, strict=strict, gate=True)
         problems.extend(found)
-    return CheckReport(checked, problems, source.label)
+    if not entries and not allow_empty:
+        problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
+                                f"{_looked_in(source, layout)}; check --root or the folder you run from "
+                                f"(--allow-empty accepts an empty repository)"))
+    return CheckReport(checked, strictly(problems, strict), source.label)
+
+
+def short_ids(text: str) -> str:
+    """Full 40-hex commit ids shortened to 12 (what logs and summaries need; less to leak or misread)."""
+    import re
+
+    return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{28}\b", r"\1", text)
+
+
+def _looked_in(source: Source, layout: Layout) -> str:
+    import os
+
+    root = getattr(source, "root", None)
+    if isinstance(root, str):
+        return os.path.join(root, *layout.assistants.split("/")) + os.sep
+    return f"{layout.assistants}/ ({source.label})"
 
 
 def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = False) -> CheckReport:
@@ -118,9 +149,10 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
         except OSError as e:
             problems.append(Problem("error", given, 1, 1, "", f"cannot read: {e.strerror or e}", assistant_id))
             continue
-        _, found = load_assistant(raw, path=given, assistant_id=assistant_id, graphs=graphs, strict=strict)
+        _, found = load_assistant(raw, path=given, assistant_id=assistant_id, graphs=graphs, strict=strict,
+                                  gate=True)
         problems.extend(found)
     for graphs in graphs_by_root.values():
         for schema in graphs.loaded():
             problems.extend(schema.problems)
-    return CheckReport(checked, problems, "files")
+    return CheckReport(checked, strictly(problems, strict), "files")

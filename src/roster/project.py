@@ -50,13 +50,14 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
     with a path relative to the top (for bare repositories and monorepos).
     """
-    from roster.remote import Mirror, is_remote_url
+    if isinstance(path, str) and ":" in path:  # every URL has one; a plain path need not import roster.remote
+        from roster.remote import Mirror, is_remote_url
 
-    if is_remote_url(path):
-        from roster.git import Repo
+        if is_remote_url(path):
+            from roster.git import Repo
 
-        mirror = Mirror(path, cache_dir=cache_dir).open()
-        return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
+            mirror = Mirror(path, cache_dir=cache_dir).open()
+            return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
     start = os.path.abspath(path)
     workdir = _worktree_top(start)
     if workdir is not None and os.path.isdir(start):

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from roster.catalog import Graphs, load_assistant
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
 from roster.ids import SUFFIXES, nearest_hint, version_tags
-from roster.model import ASSISTANT_FIELDS, Assistant, Author, Version
+from roster.lineages import AnyChain, LazyChain
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
+from roster.verdicts import VALID, VerdictStore
+
+if TYPE_CHECKING:  # pydantic and jsonschema are imported only when content must be validated
+    from roster.catalog import Graphs
+    from roster.model import Assistant, Version
 
 
 class Resolver:
@@ -26,19 +30,28 @@ class Resolver:
         self.repo = repo
         self.layout = layout
         self.refresh_interval = refresh_interval
-        self.deltas = DeltaIndex(repo, layout.assistants)
+        self._deltas: DeltaIndex | None = None
+        self.verdicts = VerdictStore(repo.path)
         self._lock = threading.RLock()
-        self._chains: dict[str, Chain] = {}
+        self._chains: dict[str, AnyChain] = {}
         self._graphs: dict[str, Graphs] = {}
         self._assistants: dict[tuple[str, str], Assistant] = {}
         self._commit_times: dict[str, Any] = {}
         self._refs: dict[tuple[str, str], str] = {}
         self._tags: dict[str, list[str]] | None = None
         self._tag_names: frozenset[str] | None = None
-        self._parsed: dict[tuple[str, str, str], tuple[Any, list[Any], str]] = {}
+        self._parsed: dict[tuple[str, str, str], tuple[dict[str, Any] | None, list[Any]]] = {}
         self._fingerprint: Any = None
         self._checked_at: float | None = None  # monotonic; None: never checked (not 0.0: that is boot time)
         self.generation = 0
+
+    @property
+    def deltas(self) -> DeltaIndex:
+        # Loaded on first use: a chain kept on disk (roster.lineages) needs no delta at all.
+        with self._lock:
+            if self._deltas is None:
+                self._deltas = DeltaIndex(self.repo, self.layout.assistants)
+            return self._deltas
 
     # --- freshness ------------------------------------------------------------
 
@@ -111,21 +124,40 @@ class Resolver:
 
     # --- chains and versions --------------------------------------------------
 
-    def chain(self, tip: str) -> Chain:
+    @overload
+    def chain(self, tip: str, *, whole: Literal[True]) -> Chain: ...
+
+    @overload
+    def chain(self, tip: str, *, whole: bool = False) -> AnyChain: ...
+
+    def chain(self, tip: str, *, whole: bool = False) -> AnyChain:
+        """The first-parent chain of ``tip``; ``whole``: with every lineage listed (publish),
+        else it may be read from disk one assistant at a time (roster.lineages)."""
+        from roster import lineages
+
         with self._lock:
             found = self._chains.get(tip)
-            if found is not None:
+            if found is not None and not (whole and isinstance(found, LazyChain)):
                 return found
-            for chain in self._chains.values():
-                if tip in chain.pos and chain.pos[tip] == len(chain.commits) - 1:
-                    return chain
-            chain = self.deltas.chain(tip)
+            for known in self._chains.values():
+                if tip in known.pos and known.pos[tip] == len(known.commits) - 1:
+                    if not (whole and isinstance(known, LazyChain)):
+                        return known
+            slug = self.layout.assistants.replace("/", "__")
+            kept = None if whole else lineages.load(self.repo.path, slug, self.layout.assistants, tip)
+            chain: AnyChain
+            if kept is not None:
+                chain = kept
+            else:
+                chain = self.deltas.chain(tip)
+                if not whole or not lineages.kept(self.repo.path, slug, tip):
+                    lineages.write(self.repo.path, slug, self.layout.assistants, tip, chain)
             if len(self._chains) > 16:
                 self._chains.pop(next(iter(self._chains)))
             self._chains[tip] = chain
             return chain
 
-    def chain_containing(self, commit: str) -> tuple[Chain, int]:
+    def chain_containing(self, commit: str) -> tuple[AnyChain, int]:
         """A chain on which ``commit`` lies (HEAD's when it does), and its position there."""
         with self._lock:
             for chain in self._chains.values():
@@ -142,7 +174,7 @@ class Resolver:
         chain = self.chain(commit)
         return chain, len(chain.commits) - 1
 
-    def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[Chain, Lineage]:
+    def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[AnyChain, Lineage]:
         chain = self.chain(tip or self.head())
         end = len(chain.commits) - 1
         lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
@@ -160,7 +192,7 @@ class Resolver:
                              f"there is no version {number}")
         return lineage.entries[number - 1]
 
-    def _renamed_hint(self, chain: Chain, assistant_id: str) -> str:
+    def _renamed_hint(self, chain: AnyChain, assistant_id: str) -> str:
         return gone_hint(chain.gone.get(assistant_id))
 
     # --- loading --------------------------------------------------------------
@@ -174,6 +206,8 @@ class Resolver:
 
     def graphs_at(self, commit: str) -> Graphs:
         key = self.graphs_key(commit)
+        from roster.catalog import Graphs
+
         with self._lock:
             graphs = self._graphs.get(key)
             if graphs is None:
@@ -189,6 +223,22 @@ class Resolver:
             hit = self._assistants.get(key)
         if hit is not None:
             return hit
+        from roster.model import Assistant
+
+        fields = self.get_fields(assistant_id, commit, validate=validate)
+        assert fields is not None
+        assistant = Assistant(**fields)
+        with self._lock:
+            self._assistants[key] = assistant
+        return assistant
+
+    def get_fields(self, assistant_id: str, commit: str, *, validate: bool = True,
+                   known_only: bool = False) -> dict[str, Any] | None:
+        """The fields of ``Assistant`` for one assistant at one commit, numbering included.
+
+        ``known_only``: None unless the content's verdict is already known (so that
+        neither jsonschema nor pydantic is imported); errors are raised as by ``get``.
+        """
         source = TreeSource(self.repo, commit)
         found = [e for e in (source.find(f"{self.layout.assistants}/{assistant_id}{suffix}") for suffix in SUFFIXES)
                  if e is not None]
@@ -209,25 +259,48 @@ class Resolver:
             # Content and schemas are identified by git ids: the same file under the same
             # schemas at another commit (most files, between two tags) is parsed once.
             raw = self.repo.read_blob(entry.key)
-            parsed, problems = load_assistant(raw, path=entry.path, assistant_id=assistant_id,
-                                              graphs=self.graphs_at(commit))
-            with self._lock:
-                self._parsed[parsed_key] = (parsed, problems, graphs_key)
-        else:
-            parsed, problems, _ = cached
-        errors = [p for p in problems if p.severity == "error"]
-        if parsed is None or (validate and errors):
-            raise InvalidAssistant(assistant_id, errors or problems)
-        assistant = Assistant(**self._fields(parsed, assistant_id, entry.path), **self._numbering(assistant_id, commit))
-        with self._lock:
-            self._assistants[key] = assistant
-        return assistant
+            from roster.known import known_fields
 
-    def _fields(self, parsed: Any, assistant_id: str, path: str) -> dict[str, Any]:
+            doc, fields = known_fields(self, raw, entry.key, commit, assistant_id)
+            if fields is not None:
+                problems: list[Any] = []
+            elif known_only:
+                return None
+            else:
+                fields, problems = self._validate(doc, raw, entry.key, entry.path, assistant_id, commit)
+            with self._lock:
+                self._parsed[parsed_key] = (fields, problems)
+        else:
+            fields, problems = cached
+        errors = [p for p in problems if p.severity == "error"]
+        if fields is None or (validate and errors):
+            raise InvalidAssistant(assistant_id, errors or problems)
+        return dict(fields, assistant_id=assistant_id, path=entry.path, **self._numbering(assistant_id, commit))
+
+    def _validate(self, doc: Any, raw: bytes, blob: str, path: str, assistant_id: str,
+                  commit: str) -> tuple[dict[str, Any] | None, list[Any]]:
+        """Validate (jsonschema, pydantic) a loaded document; a valid file's verdict is kept."""
+        from roster.catalog import load_assistant
+        from roster.rules import check_document
+
+        graphs = self.graphs_at(commit)
+        if doc is None:  # not YAML: the loader's own error, located
+            parsed, problems = load_assistant(raw, path=path, assistant_id=assistant_id, graphs=graphs)
+        else:
+            parsed, problems = check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
+                                              known_graphs=graphs.known)
+        if parsed is None:
+            return None, problems
+        if not any(p.severity == "error" for p in problems):
+            from roster.known import key_for
+
+            key = key_for(self.repo, commit, self.layout, blob, {"graph_id": parsed.graph_id})
+            if key is not None:
+                self.verdicts.put(key, VALID)
         config = parsed.config.model_dump(exclude_none=True) if parsed.config else {}
-        return dict(assistant_id=assistant_id, graph_id=parsed.graph_id, name=parsed.name or assistant_id,
-                    description=parsed.description, config=config, context=parsed.context or {},
-                    metadata=parsed.metadata or {}, server_id=parsed.server_id, path=path)
+        return dict(graph_id=parsed.graph_id, name=parsed.name or assistant_id, description=parsed.description,
+                    config=config, context=parsed.context or {}, metadata=parsed.metadata or {},
+                    server_id=parsed.server_id), problems
 
     def _numbering(self, assistant_id: str, commit: str) -> dict[str, Any]:
         chain, pos = self.chain_containing(commit)
@@ -273,6 +346,8 @@ class Resolver:
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
         # History shows what each commit wrote, valid or not then: parse, never validate.
+        from roster.model import Author, Version
+
         info = self.repo.commit_info(entry.commit)
         fields = _raw_fields(self.repo.read_blob(entry.blob), entry.assistant_id)
         return Version(**fields, version=number, commit=entry.commit,
@@ -287,7 +362,7 @@ def file_content(raw: bytes) -> dict[str, Any]:
     (history and the published index show every version, valid or not)."""
     from pydantic import ValidationError
 
-    from roster.model import AssistantFile
+    from roster.model import ASSISTANT_FIELDS, AssistantFile
     from roster.yamlload import YamlError, load_bytes
 
     try:
@@ -322,6 +397,6 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
     return fields
 
 
-def _cut(chain: Chain) -> HistoryCut:
+def _cut(chain: AnyChain) -> HistoryCut:
     return HistoryCut(f"history is cut at commit {chain.commits[0][:12]} (shallow clone): version numbers "
                       f"are unknown; fetch the full history (git fetch --unshallow, or fetch-depth: 0)")

@@ -6,18 +6,18 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.check import CheckReport, check_source
-from roster.diff import FieldChange, diff_values
 from roster.errors import NotARepository, UsageError
-from roster.model import Assistant, Version
 from roster.project import Project, open_project
 from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
+    from roster.check import CheckReport
+    from roster.diff import FieldChange
     from roster.envstatus import Environment
     from roster.git import Repo
     from roster.indexed import IndexRoster
+    from roster.model import Assistant, Version
     from roster.remote import Mirror, Staleness
 
 
@@ -162,17 +162,20 @@ class Roster:
         hit = self._hot.get(key)
         if hit is not None:
             return hit
-        parsed = parse_spec(spec, ref)
-        if parsed.ref is not None and is_version_number(parsed.ref):
-            entry = resolver.version_entry(parsed.assistant_id, int(parsed.ref))
-            assistant = resolver.get(entry.assistant_id, entry.commit)
-        else:
-            target = self._env_target(parsed.assistant_id, parsed.ref)
-            if target is None:
-                target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
-            assistant = resolver.get(*target)
+        assistant = resolver.get(*self._target(spec, ref))
         self._hot[key] = assistant
         return assistant
+
+    def _target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
+        """(id, commit) that ``spec`` names: a version number, an environment's pin, or a ref."""
+        parsed = parse_spec(spec, ref)
+        if parsed.ref is not None and is_version_number(parsed.ref):
+            entry = self.resolver.version_entry(parsed.assistant_id, int(parsed.ref))
+            return entry.assistant_id, entry.commit
+        target = self._env_target(parsed.assistant_id, parsed.ref)
+        if target is None:
+            target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
+        return target
 
     def _commit_for(self, assistant_id: str, ref: str | None) -> str:
         from roster.errors import UnknownRef
@@ -241,6 +244,7 @@ class Roster:
             assistant = resolver.get(item.assistant_id, commit)
             if assistant.matches(graph_id, metadata):
                 out.append(assistant)
+        resolver.verdicts.flush()
         return out
 
     def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
@@ -262,6 +266,8 @@ class Roster:
 
     def diff(self, spec_a: str, spec_b: str) -> Diff:
         """Field-level changes from ``spec_a`` to ``spec_b``."""
+        from roster.diff import diff_values
+
         old, new = self.get(spec_a), self.get(spec_b)
         changes = diff_values(_diffable(old), _diffable(new))
         return Diff(old, new, changes)
@@ -294,19 +300,28 @@ class Roster:
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
 
-    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False) -> CheckReport:
-        """Validate every assistant at ``ref`` (the working tree when None)."""
+    def check(self, ref: str | None = None, base: str | None = None, *, strict: bool = False,
+              allow_empty: bool = False) -> CheckReport:
+        """Validate every assistant at ``ref`` (the working tree when None).
+
+        With ``base``, also report what changed since the merge base of ``base`` and ``ref``.
+        Finding no assistant file at all is an error unless ``allow_empty``.
+        """
         if base is not None:
             from roster.changes import changes_against
 
-            report = changes_against(self, base=base, ref=ref, strict=strict)
+            report = changes_against(self, base=base, ref=ref, strict=strict, allow_empty=allow_empty)
         else:
-            report = check_source(self._source(ref), self._project.layout, strict=strict)
+            from roster.check import check_source
+
+            report = check_source(self._source(ref), self._project.layout, strict=strict,
+                                  allow_empty=allow_empty)
+        from roster.check import strictly
         from roster.envcheck import check_environments
 
         # Environment files are checked whole on every run (a pin is cheap to check, and a pin
         # can break without its file changing: a deleted tag, an assistant made invalid).
-        found = check_environments(self, self._source(ref), ref)
+        found = strictly(check_environments(self, self._source(ref), ref), strict)
         return report._replace(problems=[*report.problems, *found]) if found else report
 
 

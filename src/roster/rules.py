@@ -5,6 +5,7 @@ import difflib
 import re
 from typing import Any, Callable
 
+from roster.hygiene import scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, pointer_of
 from roster.schema_words import violation
@@ -24,21 +25,31 @@ class _Collector:
         self.problems: list[Problem] = []
         self.required_seen: set[tuple[Any, ...]] = set()  # mappings whose missing fields are reported
 
-    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False) -> None:
-        line, col = self.doc.locate_value(where) if value else self.doc.locate(where)
-        self.problems.append(Problem(severity, self.path, line, col, pointer_of(where), message,  # type: ignore[arg-type]
-                                     self.assistant_id))
+    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False,
+            at: tuple[Any, ...] | None = None) -> None:
+        """``at``: where to point instead of ``where`` (a section the file leaves out has no line)."""
+        spot = where if at is None else at
+        line, col = self.doc.locate_value(spot) if value else self.doc.locate(spot)
+        self.problems.append(Problem(severity, self.path, line, col, shorten(pointer_of(where), 200),  # type: ignore[arg-type]
+                                     shorten_quotes(message), self.assistant_id))
 
 
 def check_document(doc: Document, *, path: str, assistant_id: str, graphs: GraphLookup,
-                   known_graphs: Callable[[], list[str]], strict: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
-    """Every problem of one assistant document; the parsed file when it has no error."""
+                   known_graphs: Callable[[], list[str]], strict: bool = False,
+                   gate: bool = False) -> tuple[AssistantFile | None, list[Problem]]:
+    """Every problem of one assistant document; the parsed file when it has no error.
+
+    ``gate``: also apply the rules that only `check` enforces (SPEC section 2), such as
+    refusing both config.configurable and context; the library still resolves such a file.
+    """
     out = _Collector(doc, path, assistant_id)
     data = doc.data
     _unknown_keys(out, data, (), ASSISTANT_FIELDS, "field")
     if isinstance(data.get("config"), dict):
         _unknown_keys(out, data["config"], ("config",), CONFIG_FIELDS, "config field")
     parsed = _parse(out, data)
+    if gate:
+        _both_sections(out, doc)
     graph_id = data.get("graph_id")
     if isinstance(graph_id, str) and graph_id:
         graph = graphs(graph_id)
@@ -46,6 +57,10 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
             hint = _did_you_mean(graph_id, known_graphs())
             known = ", ".join(sorted(known_graphs())) or "none"
             out.add("error", ("graph_id",), f"unknown graph {graph_id!r}{hint} (known graphs: {known})", value=True)
+        elif graph.missing:
+            out.add("error", ("graph_id",), f"graph {graph_id!r} has no schema file ({graph.path}), so this "
+                    f"assistant cannot be validated; run `roster schemas export` and commit {graph.path}",
+                    value=True)
         elif not graph.ok:
             out.add("error", ("graph_id",), f"graph schema {graph.path} is invalid, so this assistant cannot be checked",
                     value=True)
@@ -55,10 +70,14 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
                 validator = graph.validators.get(kind)
                 # A value that is not a mapping was reported by _parse already.
                 if validator is not None and isinstance(value, dict):
-                    _validate(out, validator, value, where, kind, strict)
+                    _validate(out, validator, value, where, kind, strict, graph.run_supplied)
+            _required(out, doc, graph, strict)
     for where, what in find_secrets(data):
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
                                 f"from the environment at run time", value=True)
+    secrets = secret_values(data)
+    if secrets:  # a message may quote the value (an enum miss, a pattern): never repeat a secret
+        out.problems = [p._replace(message=scrub(p.message, secrets)) for p in out.problems]
     if any(p.severity == "error" for p in out.problems):
         parsed = None
     return parsed, out.problems
@@ -111,17 +130,75 @@ def _describe(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"the boolean {yaml_value(value)}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {yaml_value(value)}"
 
 
-def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+def _both_sections(out: _Collector, doc: Document) -> None:
+    configurable, context = doc.get(("config", "configurable")), doc.get(("context",))
+    if isinstance(configurable, dict) and configurable and isinstance(context, dict) and context:
+        out.add("error", ("context",), "sets both config.configurable and context; a LangGraph server refuses "
+                "such an assistant: keep one (context, for graphs with a context_schema)")
+
+
+def _effective(doc: Document) -> tuple[dict[str, Any], tuple[Any, ...] | None]:
+    """What a run receives as context (a server mirrors config.configurable into it), and from where."""
+    for where in (("config", "configurable"), ("context",)):
+        value = doc.get(where)
+        if isinstance(value, dict) and value:
+            return value, where
+    for where in (("context",), ("config", "configurable")):
+        if isinstance(doc.get(where), dict):
+            return {}, where
+    return {}, None
+
+
+def _top_required(schema: Any) -> list[str]:
+    names: list[str] = []
+    todo, seen = [schema], 0
+    while todo and seen < 64:
+        seen += 1
+        node = resolve_local(schema, todo.pop())
+        if isinstance(node, dict):
+            names.extend(n for n in node.get("required") or [] if isinstance(n, str) and n not in names)
+            todo.extend(node.get("allOf") or [])
+    return names
+
+
+def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool) -> None:
+    """Required top-level fields, whether or not the file has a context:/configurable: section."""
+    if any(doc.get(w) is not None and not isinstance(doc.get(w), dict) for w in VALIDATED_KINDS.values()):
+        return  # a section that is not a mapping: reported as an error already
+    value, section = _effective(doc)
+    if any(isinstance(doc.get(w), dict) and doc.get(w) and w != section for w in VALIDATED_KINDS.values()):
+        return  # both sections set: reported as an error already
+    reported: set[str] = set()
+    # The file's own section first; with none, context (what today's graphs declare).
+    kinds = sorted(VALIDATED_KINDS.items(), key=lambda kv: kv[1] != (section or ("context",)))
+    for kind, where in kinds:
+        validator = graph.validators.get(kind)
+        if validator is None or not isinstance(validator.schema, dict):
+            continue
+        for name in _top_required(validator.schema):
+            if name in value or name in reported or name in graph.run_supplied:
+                continue
+            reported.add(name)
+            pointer = section or where
+            out.add("error" if strict else "warning", pointer,
+                    f"required field {name!r} of the graph's {kind} is missing"
+                    + ("" if strict else f" (a run may supply it: list it under run_supplied in "
+                       f"schemas/{graph.graph_id}.roster.yaml; --strict makes this an error)"),
+                    at=None if section else ("graph_id",))
+
+
+def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
+              run_supplied: frozenset[str] = frozenset()) -> None:
     from referencing.exceptions import Unresolvable
 
     from roster.schemas import fast_check
@@ -141,7 +218,7 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
         return
     for error in errors:
         for leaf in _leaves(error):
-            _report_schema_error(out, leaf, where, kind, strict)
+            _report_schema_error(out, leaf, where, kind, strict, run_supplied, validator.schema)
     if isinstance(value, dict):
         _undeclared(out, value, validator.schema, validator.schema, where, kind)
 
@@ -158,18 +235,22 @@ def _leaves(error: Any) -> list[Any]:
     return [error]
 
 
-def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool) -> None:
+def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], kind: str, strict: bool,
+                         run_supplied: frozenset[str] = frozenset(), root: Any = None) -> None:
     at = where + tuple(error.absolute_path)
     if error.validator == "required":
+        if not error.absolute_path:
+            return  # top-level fields: _required checks them against what a run receives
         # jsonschema gives one error per missing field; the names come from the rule, not its message.
         if at in out.required_seen or not isinstance(error.instance, dict):
             return
         out.required_seen.add(at)
         for name in error.validator_value:
-            if name not in error.instance:
-                out.add("error" if strict else "warning", at,
-                        f"required field {name!r} of the graph's {kind} is missing"
-                        + ("" if strict else " (a run may supply it; --strict makes this an error)"))
+            if name in error.instance or pointer_of(tuple(error.absolute_path) + (name,)) in run_supplied:
+                continue
+            out.add("error" if strict else "warning", at,
+                    f"required field {name!r} of the graph's {kind} is missing"
+                    + ("" if strict else " (a run may supply it; --strict makes this an error)"))
         return
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
@@ -179,12 +260,53 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
                 out.add("error", at + (key,), f"{key!r} is not allowed by the graph's {kind}"
                         f"{_did_you_mean(key, props)}")
         return
-    message = violation(error.validator or "false", error.validator_value, error.instance)
+    message = shorten_quotes(violation(error.validator or "false", error.validator_value, error.instance))
+    if error.validator in ("anyOf", "oneOf") and isinstance(error.validator_value, list):
+        # "is not valid under any of the given schemas" says nothing: name what was expected.
+        wanted = _alternatives(error.validator_value, root or {})
+        if wanted:
+            message = f"{yaml_value(error.instance)} is not valid here: expected {wanted}"
     if error.validator == "type" and isinstance(error.instance, str):
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if "boolean" in expected and error.instance in _YAML11_BOOLS:
             message += " (YAML 1.2: only true and false are booleans)"
     out.add("error", at, message, value=True)
+
+
+_NOUNS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+          "null": "null", "object": "a mapping", "array": "a list"}
+_PLURALS = {"string": "strings", "integer": "integers", "number": "numbers", "boolean": "booleans",
+            "object": "mappings", "array": "lists"}
+
+
+def _alternatives(branches: list[Any], root: Any) -> str:
+    """``a list of strings, or null`` for the branches of an anyOf/oneOf."""
+    names = []
+    for branch in branches[:8]:
+        name = _expected(resolve_local(root, branch), root)
+        if name and name not in names:
+            names.append(name)
+    return ", or ".join(names)
+
+
+def _expected(schema: Any, root: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    if "const" in schema:
+        return yaml_value(schema["const"])
+    if isinstance(schema.get("enum"), list):
+        return "one of " + ", ".join(yaml_value(v, 40) for v in schema["enum"][:10])
+    kind = schema.get("type")
+    if kind == "array":
+        items = resolve_local(root, schema.get("items"))
+        inner = items.get("type") if isinstance(items, dict) else None
+        return f"a list of {_PLURALS[inner]}" if isinstance(inner, str) and inner in _PLURALS else "a list"
+    if isinstance(kind, str):
+        title = schema.get("title")
+        return f"a mapping ({title})" if kind == "object" and isinstance(title, str) else _NOUNS.get(kind, kind)
+    if isinstance(kind, list):
+        return " or ".join(_NOUNS.get(k, str(k)) for k in kind)
+    return ""
 
 
 def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
@@ -199,8 +321,13 @@ def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
                 for sub in subschemas.get(key, []):
                     _undeclared(out, item, sub, root, where + (key,), kind)
         elif not any(re.search(p, key) for p in patterns):
+            # LangGraph builds a dataclass context with Context(**context): an unknown key is a TypeError
+            # on every run. The exported schema of a dataclass looks like a pydantic model's, so this
+            # cannot be told apart here and the message says what happens in that case.
+            fatal = "" if where not in VALIDATED_KINDS.values() else (
+                "; if the graph's context schema is a dataclass, every run fails on it (TypeError)")
             out.add("warning", where + (key,), f"{key!r} is not declared in the graph's {kind}"
-                    f"{_did_you_mean(key, declared)} (a typo?)")
+                    f"{_did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
 
 
 def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:

@@ -28,6 +28,10 @@ class LoadedSchema(NamedTuple):
     schema: GraphSchema | None
     validators: dict[str, Any]
     problems: tuple[Problem, ...]
+    # Known only from langgraph.json (or its schemas/<graph_id>.json is gone): nothing to validate against.
+    missing: bool = False
+    # Fields every run supplies (declared in schemas/<graph_id>.roster.yaml): never reported missing.
+    run_supplied: frozenset[str] = frozenset()
 
     @property
     def ok(self) -> bool:

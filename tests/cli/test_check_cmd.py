@@ -167,7 +167,8 @@ def test_python_object_tags_execute_nothing(tmp_path):
 
 
 def test_yaml11_words_and_dates_where_strings_are_expected_stay_strings(tmp_path):
-    words = "graph_id: writer\nname: no\ndescription: 2024-01-01\nconfig:\n  tags: [yes, off]\n"
+    words = ("graph_id: writer\nname: no\ndescription: 2024-01-01\nconfig:\n  tags: [yes, off]\n"
+             "  configurable: {model: m, system_prompt: p}\n")
     repo = hostile_repo(tmp_path, {"assistants/words.yaml": words})
     code, out, err = run_cli("check", cwd=repo)
     assert (code, err) == (0, "")
@@ -373,21 +374,24 @@ def test_text_format(mixed_repo):
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         "assistants/support.yaml:4:1: warning: context: required field 'product' of the graph's context_schema is "
-        "missing (a run may supply it; --strict makes this an error)",
+        "missing (a run may supply it: list it under run_supplied in schemas/support.roster.yaml; --strict makes "
+        "this an error)",
         "assistants/team/hot.yaml:10:18: error: config.configurable.temperature: 'hot' is not of type 'number'",
         "assistants/team/hot.yaml:11:5: warning: config.configurable.temprature: 'temprature' is not declared in the "
-        "graph's config_schema (did you mean 'temperature'?) (a typo?)",
+        "graph's config_schema (did you mean 'temperature'?); if the graph's context schema is a dataclass, every "
+        "run fails on it (TypeError)",
         "FAILED: checked 3 assistants (working tree): 1 error, 2 warnings",
     ]
 
 
-def test_strict_turns_required_warnings_into_errors(mixed_repo):
+def test_strict_turns_every_warning_into_an_error(mixed_repo):
     code, out, _ = run_cli("check", "--strict", "--format", "json", cwd=mixed_repo)
     data = json.loads(out)
     assert code == 1
     assert sorted((p["assistant_id"], p["pointer"]) for p in data["errors"]) == [
-        ("support", "context"), ("team/hot", "config.configurable.temperature")]
-    assert [p["pointer"] for p in data["warnings"]] == ["config.configurable.temprature"]
+        ("support", "context"), ("team/hot", "config.configurable.temperature"),
+        ("team/hot", "config.configurable.temprature")]
+    assert data["warnings"] == []
 
 
 def test_json_format_has_the_shape_of_spec_section_6(mixed_repo):
@@ -426,8 +430,8 @@ def test_github_format(mixed_repo):
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == ("::warning file=assistants/support.yaml,line=4,col=1,title=roster%3A support::context: "
-                        "required field 'product' of the graph's context_schema is missing (a run may supply it; "
-                        "--strict makes this an error)")
+                        "required field 'product' of the graph's context_schema is missing (a run may supply it: "
+                        "list it under run_supplied in schemas/support.roster.yaml; --strict makes this an error)")
     assert lines[1] == ("::error file=assistants/team/hot.yaml,line=10,col=18,title=roster%3A team/hot::"
                         "config.configurable.temperature: 'hot' is not of type 'number'")
     assert lines[2].startswith("::warning file=assistants/team/hot.yaml,line=11,col=5,")

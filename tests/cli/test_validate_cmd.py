@@ -62,7 +62,8 @@ def test_files_of_two_projects_use_their_own_schemas(tmp_path):
 
 
 def test_json_github_and_markdown_formats(tmp_path):
-    repo = make_repo(tmp_path, {"assistants/a.yaml": "graph_id: writer\nnmae: x\n"})
+    repo = make_repo(tmp_path, {"assistants/a.yaml": "graph_id: writer\nnmae: x\nconfig:\n"
+                                                     "  configurable: {model: m, system_prompt: p}\n"})
     code, out, _ = run_cli("validate", "--format", "json", "assistants/a.yaml", cwd=repo)
     assert code == 1
     assert json.loads(out) == {"ok": False, "checked": 1, "warnings": [], "errors": [{
@@ -125,7 +126,8 @@ def test_a_fifo_given_as_a_file_does_not_hang(tmp_path):
 
 
 def test_as_a_subprocess(tmp_path):
-    repo = make_repo(tmp_path, {"assistants/a.yaml": GOOD_WRITER, "assistants/b.yaml": "graph_id: writer\nx: 1\n"})
+    repo = make_repo(tmp_path, {"assistants/a.yaml": GOOD_WRITER, "assistants/b.yaml": "graph_id: writer\nx: 1\n"
+                                "config:\n  configurable: {model: m, system_prompt: p}\n"})
     proc = run_roster_subprocess("validate", "assistants/a.yaml", "assistants/b.yaml", cwd=repo)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [

@@ -24,7 +24,9 @@ def command(settings: Settings, assistant_id: str, ref: str | None, env: str | N
     With --env ENV: every change of that environment's pin of ID instead: the
     commit (id and message), its author and date, the version before and after.
     """
+    from roster import known
     from roster.reporters import assistants as out
+    from roster.roster import Roster
 
     if env is not None:
         from roster.envhistory import pin_history
@@ -33,6 +35,10 @@ def command(settings: Settings, assistant_id: str, ref: str | None, env: str | N
         emit(render_pin_history(pin_history(settings.roster(), assistant_id, env, ref), fmt))
         return 0
 
-    versions = settings.roster().history(assistant_id, ref=ref)
+    roster = settings.roster()
+    if fmt == "text" and isinstance(roster, Roster):  # the text shows commit facts only: no file is parsed
+        versions = known.history(roster, assistant_id, ref)
+    else:
+        versions = roster.history(assistant_id, ref=ref)
     emit(out.render_history(versions, fmt))
     return 0

@@ -5,6 +5,8 @@ from typing import Any
 
 import click
 
+from roster.cli.options import emit
+
 
 @click.command("import")
 @click.option("--url", required=True, metavar="URL", help="The LangGraph server. The API key comes from "
@@ -35,14 +37,14 @@ def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool,
     project = settings.project() if settings is not None and hasattr(settings, "project") else _default_project()
     result = import_assistants(project, client, include_defaults=include_defaults, dry_run=dry_run)
     if fmt == "json":
-        click.echo(json.dumps({"url": client.url, "dry_run": dry_run, **result.as_json()}, indent=2))
+        emit(json.dumps({"url": client.url, "dry_run": dry_run, **result.as_json()}, indent=2))
         return
     verb = "would write" if dry_run else "wrote"
     for path in result.schemas + result.written:
-        click.echo(f"{verb} {path}")
+        emit(f"{verb} {path}")
     for line in result.skipped:
-        click.echo(f"skipped {line}")
-    click.echo(f"Imported from {client.url}: {len(result.written)} assistant(s), {len(result.schemas)} schema(s)"
+        emit(f"skipped {line}")
+    emit(f"Imported from {client.url}: {len(result.written)} assistant(s), {len(result.schemas)} schema(s)"
                + (" (dry run: nothing written)." if dry_run else "."))
 
 

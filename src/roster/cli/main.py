@@ -8,6 +8,7 @@ import click
 
 from roster import __version__
 from roster.cli import commands
+from roster.cli.options import emit
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -53,7 +54,7 @@ def _warn_if_stale(staleness: Any) -> None:
     if staleness.error:
         from roster.remote import describe
 
-        click.echo(f"roster: warning: {_one_line(describe(staleness))}", err=True)
+        emit(f"roster: warning: {_one_line(describe(staleness))}", err=True)
 
 
 class RosterGroup(click.Group):
@@ -84,14 +85,14 @@ def _report_error(error: Exception) -> int:
     from roster.errors import InvalidAssistant, RosterError
 
     if isinstance(error, InvalidAssistant):
-        click.echo(f"roster: error: {error}", err=True)
+        emit(f"roster: error: {error}", err=True)
         return EXIT_INVALID
     if isinstance(error, RosterError):
         for line in error.lines or (str(error),):
-            click.echo(f"roster: error: {_one_line(line)}", err=True)
+            emit(f"roster: error: {_one_line(line)}", err=True)
         return EXIT_USAGE
     where = f"{type(error).__name__}: {_one_line(str(error))}"
-    click.echo(f"roster: internal error: {where} (a bug; rerun with --debug for the traceback)", err=True)
+    emit(f"roster: internal error: {where} (a bug; rerun with --debug for the traceback)", err=True)
     return EXIT_INTERNAL
 
 

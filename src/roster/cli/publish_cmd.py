@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from roster.cli.options import emit
+
 
 @click.command("publish")
 @click.option("--out", "out", required=True, metavar="DIR", type=click.Path(file_okay=False),
@@ -29,12 +31,14 @@ def command(settings: object, out: str, ref: str | None, title: str | None, fmt:
 
     result = publish(settings.roster(), out, ref=ref, title=title, progress=Progress())  # type: ignore[attr-defined]
     if fmt == "json":
-        click.echo(json.dumps(result._asdict(), indent=2))
+        emit(json.dumps(result._asdict(), indent=2))
     else:
-        click.echo(f"published {result.assistants} assistants, {result.versions} versions "
-                   f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+        emit(f"published {result.assistants} assistants, {result.versions} versions "
+             f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
+        for place in result.redacted:
+            emit(f"redacted (looks like a secret): {place}")
         if result.skipped:
             # repr(): a name from history may hold markup or terminal control characters.
             names = ", ".join(repr(n) for n in result.skipped[:10]) + (" ..." if len(result.skipped) > 10 else "")
-            click.echo(f"left out {len(result.skipped)} name(s) found in history that are not valid ids: {names}")
+            emit(f"left out {len(result.skipped)} name(s) found in history that are not valid ids: {names}")
     return 0

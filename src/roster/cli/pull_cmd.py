@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from roster.cli.options import emit
+
 if TYPE_CHECKING:
     from roster.langgraph.pull import PullResult
 
@@ -52,9 +54,9 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
     client = LangGraphClient(url, timeout=timeout)
     result = pull(roster, client, dry_run=dry_run)
     if fmt == "json":
-        click.echo(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))
+        emit(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))
     else:
-        click.echo(format_pull(result, client.url))
+        emit(format_pull(result, client.url))
     ctx.exit(0 if result.ok else 1)
 
 

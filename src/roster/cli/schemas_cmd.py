@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from roster.cli.options import emit
+
 
 def _project_paths(settings: Any) -> tuple[str, str]:
     """(default langgraph.json path, default schemas folder) for this project."""
@@ -84,21 +86,21 @@ def export(ctx: click.Context, check: bool, url: str | None, out: str | None, co
     if check:
         stale = ex.stale_schemas(out_dir, schemas)
         if fmt == "json":
-            click.echo(json.dumps({"ok": not stale, "source": source,
+            emit(json.dumps({"ok": not stale, "source": source,
                                    "stale": [{"graph_id": g, "path": _rel(files[g])} for g in stale],
                                    "checked": [_rel(files[g]) for g in files]}, indent=2))
         elif stale:
             for gid in stale:
                 state = "missing" if not os.path.exists(files[gid]) else "stale"
-                click.echo(f"{_rel(files[gid])}: {state} (graph {gid!r} from {source})")
-            click.echo(f"{len(stale)} of {len(files)} schema file(s) out of date; run `roster schemas export`.")
+                emit(f"{_rel(files[gid])}: {state} (graph {gid!r} from {source})")
+            emit(f"{len(stale)} of {len(files)} schema file(s) out of date; run `roster schemas export`.")
         else:
-            click.echo(f"{len(files)} schema file(s) up to date with {source}.")
+            emit(f"{len(files)} schema file(s) up to date with {source}.")
         ctx.exit(1 if stale else 0)
     written = set(ex.write_schemas(out_dir, schemas))
     if fmt == "json":
-        click.echo(json.dumps({"source": source, "written": [_rel(p) for p in sorted(written)],
+        emit(json.dumps({"source": source, "written": [_rel(p) for p in sorted(written)],
                                "unchanged": [_rel(p) for p in files.values() if p not in written]}, indent=2))
         return
     for path in files.values():
-        click.echo(f"{'wrote' if path in written else 'unchanged'} {_rel(path)}")
+        emit(f"{'wrote' if path in written else 'unchanged'} {_rel(path)}")

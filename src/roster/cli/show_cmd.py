@@ -17,7 +17,9 @@ def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
     """
+    from roster import known
     from roster.reporters import assistants as out
+    from roster.roster import Roster
 
     if env is not None:
         from roster.environments import check_label
@@ -26,6 +28,8 @@ def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
         if "@" in spec:
             raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")
         spec = f"{spec}@{check_label(env)}"
-    assistant = settings.roster().get(spec)  # type: ignore[attr-defined]
+    roster = settings.roster()  # type: ignore[attr-defined]
+    # Content validated before renders without jsonschema and pydantic; the rest goes the full way.
+    assistant = (known.show(roster, spec) if isinstance(roster, Roster) else None) or roster.get(spec)
     emit(out.render_assistant(assistant, fmt))
     return 0

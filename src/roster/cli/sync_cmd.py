@@ -5,6 +5,8 @@ from typing import Any
 
 import click
 
+from roster.cli.options import emit
+
 
 @click.command("sync")
 @click.option("--url", metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
@@ -49,7 +51,7 @@ def command(ctx: click.Context, url: str | None, env: str | None, ref: str | Non
     except RosterError as e:
         if not detailed_exitcode:
             raise
-        click.echo(f"roster: error: {e}", err=True)
+        emit(f"roster: error: {e}", err=True)
         ctx.exit(1)
     if detailed_exitcode or code == 1:
         ctx.exit(code)
@@ -81,9 +83,9 @@ def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: 
 
     def show(applying: bool) -> None:
         if fmt == "json":
-            click.echo(json.dumps(redact_json(out), indent=2, default=str))
+            emit(json.dumps(redact_json(out), indent=2, default=str))
         else:
-            click.echo(format_plan(plan, client.url, dry_run=not applying))
+            emit(format_plan(plan, client.url, dry_run=not applying))
 
     if plan.errors:
         show(False)
@@ -99,9 +101,9 @@ def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: 
     result = apply_sync(plan, client)
     if fmt == "json":
         out.update(result.as_json())
-        click.echo(json.dumps(redact_json(out), indent=2, default=str))
+        emit(json.dumps(redact_json(out), indent=2, default=str))
     else:
-        click.echo(format_result(result, client.url))
+        emit(format_result(result, client.url))
     return 2
 
 

@@ -10,8 +10,9 @@ from roster.cli.options import emit, format_option
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--strict", is_flag=True, help="Missing required fields are errors, not warnings.")
-@format_option("text", "json", "github", "markdown")
+@click.option("--strict", is_flag=True,
+              help="Every warning is an error (missing required fields, undeclared keys, ...).")
+@format_option("text", "json", "github", "markdown", "sarif")
 @click.pass_obj
 def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) -> int:
     """Validate the given assistant files on disk (for pre-commit).
@@ -24,5 +25,5 @@ def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) ->
 
     fallback = getattr(settings, "repo", None) or os.getcwd()
     report = validate_files(files, fallback_root=fallback, strict=strict)
-    emit(CHECK_REPORTERS[fmt](report))
+    emit(CHECK_REPORTERS[fmt](report), workflow_commands=fmt == "github")
     return 0 if report.ok else 1

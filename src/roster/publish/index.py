@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple
 
 from roster import __version__
+from roster.hygiene import redacted, redacted_places
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, Lineage, VersionEntry
@@ -66,7 +67,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
     head = resolve_commit(repo, ref) if ref else resolver.head()
-    chain: Chain = resolver.chain(head)
+    chain: Chain = resolver.chain(head, whole=True)
     tags = _tags(repo)
     tags_at: dict[str, list[str]] = {}
     for name, commit in sorted(tags.items()):
@@ -87,17 +88,25 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     commits = {c: known.get(c) or _commit_json(repo, c) for c in sorted(wanted_commits)}
 
     assistants: dict[str, Any] = {}
+    redacted_at: list[dict[str, Any]] = []
     for key in sorted(plan):
         item = plan[key]
         versions = []
         for entry, number in item.versions:
+            content = contents[(entry.commit, entry.assistant_id)]
+            # A key committed once is never published, in any version: the pages and the
+            # per-version files are all made from this content.
+            places = redacted_places(content, marked=True)
+            if places:
+                content = redacted(content)
+                redacted_at += [{"assistant_id": key, "version": number, "path": p} for p in places]
             versions.append({
                 "version": number,
                 "commit": entry.commit,
                 "pos": entry.pos,
                 "assistant_id": entry.assistant_id,
                 "kind": entry.kind,
-                "content": contents[(entry.commit, entry.assistant_id)],
+                "content": content,
                 "file": version_file(key, number),
                 "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
             })
@@ -116,6 +125,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "tags": dict(sorted(tags.items())),
         "commits": commits,
         "assistants": assistants,
+        "redacted": redacted_at,
     }
     from roster.envstatus import published_environments
 

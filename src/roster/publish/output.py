@@ -43,6 +43,7 @@ class PublishResult(NamedTuple):
     versions: int
     written: int  # files rendered and written
     reused: int  # files kept from the previous site (hard links)
+    redacted: tuple[str, ...] = ()  # "id@version path" of every value published as [redacted]
     skipped: tuple[str, ...] = ()  # names in history that are not valid ids: left out of the site
 
 
@@ -70,7 +71,9 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
         written, reused = _write_site(roster, target, index, previous, manifest, digests, key, title, progress)
     versions = sum(len(a["versions"]) for a in index.assistants.values() if a["status"] != "renamed")
     active = sum(1 for a in index.assistants.values() if a["status"] == "active")
-    return PublishResult(str(target), index.data["head"], active, versions, written, reused, index.skipped)
+    redacted = tuple(f"{r['assistant_id']}@{r['version']} {r['path']}" for r in index.data.get("redacted", []))
+    return PublishResult(str(target), index.data["head"], active, versions, written, reused, redacted,
+                         index.skipped)
 
 
 def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict[str, Any] | None,

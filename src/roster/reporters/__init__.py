@@ -1,9 +1,11 @@
 """Reporters render results (data) as text, JSON, GitHub annotations or Markdown."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from roster.check import CheckReport
+if TYPE_CHECKING:  # `roster show` renders through this package without loading the checker
+    from roster.check import CheckReport
 
 
 def _text(report: CheckReport) -> str:
@@ -12,7 +14,11 @@ def _text(report: CheckReport) -> str:
 
 
 def _json(report: CheckReport) -> str:
+    from roster.reporters.changes import safe_fields
     from roster.reporters.jsonout import dumps
+
+    if report.changes:
+        report = report._replace(changes=[c._replace(fields=safe_fields(c.fields)) for c in report.changes])
     return dumps(report.as_json())
 
 
@@ -26,9 +32,15 @@ def _markdown(report: CheckReport) -> str:
     return render_check(report)
 
 
+def _sarif(report: CheckReport) -> str:
+    from roster.reporters.sarif import render_check
+    return render_check(report)
+
+
 CHECK_REPORTERS: dict[str, Callable[[CheckReport], str]] = {
     "text": _text,
     "json": _json,
     "github": _github,
     "markdown": _markdown,
+    "sarif": _sarif,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Sequence
 
+from roster.hygiene import redacted, shorten
 from roster.reporters.jsonout import dumps
 
 
@@ -29,21 +30,28 @@ def _yaml(data: Any) -> str:
 
 
 def _indent(text: str, by: str = "  ") -> str:
-    return "\n".join(by + line for line in text.splitlines())
+    # A blank line inside a prompt stays blank: no trailing spaces in text output.
+    return "\n".join((by + line).rstrip() for line in text.splitlines())
+
+
+def _safe_json(item: Any) -> Any:
+    """The JSON form with every flagged value redacted (name, description, config, ...)."""
+    return {k: redacted(v, k) for k, v in item.as_json().items()}
 
 
 def render_assistant(a: Any, fmt: str) -> str:
     if fmt == "json":
-        return dumps(a.as_json())
+        return dumps(_safe_json(a))
+    shown = _safe_json(a)
     version = f"version {a.version}" if a.version is not None else "version unknown"
     lines = [f"{a.assistant_id}  ({version}, commit {_short(a.commit)}, updated {a.updated_at or '-'})",
-             f"graph:       {a.graph_id}", f"name:        {a.name}"]
+             f"graph:       {a.graph_id}", f"name:        {shown['name']}"]
     if a.description:
-        lines.append(f"description: {a.description}")
+        lines.append(f"description: {shown['description']}")
     if a.created_at:
         lines.append(f"created:     {a.created_at}")
     for field in ("config", "context", "metadata"):
-        value = getattr(a, field)
+        value = shown.get(field)
         if value:
             lines += [f"{field}:", _indent(_yaml(value))]
     return "\n".join(lines)
@@ -51,7 +59,7 @@ def render_assistant(a: Any, fmt: str) -> str:
 
 def render_list(items: Sequence[Any], fmt: str) -> str:
     if fmt == "json":
-        return dumps([a.as_json() for a in items])
+        return dumps([_safe_json(a) for a in items])
     if not items:
         return "no assistants"
     width = max(len(a.assistant_id) for a in items)
@@ -59,13 +67,14 @@ def render_list(items: Sequence[Any], fmt: str) -> str:
     lines = []
     for a in items:
         version = f"v{a.version}" if a.version is not None else "v?"
-        lines.append(f"{a.assistant_id:<{width}}  {version:>4}  {a.graph_id:<{gwidth}}  {_short(a.commit)}  {a.name}")
+        name = shorten(redacted(a.name, "name"), 120)
+        lines.append(f"{a.assistant_id:<{width}}  {version:>4}  {a.graph_id:<{gwidth}}  {_short(a.commit)}  {name}")
     return "\n".join(lines)
 
 
 def render_history(versions: Sequence[Any], fmt: str) -> str:
     if fmt == "json":
-        return dumps([v.as_json() for v in versions])
+        return dumps([_safe_json(v) for v in versions])
     lines = []
     for v in versions:
         tags = f"  [{', '.join(v.tags)}]" if v.tags else ""
@@ -96,12 +105,18 @@ def render_changes_text(changes: Sequence[Any]) -> list[str]:
 
 
 def render_diff(result: Any, fmt: str) -> str:
+    from roster.reporters.changes import safe_fields
+
     if fmt == "json":
-        return dumps(result.as_json())
+        data = result.as_json()
+        data["from"] = _safe_json(result.old)
+        data["to"] = _safe_json(result.new)
+        data["changes"] = [f.as_json() for f in safe_fields(result.changes)]
+        return dumps(data)
     old, new = result.old, result.new
     head = [f"--- {old.assistant_id} v{old.version} ({_short(old.commit)})",
             f"+++ {new.assistant_id} v{new.version} ({_short(new.commit)})"]
-    body = render_changes_text(result.changes) or ["no differences"]
+    body = render_changes_text(safe_fields(result.changes)) or ["no differences"]
     return "\n".join(head + body)
 
 

@@ -1,0 +1,226 @@
+"""Output hygiene: the one place every reporter and command output goes through.
+
+What a file says can end up in a terminal, a CI log, a job summary or an annotation.
+So, whatever the format:
+- a value that the secret rules flag is printed as ``[redacted]`` (the library itself
+  returns content unchanged; only what is shown is redacted);
+- a quoted value is shortened (a 900 KB prompt never becomes a 900 KB line);
+- control characters are escaped, and no printed line can start a GitHub workflow
+  command (``::add-mask::``, ``::stop-commands::``, ``::error``);
+- Markdown is escaped, and code fences are longer than any backtick run they hold;
+- the job summary stays under GitHub's 1 MiB, annotations within GitHub's limits.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REDACTED = "[redacted]"
+QUOTE_LIMIT = 80
+SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub refuses a step summary over 1 MiB; keep a margin
+ANNOTATIONS_PER_SEVERITY = 10  # GitHub keeps 10 error and 10 warning annotations per step
+
+# C0 and C1 controls (but tab and newline), DEL, and the invisible characters that reorder or
+# hide text in a terminal or a review (bidi overrides and isolates, zero-width, BOM, line separators).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_COMMAND_START = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+def redacted(data: Any, key: str = "") -> Any:
+    """A copy of ``data`` where every value the secret rules flag is ``[redacted]``.
+
+    ``key`` is the name the value sits under (a value under ``api_key`` is judged by it).
+    """
+    from roster.secrets import find_secrets
+
+    wrapped = {key: _thaw(data)}
+    flagged = [path for path, _ in find_secrets(wrapped)]
+    if not flagged:
+        return data
+    out: Any = wrapped
+    for path in flagged:
+        node = out
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = REDACTED
+    return out[key]
+
+
+def _thaw(data: Any) -> Any:
+    """Plain dicts and lists (what ``get`` hands out may be read-only views)."""
+    if isinstance(data, Mapping):
+        return {k: _thaw(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_thaw(v) for v in data]
+    return data
+
+
+def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
+    """Where ``redacted`` would redact: document paths (``metadata.key``), sorted.
+
+    ``marked``: also the places already holding ``[redacted]`` (content an earlier publish redacted).
+    """
+    from roster.problems import pointer_of
+    from roster.secrets import find_secrets
+
+    plain = _thaw(data)
+    found = {pointer_of(path) for path, _ in find_secrets(plain)}
+    if marked:
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(plain, ())]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((v, path + (k,)) for k, v in node.items())
+            elif isinstance(node, list):
+                stack.extend((v, path + (i,)) for i, v in enumerate(node))
+            elif node == REDACTED:
+                found.add(pointer_of(path))
+    return sorted(found)
+
+
+def secret_values(data: Any) -> list[str]:
+    """The flagged strings of a document, longest first (to scrub them out of messages)."""
+    from roster.secrets import find_secrets
+
+    found = set()
+    for path, _ in find_secrets(data):
+        node = data
+        for part in path:
+            node = node[part]
+        if isinstance(node, str) and node:
+            found.add(node)
+    return sorted(found, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every given secret (as written, or as Python quotes it) replaced."""
+    for value in secrets:
+        text = text.replace(repr(value), REDACTED).replace(value, REDACTED)
+        text = text.replace(json.dumps(value, ensure_ascii=False), REDACTED)
+    return text
+
+
+# --- values in messages -----------------------------------------------------------------------
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}…(+{len(text) - limit + 1} chars)"
+
+
+def yaml_value(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a YAML author writes it (``true``, ``null``, ``'text'``), shortened."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(shorten(value, limit))
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return shorten(text, limit)
+
+
+def schema_message(message: str, instance: Any) -> str:
+    """A jsonschema message with its Python spelling of the value made YAML and short."""
+    spelled = _python_repr(instance)
+    if spelled and spelled in message:
+        message = message.replace(spelled, yaml_value(instance), 1)
+    return shorten_quotes(message)
+
+
+def _python_repr(value: Any) -> str | None:
+    try:
+        return repr(value) if len(str(value)) < 4 * 1024 * 1024 else None
+    except RecursionError:
+        return None
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.){" + str(QUOTE_LIMIT + 1) + r",})'")
+
+
+def shorten_quotes(text: str) -> str:
+    """Every quoted run longer than the limit, shortened; then the whole line bounded."""
+    text = _QUOTED.sub(lambda m: repr(shorten(m.group(1))), text) if "'" in text else text
+    return shorten(text, 2000)
+
+
+# --- text -------------------------------------------------------------------------------------
+
+def clean_text(text: str, *, workflow_commands: bool = False) -> str:
+    """Printable text: controls escaped as ``\\uXXXX`` (also a valid JSON escape, so JSON
+    output keeps its meaning), CR never bare, and no line that starts a workflow command
+    (``workflow_commands``: the caller wrote those lines on purpose and escaped their fields)."""
+    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if workflow_commands:
+        return text
+    return _COMMAND_START.sub(lambda m: f"{m.group(1)}\\u003a", text)
+
+
+def one_line(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+
+
+def md_text(text: str) -> str:
+    """Inline Markdown text: every character Markdown or HTML gives meaning to is escaped,
+    and CR/LF cannot end a table row or open a block."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean_text(text).splitlines()).replace("@", "@\u200b"))
+
+
+def html_text(text: str) -> str:
+    """Text inside an HTML element of the summary (``<summary>``)."""
+    import html
+
+    return html.escape(" ".join(clean_text(text).splitlines()), quote=True)
+
+
+def md_code(text: str) -> str:
+    """Inline code for a table cell: a backtick fence longer than any run inside, pipes escaped."""
+    flat = " ".join(clean_text(text).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
+    return f"{fence}{pad}{flat.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def md_fence(lines: list[str], info: str = "") -> list[str]:
+    """A fenced code block no content line can close (fence longer than any backtick run)."""
+    body = [clean_text(line) for line in lines]
+    longest = max((len(run) for line in body for run in re.findall(r"`{3,}|~{3,}", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{info}", *body, fence]
+
+
+def cap_summary(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """At most ``limit`` bytes of UTF-8, cut at a line, with a note saying what was left out."""
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return text
+    cut = raw[:limit - 200].decode("utf-8", "ignore")
+    cut = cut[:cut.rfind("\n")] if "\n" in cut else cut
+    dropped = text[len(cut):].count("\n")
+    return f"{cut}\n\n_… {dropped} more lines left out: GitHub keeps 1 MiB of step summary; " \
+           "run `roster check` for the whole report._\n"
+
+
+# --- GitHub workflow commands -----------------------------------------------------------------
+
+def gh_data(text: str) -> str:
+    return clean_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def gh_property(text: str) -> str:
+    return gh_data(text).replace(":", "%3A").replace(",", "%2C")
