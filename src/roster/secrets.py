@@ -15,12 +15,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
+
 
 class _Jwt:
     """``\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}``, in linear time.
 
-    As a regex it is quadratic: on a long run of ``eyJeyJ...`` every start fails only
+    As a regex it is quadratic: on a long run of ``eyJ-eyJ-...`` every start fails only
     at the end of the run (minutes on 1 MiB). Here each run of token characters is
     split on dots once; within a segment, the first ``eyJ`` at a word boundary leaves
     the longest tail, so it is the only start worth trying.
@@ -32,6 +33,10 @@ class _Jwt:
     _WORD = re.compile(r"\w")
 
     def search(self, text: str) -> bool:
+        return next(self.finditer(text), None) is not None
+
+    def finditer(self, text: str) -> Iterator[_Found]:
+        """Each token ``header.payload.signature`` found, as the regex would match it."""
         for run in self._RUN.finditer(text):
             if "eyJ" not in run.group():
                 continue
@@ -42,8 +47,14 @@ class _Jwt:
                 start = (self._AFTER_START if i == 0 and glued else self._START).search(segments[i])
                 if (start and len(segments[i]) - start.start() >= 13 and segments[i + 1].startswith("eyJ")
                         and len(segments[i + 1]) >= 13 and len(segments[i + 2]) >= 10):
-                    return True
-        return False
+                    yield _Found(".".join([segments[i][start.start():], segments[i + 1], segments[i + 2]]))
+
+
+class _Found(NamedTuple):
+    text: str
+
+    def group(self) -> str:
+        return self.text
 
 
 _JWT = _Jwt()

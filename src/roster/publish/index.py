@@ -21,10 +21,10 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple
 
 from roster import __version__
-from roster.hygiene import redacted, redacted_places
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, Lineage, VersionEntry
+from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
 from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
