@@ -109,7 +109,8 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     if shm.is_dir() and os.access(shm, os.W_OK):
         tmpfs_out = shm / f"roster-bench-publish-{os.getpid()}"
         try:
-            common.print_row("roster publish (fresh site, tmpfs)", _fresh(repo, tmpfs_out, runs)[0], anchor_label, anchor,
+            common.print_row("roster publish (fresh site, tmpfs)", _fresh(repo, tmpfs_out, runs)[0], anchor_label,
+                             anchor,
                              note="out on /dev/shm: without the disk's cost of creating files")
         except common.CmdFailed as e:
             common.print_row("roster publish (fresh site, tmpfs)", None, anchor_label, anchor, note=f"failed: {e}")

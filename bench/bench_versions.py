@@ -33,11 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from common import (CmdFailed, ensure_repo, manifest, print_row, python, run_once, time_cmd, time_fn,
-                    tool)
+from common import CmdFailed, ensure_repo, manifest, print_row, python, run_once, time_cmd, time_fn, tool
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"

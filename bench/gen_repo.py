@@ -115,12 +115,14 @@ def _schemas() -> dict[str, dict[str, Any]]:
     }
     research_cfg = {
         "$defs": {
-            "SearchProvider": {"enum": ["tavily", "exa", "bing", "duckduckgo"], "title": "SearchProvider", "type": "string"},
+            "SearchProvider": {"enum": ["tavily", "exa", "bing", "duckduckgo"], "title": "SearchProvider",
+                               "type": "string"},
             "SearchSettings": {
                 "additionalProperties": False,
                 "properties": {
                     "provider": {"$ref": "#/$defs/SearchProvider", "default": "tavily"},
-                    "max_results": {"default": 5, "maximum": 50, "minimum": 1, "title": "Max Results", "type": "integer"},
+                    "max_results": {"default": 5, "maximum": 50, "minimum": 1, "title": "Max Results",
+                                    "type": "integer"},
                     "include_domains": {"items": {"type": "string"}, "title": "Include Domains", "type": "array"},
                 },
                 "title": "SearchSettings",
@@ -134,7 +136,8 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "temperature": TEMP_PROP,
             "max_tokens": MAX_TOKENS_PROP,
             "search": {"$ref": "#/$defs/SearchSettings"},
-            "max_iterations": {"default": 6, "maximum": 100, "minimum": 1, "title": "Max Iterations", "type": "integer"},
+            "max_iterations": {"default": 6, "maximum": 100, "minimum": 1, "title": "Max Iterations",
+                               "type": "integer"},
         },
         "required": ["model", "system_prompt", "search"],
         "title": "ResearchConfig",
@@ -204,7 +207,8 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "temperature": TEMP_PROP,
             "max_tokens": MAX_TOKENS_PROP,
             "escalation": {"$ref": "#/$defs/Escalation"},
-            "languages": {"items": {"$ref": "#/$defs/Language"}, "minItems": 1, "title": "Languages", "type": "array", "uniqueItems": True},
+            "languages": {"items": {"$ref": "#/$defs/Language"}, "minItems": 1, "title": "Languages", "type": "array",
+                          "uniqueItems": True},
         },
         "required": ["model", "system_prompt", "escalation"],
         "title": "SupportConfig",
@@ -215,9 +219,11 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "Database": {
                 "additionalProperties": False,
                 "properties": {
-                    "dialect": {"enum": ["postgresql", "mysql", "sqlite", "duckdb"], "title": "Dialect", "type": "string"},
+                    "dialect": {"enum": ["postgresql", "mysql", "sqlite", "duckdb"], "title": "Dialect",
+                                "type": "string"},
                     "read_only": {"default": True, "title": "Read Only", "type": "boolean"},
-                    "max_rows": {"default": 1000, "maximum": 100000, "minimum": 1, "title": "Max Rows", "type": "integer"},
+                    "max_rows": {"default": 1000, "maximum": 100000, "minimum": 1, "title": "Max Rows",
+                                 "type": "integer"},
                 },
                 "required": ["dialect"],
                 "title": "Database",
@@ -231,7 +237,8 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "temperature": TEMP_PROP,
             "max_tokens": MAX_TOKENS_PROP,
             "database": {"$ref": "#/$defs/Database"},
-            "allowed_tables": {"items": {"pattern": "^[a-z_][a-z0-9_]*$", "type": "string"}, "title": "Allowed Tables", "type": "array"},
+            "allowed_tables": {"items": {"pattern": "^[a-z_][a-z0-9_]*$", "type": "string"}, "title": "Allowed Tables",
+                               "type": "array"},
         },
         "required": ["model", "system_prompt", "database"],
         "title": "SqlAgentConfig",
@@ -390,18 +397,22 @@ def _extra(rng: random.Random, graph_id: str) -> dict[str, Any]:
         return {"tools": [{"name": t, "timeout_s": rng.choice([10, 30, 60])} for t in tools]} if tools else {}
     if graph_id == "researcher":
         return {
-            "search": {"provider": rng.choice(["tavily", "exa", "bing", "duckduckgo"]), "max_results": rng.randint(3, 20)},
+            "search": {"provider": rng.choice(["tavily", "exa", "bing", "duckduckgo"]), "max_results": rng.randint(3,
+                                                                                                                   20)},
             "max_iterations": rng.randint(2, 12),
         }
     if graph_id == "writer":
-        return {"style": rng.choice(["formal", "casual", "technical", "playful"]), "length": {"min_words": 200, "max_words": rng.choice([800, 1200, 2000, 4000])}}
+        return {"style": rng.choice(["formal", "casual", "technical", "playful"]),
+                "length": {"min_words": 200, "max_words": rng.choice([800, 1200, 2000, 4000])}}
     if graph_id == "support":
         return {
-            "escalation": {"after_turns": rng.randint(2, 10), "queue": rng.choice(["billing", "tier-2", "security", "sales"])},
+            "escalation": {"after_turns": rng.randint(2, 10), "queue": rng.choice(["billing", "tier-2", "security",
+                                                                                   "sales"])},
             "languages": rng.sample(["en", "fr", "de", "es", "it", "ja", "pt"], rng.randint(1, 3)),
         }
     return {
-        "database": {"dialect": rng.choice(["postgresql", "mysql", "sqlite", "duckdb"]), "read_only": True, "max_rows": rng.choice([100, 500, 1000, 5000])},
+        "database": {"dialect": rng.choice(["postgresql", "mysql", "sqlite", "duckdb"]), "read_only": True,
+                     "max_rows": rng.choice([100, 500, 1000, 5000])},
         "allowed_tables": sorted(rng.sample(TABLES, rng.randint(2, 5))),
     }
 
@@ -410,7 +421,8 @@ def _context(rng: random.Random, graph_id: str, n: int) -> dict[str, Any] | None
     if graph_id == "researcher":
         return {"user_id": f"svc-{n:04d}", "locale": rng.choice(["en-US", "en-GB", "fr-FR", "de-DE"])}
     if graph_id == "writer":
-        return {"audience": rng.choice(["developers", "executives", "general"]), "temperature": round(rng.uniform(0.2, 1.2), 1)}
+        return {"audience": rng.choice(["developers", "executives", "general"]),
+                "temperature": round(rng.uniform(0.2, 1.2), 1)}
     if graph_id == "sql_agent":
         return {"tenant_id": f"t-{rng.randint(0, 9999):04d}", "read_only": True}
     return None
@@ -632,7 +644,8 @@ def generate(out_dir: Path, p: Params) -> dict[str, Any]:
             # paths of `check --base` without invalidating any assistant.
             gid = rng.choice(GRAPH_IDS)
             prop = f"feature_{num}"
-            schemas[gid]["config_schema"]["properties"][prop] = {"default": False, "title": prop.replace("_", " ").title(), "type": "boolean"}
+            schemas[gid]["config_schema"]["properties"][prop] = {
+                "default": False, "title": prop.replace("_", " ").title(), "type": "boolean"}
             commit(f"{gid}: add optional {prop}", [(f"schemas/{gid}.json", json.dumps(schemas[gid], indent=2) + "\n")])
             manifest["schema_changes"].append({"graph_id": gid, "commit_number": num})
         else:

@@ -73,7 +73,8 @@ def problems(text: str, validators: dict[str, tuple[Draft202012Validator, Draft2
 
 def history_blobs(repo: Path) -> list[str]:
     """Blob ids of every assistant version added or modified on main's first-parent chain."""
-    raw = git(repo, "log", "--first-parent", "--no-renames", "--format=", "--raw", "--no-abbrev", "main", "--", "assistants/")
+    raw = git(repo, "log", "--first-parent", "--no-renames", "--format=", "--raw", "--no-abbrev", "main", "--",
+              "assistants/")
     blobs: list[str] = []
     for line in raw.splitlines():
         if line.startswith(":"):
@@ -105,7 +106,7 @@ def verify(repo: Path, history: bool = False) -> list[str]:
     if len(set(ids)) != len(ids):
         failures.append("duplicate ids")
     failures += [f"bad id {i!r}" for i in ids if not ID_RE.match(i)]
-    for f, aid in zip(files, ids):
+    for f, aid in zip(files, ids, strict=True):
         failures += [f"{aid}: {e}" for e in problems(f.read_text(), validators)]
 
     commits = int(git(repo, "rev-list", "--count", "--first-parent", "main").strip())

@@ -100,7 +100,8 @@ def run_action(action_dir: Path, *, workspace: Path, runner_temp: Path, event_na
         if proc.returncode != 0:
             break  # a failed step stops the action, as on a runner
     context = {"inputs": values, "github": github, "steps": step_outputs}
-    outputs = {name: _substitute(str(spec.get("value", "")), context) for name, spec in (meta.get("outputs") or {}).items()}
+    outputs = {name: _substitute(str(spec.get("value", "")), context) for name,
+               spec in (meta.get("outputs") or {}).items()}
     return ActionRun(results, skipped, outputs, summary.read_text(encoding="utf-8"))
 
 

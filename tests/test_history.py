@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, Story, assistant_yaml, run_git, two_versions
-
 from roster import HistoryCut, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.history import INDEX_FORMAT, DeltaIndex

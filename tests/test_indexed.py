@@ -14,18 +14,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from gitrepo import GitRepo, Story, git_env
-
 from roster import HistoryCut, RemoteError, Roster, UnknownAssistant, UnknownRef, UsageError
 from roster.indexed import IndexRoster
 from roster.model import Assistant, Version
-
 from testing import free_port, wait_for_port
 
 PYTHON = sys.executable
@@ -90,7 +89,8 @@ def version(n: int, pos: int, assistant_id: str, kind: str, body: dict[str, Any]
 
 
 def fixture_index() -> dict[str, Any]:
-    """c0: add a, b (v1.0.0) · c1: change a · c2: delete b · c3: rename a -> team/a2 · c4: re-add b (b@prod) · c5: docs."""
+    """c0: add a, b (v1.0.0) · c1: change a · c2: delete b · c3: rename a -> team/a2 ·
+    c4: re-add b (b@prod) · c5: docs."""
     a1, a2 = content("a", "a one"), content("a", "a two")
     a3 = content("team/a2", "a two", metadata={"team": "x"})
     b1, b2 = content("b", "b one"), content("b", "b two")

@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, git_env, run_git, short
-
 from roster import Roster, RosterError, UnknownRef, UsageError
 from roster.git import Repo
 from roster.refs import Spec, check_ref_text, is_version_number, parse_spec, resolve_commit
-
 
 # --- parsing ----------------------------------------------------------------------------
 

@@ -15,17 +15,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from gitrepo import GitRepo, git_env, run_git
-
 from roster import RemoteError, Roster, UnknownRef, UsageError
 from roster.remote import Mirror, cache_root, is_remote_url, mirror_name, redact
-
 from testing import free_port, wait_for_port
 
 PYTHON = sys.executable

@@ -6,13 +6,12 @@ import json
 import os
 import pickle
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
-
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.model import Assistant
@@ -153,20 +152,16 @@ def test_resolver_caches_by_commit(story: Story) -> None:
     assert resolver.graphs_at(story.squash) is resolver.graphs_at(story.squash)
 
 
-def test_roster_get_again_is_the_same_object_and_fast(story: Story) -> None:
+def test_roster_get_again_is_the_same_object(story: Story) -> None:
+    # A cache hit hands back the very object (bench/ measures how fast that is).
     r = Roster(story.path, refresh_interval=60)
     first = r.get("blog-writer@v1.0.0")
-    assert r.get("blog-writer@v1.0.0") is first
-    start = time.perf_counter()
-    for _ in range(2000):
-        r.get("blog-writer@v1.0.0")
-    per_call = (time.perf_counter() - start) / 2000
-    assert per_call < 1e-3  # a cache hit, not a git read (generous bound; bench/ has the real figure)
+    assert all(r.get("blog-writer@v1.0.0") is first for _ in range(3))
 
 
 def test_assistants_are_immutable(story: Story) -> None:
     a = Roster(story.path).get("blog-writer")
-    with pytest.raises(Exception):
+    with pytest.raises((TypeError, ValueError, AttributeError)):
         a.graph_id = "other"  # type: ignore[misc]
     config = a.runnable_config()
     config["configurable"]["temperature"] = 99

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo, Story, assistant_yaml, run_git, short, two_versions
-
-from roster import (GitError, HistoryCut, LookupFailed, NotARepository, Roster, RosterError,
-                    UnknownAssistant, UnknownRef, UsageError)
+from roster import (
+    GitError,
+    HistoryCut,
+    LookupFailed,
+    NotARepository,
+    Roster,
+    RosterError,
+    UnknownAssistant,
+    UnknownRef,
+    UsageError,
+)
 from roster.model import Assistant
 
 

@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping, Union
 
 ROOT = Path(__file__).resolve().parents[1]  # the project checkout
 SCHEMAS = ROOT / "schemas"
@@ -27,7 +27,7 @@ COMMITTER_NAME, COMMITTER_EMAIL = "Cy Committer", "cy@example.com"
 _START = 1_700_000_000  # 2023-11-14T22:13:20Z
 _clock = itertools.count(1)
 
-FileContent = Union[str, bytes, None]
+FileContent = str | bytes | None
 
 
 def next_date() -> str:

@@ -21,8 +21,19 @@ __all__ = [
 
 if TYPE_CHECKING:
     from roster.check import CheckReport
-    from roster.errors import (GitError, HistoryCut, InvalidAssistant, LookupFailed, NotARepository, RemoteError,
-                               RosterError, SchemaError, UnknownAssistant, UnknownRef, UsageError)
+    from roster.errors import (
+        GitError,
+        HistoryCut,
+        InvalidAssistant,
+        LookupFailed,
+        NotARepository,
+        RemoteError,
+        RosterError,
+        SchemaError,
+        UnknownAssistant,
+        UnknownRef,
+        UsageError,
+    )
     from roster.model import Assistant, Version
     from roster.problems import Problem
     from roster.roster import Roster

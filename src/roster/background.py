@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def start_if_due(owner: Any, interval: float, target: Callable[[], None], name: str) -> None:

@@ -69,7 +69,6 @@ class Graphs:
     def lookup(self, graph_id: str) -> LoadedSchema | None:
         if graph_id in self._loaded:
             return self._loaded[graph_id]
-        from roster.model import GraphSchema
         from roster.schemas import LoadedSchema
 
         entry = self._entries.get(graph_id)
@@ -107,6 +106,8 @@ class Graphs:
 
     def _orphan_settings(self) -> list[LoadedSchema]:
         """A settings file for a graph nobody names is most likely a misspelt file name."""
+        from roster.schemas import LoadedSchema
+
         out = []
         for graph_id, entry in sorted(self._settings.items()):
             if graph_id not in self._entries and graph_id not in self._langgraph:

@@ -1,7 +1,8 @@
 """``check``: every assistant of a source validated; results collected as data."""
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from roster.catalog import Graphs, load_assistant, scan_assistants
 from roster.errors import GitError

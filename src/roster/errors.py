@@ -7,7 +7,8 @@ not a ``RosterError`` is a bug (exit 3).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from roster.problems import Problem

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
@@ -22,24 +22,24 @@ class _Strict(BaseModel):
 class ConfigFile(_Strict):
     """LangGraph's RunnableConfig as an assistant stores it."""
 
-    tags: Optional[list[StrictStr]] = None
-    recursion_limit: Optional[StrictInt] = Field(default=None, ge=1)
-    configurable: Optional[dict[StrictStr, Any]] = None
-    metadata: Optional[dict[StrictStr, Any]] = None
-    run_name: Optional[StrictStr] = None
-    max_concurrency: Optional[StrictInt] = Field(default=None, ge=1)
+    tags: list[StrictStr] | None = None
+    recursion_limit: StrictInt | None = Field(default=None, ge=1)
+    configurable: dict[StrictStr, Any] | None = None
+    metadata: dict[StrictStr, Any] | None = None
+    run_name: StrictStr | None = None
+    max_concurrency: StrictInt | None = Field(default=None, ge=1)
 
 
 class AssistantFile(_Strict):
     """One ``assistants/<id>.yaml`` file; fields mirror LangGraph's Assistant."""
 
     graph_id: StrictStr = Field(min_length=1)
-    name: Optional[StrictStr] = None
-    description: Optional[StrictStr] = None
-    config: Optional[ConfigFile] = None
-    context: Optional[dict[StrictStr, Any]] = None
-    metadata: Optional[dict[StrictStr, Any]] = None
-    server_id: Optional[StrictStr] = None
+    name: StrictStr | None = None
+    description: StrictStr | None = None
+    config: ConfigFile | None = None
+    context: dict[StrictStr, Any] | None = None
+    metadata: dict[StrictStr, Any] | None = None
+    server_id: StrictStr | None = None
 
     @field_validator("server_id")
     @classmethod
@@ -59,12 +59,12 @@ class GraphSchema(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
-    graph_id: Optional[str] = None
-    config_schema: Optional[dict[str, Any]] = None
-    context_schema: Optional[dict[str, Any]] = None
-    input_schema: Optional[dict[str, Any]] = None
-    output_schema: Optional[dict[str, Any]] = None
-    state_schema: Optional[dict[str, Any]] = None
+    graph_id: str | None = None
+    config_schema: dict[str, Any] | None = None
+    context_schema: dict[str, Any] | None = None
+    input_schema: dict[str, Any] | None = None
+    output_schema: dict[str, Any] | None = None
+    state_schema: dict[str, Any] | None = None
 
 
 class Assistant(BaseModel):
@@ -79,15 +79,15 @@ class Assistant(BaseModel):
     assistant_id: str
     graph_id: str
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     config: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     context: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     metadata: dict[str, Any] = Field(default_factory=dict, validate_default=True)
-    version: Optional[int] = None
-    commit: Optional[str] = None
-    created_at: Optional[str] = None
-    updated_at: Optional[str] = None
-    server_id: Optional[str] = None
+    version: int | None = None
+    commit: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    server_id: str | None = None
     path: str = ""
 
     @field_validator("config", "context", "metadata")

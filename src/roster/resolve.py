@@ -339,7 +339,8 @@ class Resolver:
                 if gone.renamed_to:
                     return (f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]} "
                             f"({self.commit_time(gone.commit)}){version}")
-                return f"{message}: it was deleted in commit {gone.commit[:12]} ({self.commit_time(gone.commit)}){version}"
+                when = self.commit_time(gone.commit)
+                return f"{message}: it was deleted in commit {gone.commit[:12]} ({when}){version}"
         alive = [other for other in chain.timeline if chain.lineage_at(other, pos) is not None]
         return message + nearest_hint(assistant_id, alive)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from roster.hygiene import scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
-from roster.problems import Problem, pointer_of
+from roster.problems import Problem, Severity, pointer_of
 from roster.schema_words import violation
 from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
 from roster.secrets import find_secrets
@@ -25,12 +26,12 @@ class _Collector:
         self.problems: list[Problem] = []
         self.required_seen: set[tuple[Any, ...]] = set()  # mappings whose missing fields are reported
 
-    def add(self, severity: str, where: tuple[Any, ...], message: str, *, value: bool = False,
+    def add(self, severity: Severity, where: tuple[Any, ...], message: str, *, value: bool = False,
             at: tuple[Any, ...] | None = None) -> None:
         """``at``: where to point instead of ``where`` (a section the file leaves out has no line)."""
         spot = where if at is None else at
         line, col = self.doc.locate_value(spot) if value else self.doc.locate(spot)
-        self.problems.append(Problem(severity, self.path, line, col, shorten(pointer_of(where), 200),  # type: ignore[arg-type]
+        self.problems.append(Problem(severity, self.path, line, col, shorten(pointer_of(where), 200),
                                      shorten_quotes(message), self.assistant_id))
 
 
@@ -62,7 +63,8 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
                     f"assistant cannot be validated; run `roster schemas export` and commit {graph.path}",
                     value=True)
         elif not graph.ok:
-            out.add("error", ("graph_id",), f"graph schema {graph.path} is invalid, so this assistant cannot be checked",
+            out.add("error", ("graph_id",),
+                    f"graph schema {graph.path} is invalid, so this assistant cannot be checked",
                     value=True)
         else:
             for kind, where in VALIDATED_KINDS.items():
@@ -107,14 +109,14 @@ def _parse(out: _Collector, data: dict[str, Any]) -> AssistantFile | None:
                 continue  # reported with a hint by _unknown_keys
             where = tuple(err["loc"])
             if err["type"] == "missing":
-                out.add("error", where[:-1], f"{pointer_of(where)} is required"
-                        + (": the graph this assistant runs (schemas/<graph_id>.json)" if where == ("graph_id",) else ""))
+                why = ": the graph this assistant runs (schemas/<graph_id>.json)" if where == ("graph_id",) else ""
+                out.add("error", where[:-1], f"{pointer_of(where)} is required{why}")
                 continue
             out.add("error", where, _pydantic_message(err), value=True)
     return None
 
 
-def _pydantic_message(err: dict[str, Any]) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     value = err.get("input")
     message = err["msg"]
     kind = {"string_type": "a string", "int_type": "an integer", "list_type": "a list",

@@ -8,7 +8,10 @@ that the edit changes are taken from it: a three-way line merge of the file, rua
 unedited dump and its edited dump. Every edit is checked by reading the result back with
 Roster's own loader (:mod:`roster.yamlload`): if the text would not mean exactly the data
 asked for, nothing is returned but an error. Multi-line strings are written as ``|`` block
-scalars; a value that was a block scalar stays one.
+scalars; a value that was a block scalar stays one. Every other string is written in a style
+chosen here, not by ruamel (whose own choice wrote ``? x`` plain inside ``{...}`` and NEL raw
+inside single quotes): plain only when nothing in it could be misread, else in the quotes
+the old value had or single quotes, else double quotes with escapes (:func:`styled`).
 """
 from __future__ import annotations
 
@@ -38,26 +41,73 @@ def _yaml(indent: int = 2, offset: int = 0) -> Any:
     return yaml
 
 
-def to_node(value: Any, *, block: bool = False) -> Any:
-    """Plain data as ruamel nodes: multi-line strings (or ``block``) as ``|`` scalars."""
+def to_node(value: Any, *, block: bool = False, flow: bool = False) -> Any:
+    """Plain data as ruamel nodes: multi-line strings (or ``block``) as ``|`` scalars, every
+    other string in the first style that reads back as it (see :func:`styled`); ``flow``
+    says the value stands inside ``[...]`` or ``{...}``."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     if isinstance(value, str):
-        return LiteralScalarString(value) if ("\n" in value or block) and _literal_ok(value) else value
+        if ("\n" in value or block) and not flow and _literal_ok(value):
+            return LiteralScalarString(value)
+        return styled(value, flow=flow)
     if isinstance(value, Mapping):
         out = CommentedMap()
         for k, v in value.items():
-            out[k] = to_node(v)
+            out[styled(k, flow=flow) if isinstance(k, str) else k] = to_node(v, flow=flow)
         return out
     if isinstance(value, (list, tuple)):
-        return CommentedSeq([to_node(v) for v in value])
+        return CommentedSeq([to_node(v, flow=flow) for v in value])
     return value
 
 
+# Characters YAML lets a file hold as they are (c-printable) minus the ones a reader may
+# take for a line break (NEL, LS, PS) or a byte order mark: anything else is written as
+# an escape inside double quotes.
+_RAW_OK = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*\Z")
+# A plain scalar may not start with an indicator, nor hold ": " or " #", nor end in ":".
+# Deliberately stricter than the YAML grammar (``-x``, ``a:b`` are legal plain): the
+# emitter's own analysis has been wrong at the edges, so anything near one is quoted.
+_PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`=< ")
+_FLOW_INDICATORS = set(",[]{}:#")
+
+
+def styled(text: str, *, flow: bool = False) -> str:
+    """``text`` as a ruamel scalar in a style that reads back as exactly this string:
+    plain if nothing in it could be misread, else single-quoted, else (for characters
+    that must be escaped) double-quoted. A lone surrogate cannot be written at all."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    from roster.yamlload import plain_means_string
+
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise EditError(f"the string {text[:40]!r} holds a lone surrogate, which no YAML file can hold")
+    if not _RAW_OK.match(text):
+        return DoubleQuotedScalarString(text)
+    if (text and text[0] not in _PLAIN_START and text[-1] not in " :" and ": " not in text
+            and " #" not in text and not (flow and _FLOW_INDICATORS.intersection(text))
+            and plain_means_string(text)):
+        return text
+    return SingleQuotedScalarString(text)
+
+
+def _keep_quotes(old: Any, new: Any) -> Any:
+    """``new`` in the quotes the value it replaces had, where they hold it as well."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString, SingleQuotedScalarString
+
+    if not isinstance(new, str) or (isinstance(new, ScalarString) and not isinstance(new, SingleQuotedScalarString)):
+        return new  # not a string, or one that needs a block or double quotes
+    if isinstance(old, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(new)  # escapes whatever it must
+    if isinstance(old, SingleQuotedScalarString):
+        return SingleQuotedScalarString(new)
+    return new
+
+
 def _literal_ok(text: str) -> bool:
-    # A block scalar cannot hold some characters or trailing spaces on its last line faithfully.
-    return not any(c in text for c in "\t\r\x85\u2028\u2029") and not text.endswith((" \n", " "))
+    # A block scalar holds only raw characters, and no trailing spaces on its last line.
+    return all(_RAW_OK.match(line) for line in text.split("\n")) and not text.endswith((" \n", " "))
 
 
 class YamlEditor:
@@ -95,29 +145,38 @@ class YamlEditor:
 
     def set(self, path: Path, value: Any) -> None:
         """Set the value at ``path``, creating mappings on the way (appended after existing keys)."""
+        try:
+            self._set(path, value)
+        except EditError as e:  # a string no YAML file can hold: say where it was headed
+            raise EditError(f"{self.where}: cannot write {'.'.join(map(str, path))}: {e}") from None
+
+    def _set(self, path: Path, value: Any) -> None:
         from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
         node = self.data
+        flow = _is_flow(node)  # inside [...] or {...} a plain scalar may hold less
         for key in path[:-1]:
             child = node.get(key)
             if not isinstance(child, Mapping):
                 child = CommentedMap()
-                node[key] = child
+                node[styled(key, flow=flow)] = child
             node = child
+            flow = flow or _is_flow(node)
         if path[-1] not in node:
             # ruamel keeps the blank lines and comments after a mapping's last entry on that
             # entry: hand them to the new last entry, or they would end up above it.
             trailing = _take_trailing(node) if len(node) else self._orphans.pop(id(node), "")
-            node[path[-1]] = None
+            node[styled(path[-1], flow=flow)] = None
             if trailing:
                 self._pending = (node, path[-1], trailing)
         old = node.get(path[-1])
         was_block = isinstance(old, (LiteralScalarString, FoldedScalarString))
-        new = to_node(value, block=was_block and isinstance(value, str))
-        flow = getattr(getattr(old, "fa", None), "flow_style", None)
-        if callable(flow) and flow() and hasattr(new, "fa"):
+        stays_flow = _is_flow(old) and isinstance(value, (Mapping, list, tuple))
+        new = to_node(value, block=was_block and isinstance(value, str), flow=flow or stays_flow)
+        if stays_flow:
             new.fa.set_flow_style()  # `tags: [a, b]` stays on its line
+        new = _keep_quotes(old, new)
         if hasattr(old, "ca") and hasattr(new, "ca") and not isinstance(old, str):
             new.ca.items.update(old.ca.items)  # end-of-line comments of the old list or mapping
         node[path[-1]] = new
@@ -147,6 +206,11 @@ class YamlEditor:
         if self._unedited != self._text:
             edited = merge_lines(self._text, self._unedited, edited)
         return edited.replace("\n", "\r\n") if self.crlf else edited
+
+
+def _is_flow(node: Any) -> bool:
+    flow = getattr(getattr(node, "fa", None), "flow_style", None)
+    return bool(callable(flow) and flow())
 
 
 def _comment_slot(node: Any, key: Any) -> tuple[Any, int, bool] | None:

@@ -475,3 +475,12 @@ def _plain(value: str, mark: tuple[int, int]) -> Any:
         if _SPECIAL_FLOAT.match(value):
             raise YamlError(f"{value!r} (infinity or NaN) is not a JSON number; quote it for a string", *mark)
     return value
+
+
+def plain_means_string(value: str) -> bool:
+    """Whether ``value`` written as an untagged plain scalar reads back as this same string
+    under the resolver above (not null, a boolean or a number); for writers of YAML."""
+    try:
+        return isinstance(_plain(value, (1, 1)), str)
+    except YamlError:  # infinity, NaN or a too large number: not a string either
+        return False

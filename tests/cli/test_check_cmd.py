@@ -17,8 +17,18 @@ from typing import NamedTuple
 
 import pytest
 
-from testing import (GOOD_SUPPORT, GOOD_WRITER, commit_all, git, init_repo, make_project, make_repo,
-                     problem_lines, run_cli, run_roster_subprocess)
+from testing import (
+    GOOD_SUPPORT,
+    GOOD_WRITER,
+    commit_all,
+    git,
+    init_repo,
+    make_project,
+    make_repo,
+    problem_lines,
+    run_cli,
+    run_roster_subprocess,
+)
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<rest>.*)$")
 SUMMARY = re.compile(r"^(ok|FAILED): checked (\d+) assistants? \(([^)]*)\): (\d+) errors?, (\d+) warnings?$")

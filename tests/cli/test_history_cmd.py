@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+
 from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, two_versions
 
 VERSION_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",

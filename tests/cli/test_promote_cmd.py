@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+
 from gitrepo import GitRepo, assert_clean_error, invoke
 
 Cli = Callable[..., tuple[int, str, str]]

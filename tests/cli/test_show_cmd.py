@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+
 from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short, two_versions
 
 ASSISTANT_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
@@ -124,7 +125,8 @@ def test_show_deleted_id_says_when_and_its_last_version(story: Story) -> None:
 
 @pytest.mark.parametrize("spec, fragment", [
     ("nobody", "no assistant 'nobody'"),
-    ("blog-writer@nope", "tried: environments/nope.yaml at HEAD, tag blog-writer@nope, branch nope, origin/nope, tag nope"),
+    ("blog-writer@nope",
+     "tried: environments/nope.yaml at HEAD, tag blog-writer@nope, branch nope, origin/nope, tag nope"),
     ("blog-writer@9", "no version 9"),
     ("blog-writer@--upload-pack=touch /tmp/roster-pwned", "invalid ref"),
     ("../etc/passwd", "'..'"),

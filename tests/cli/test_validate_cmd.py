@@ -7,8 +7,16 @@ import re
 
 import yaml
 
-from testing import GOOD_SUPPORT, GOOD_WRITER, ROOT, make_project, make_repo, problem_lines, run_cli, \
-    run_roster_subprocess
+from testing import (
+    GOOD_SUPPORT,
+    GOOD_WRITER,
+    ROOT,
+    make_project,
+    make_repo,
+    problem_lines,
+    run_cli,
+    run_roster_subprocess,
+)
 
 
 def test_valid_files_exit_0(tmp_path):
@@ -158,6 +166,7 @@ def test_a_file_reached_through_a_symlinked_folder_is_refused(tmp_path):
     code, out, _ = run_cli("validate", "assistants/linked/x.yaml", "assistants/a.yaml", cwd=repo)
     assert code == 1
     assert problem_lines(out, "assistants/linked/x.yaml") == [
-        "assistants/linked/x.yaml:1:1: error: symlinks are not allowed as assistant files or folders inside assistants/"]
+        "assistants/linked/x.yaml:1:1: error: symlinks are not allowed as assistant files or folders "
+        "inside assistants/"]
     assert problem_lines(out, "assistants/a.yaml") == []
     assert out.splitlines()[-1] == "FAILED: checked 2 assistants (files): 1 error, 0 warnings"

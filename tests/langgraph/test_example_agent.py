@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _stop, find_cli, missing, start_server
-from testing import commit_all, init_repo, run_cli
 
+from conftest import _stop, find_cli, missing, start_server
 from roster import Roster
 from roster.langgraph.sync import server_id_for
+from testing import commit_all, init_repo, run_cli
 
 pytestmark = pytest.mark.langgraph
 

@@ -1,6 +1,11 @@
 """``roster check``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 from collections.abc import Mapping
 
 import click
@@ -23,7 +28,7 @@ from roster.cli.options import emit, format_option
               "FORMAT to PATH (repeatable; e.g. --output markdown=summary.md --output sarif=roster.sarif): one "
               "check, every format.")
 @click.pass_obj
-def command(settings: object, ref: str | None, base: str | None, strict: bool, allow_empty: bool,
+def command(settings: Settings, ref: str | None, base: str | None, strict: bool, allow_empty: bool,
             fmt: str, outputs: tuple[str, ...]) -> int:
     """Validate every assistant (working tree, or the commit at --ref).
 
@@ -32,7 +37,7 @@ def command(settings: object, ref: str | None, base: str | None, strict: bool, a
     from roster.reporters import CHECK_REPORTERS
 
     targets = _parse_outputs(outputs, CHECK_REPORTERS)
-    report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)  # type: ignore[attr-defined]
+    report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)
     for name, path in targets:
         from roster.hygiene import clean_text
 

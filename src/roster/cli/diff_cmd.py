@@ -1,6 +1,11 @@
 """``roster diff SPEC_A SPEC_B``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 import click
 
 from roster.cli.options import emit, format_option
@@ -12,13 +17,13 @@ from roster.cli.options import emit, format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the two differ, 0 when they are the same.")
 @format_option()
 @click.pass_obj
-def command(settings: object, spec_a: str, spec_b: str, exit_code: bool, fmt: str) -> int:
+def command(settings: Settings, spec_a: str, spec_b: str, exit_code: bool, fmt: str) -> int:
     """Field-level diff of two assistants or versions (e.g. blog-writer@1 blog-writer@3).
 
     Multi-line prompts are shown as a line diff.
     """
     from roster.reporters import assistants as out
 
-    result = settings.roster().diff(spec_a, spec_b)  # type: ignore[attr-defined]
+    result = settings.roster().diff(spec_a, spec_b)
     emit(out.render_diff(result, fmt))
     return 1 if exit_code and result.changes else 0

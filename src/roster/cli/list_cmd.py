@@ -1,6 +1,11 @@
 """``roster list``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 import click
 
 from roster.cli.options import emit, format_option
@@ -15,7 +20,7 @@ from roster.cli.options import emit, format_option
               "read at REF, else the tags ID@ENV).")
 @format_option()
 @click.pass_obj
-def command(settings: object, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
+def command(settings: Settings, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
             fmt: str) -> int:
     """List the assistants at a ref, with their version and graph."""
     from roster import known
@@ -29,7 +34,7 @@ def command(settings: object, ref: str | None, graph_id: str | None, metadata: t
         if not eq or not key:
             raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
         wanted[key] = value
-    roster = settings.roster()  # type: ignore[attr-defined]
+    roster = settings.roster()
     found = None
     if env is None and isinstance(roster, Roster):
         found = known.listing(roster, ref, graph_id, wanted or None)

@@ -27,7 +27,7 @@ class Settings:
         self.cache_dir = cache_dir
 
     def is_index(self) -> bool:
-        return bool(self.repo) and self.repo.split("?", 1)[0].endswith(".json")  # type: ignore[union-attr]
+        return self.repo is not None and self.repo.split("?", 1)[0].endswith(".json")
 
     def project(self) -> Any:
         from roster.project import open_project
@@ -40,8 +40,8 @@ class Settings:
     def roster(self) -> Any:
         from roster import Roster
 
-        if self.is_index():
-            return Roster.from_index(self.repo)  # type: ignore[arg-type]
+        if self.repo is not None and self.is_index():
+            return Roster.from_index(self.repo)
         roster = Roster(self.repo or ".", root=self.root, cache_dir=self.cache_dir)
         staleness = roster.staleness()
         if staleness is not None:

@@ -1,6 +1,11 @@
 """``roster show SPEC``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 import click
 
 from roster.cli.options import emit, format_option
@@ -12,7 +17,7 @@ from roster.cli.options import emit, format_option
               "tag ID@ENV); the same as ID@ENV.")
 @format_option()
 @click.pass_obj
-def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
+def command(settings: Settings, spec: str, env: str | None, fmt: str) -> int:
     """Print one resolved assistant: ID, ID@branch, ID@tag, ID@commit, ID@3 (version), ID@prod.
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
@@ -28,7 +33,7 @@ def command(settings: object, spec: str, env: str | None, fmt: str) -> int:
         if "@" in spec:
             raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")
         spec = f"{spec}@{check_label(env)}"
-    roster = settings.roster()  # type: ignore[attr-defined]
+    roster = settings.roster()
     # Content validated before renders without jsonschema and pydantic; the rest goes the full way.
     assistant = (known.show(roster, spec) if isinstance(roster, Roster) else None) or roster.get(spec)
     emit(out.render_assistant(assistant, fmt))

@@ -27,6 +27,7 @@ import os
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 BEGIN = "----- roster-export-begin -----"
@@ -45,7 +46,7 @@ EXCLUDED_CONFIG_SCHEMA = (
 _MODULES: dict[str, Any] = {}
 
 
-def _load_module_from_path(path: str, project_dir: str):
+def _load_module_from_path(path: str, project_dir: str) -> Any:
     full = path if os.path.isabs(path) else os.path.normpath(os.path.join(project_dir, path))
     if full in _MODULES:  # several graphs in one file: import it once
         return _MODULES[full]
@@ -62,7 +63,7 @@ def _load_module_from_path(path: str, project_dir: str):
     return module
 
 
-def _resolve(obj: Any, graph_id: str):
+def _resolve(obj: Any, graph_id: str) -> Any:
     """Turn what langgraph.json points at into a compiled graph (Pregel)."""
     from langgraph.graph import StateGraph
     from langgraph.pregel import Pregel
@@ -100,7 +101,7 @@ def _unwrap(value: Any) -> Any:
         return asyncio.run(value)
     if hasattr(value, "__aenter__") and hasattr(value, "__aexit__"):
 
-        async def enter():
+        async def enter() -> Any:
             return await value.__aenter__()
 
         return asyncio.run(enter())
@@ -109,7 +110,7 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-def _load_graph(graph_id: str, spec: Any, project_dir: str):
+def _load_graph(graph_id: str, spec: Any, project_dir: str) -> Any:
     if isinstance(spec, dict):
         spec = spec.get("path")
     if not isinstance(spec, str) or ":" not in spec:
@@ -133,7 +134,7 @@ def _load_graph(graph_id: str, spec: Any, project_dir: str):
     return graph
 
 
-def _configurable_jsonschema(graph) -> dict:
+def _configurable_jsonschema(graph: Any) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     config_schema = graph.config_schema()
@@ -141,7 +142,8 @@ def _configurable_jsonschema(graph) -> dict:
         config_schema, "__fields__", None
     )
     if model_fields is not None and "configurable" in model_fields:
-        schema = TypeAdapter(model_fields["configurable"].annotation).json_schema()
+        annotation: Any = model_fields["configurable"].annotation
+        schema = TypeAdapter(annotation).json_schema()
         if schema:
             for key in EXCLUDED_CONFIG_SCHEMA:
                 schema.get("properties", {}).pop(key, None)
@@ -152,10 +154,10 @@ def _configurable_jsonschema(graph) -> dict:
     return {}
 
 
-def _state_jsonschema(graph) -> dict:
+def _state_jsonschema(graph: Any) -> dict[str, Any]:
     from langchain_core.runnables.utils import create_model
 
-    fields: dict = {}
+    fields: dict[str, Any] = {}
     for key in graph.stream_channels_list:
         channel = graph.channels[key]
         try:
@@ -166,7 +168,7 @@ def _state_jsonschema(graph) -> dict:
     return create_model(graph.get_name("State"), **fields).model_json_schema()
 
 
-def _attempt(fn, problems: list[str], what: str):
+def _attempt(fn: Callable[[], Any], problems: list[str], what: str) -> Any:
     try:
         return fn()
     except Exception as exc:  # the server logs a warning and returns null: so do we
@@ -174,7 +176,7 @@ def _attempt(fn, problems: list[str], what: str):
         return None
 
 
-def graph_schema(graph_id: str, graph) -> tuple[dict, list[str]]:
+def graph_schema(graph_id: str, graph: Any) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     schema = {
         "graph_id": graph_id,
@@ -192,10 +194,10 @@ def graph_schema(graph_id: str, graph) -> tuple[dict, list[str]]:
     return schema, problems
 
 
-def _versions() -> dict:
+def _versions() -> dict[str, str | None]:
     from importlib import metadata
 
-    out = {"python": sys.version.split()[0]}
+    out: dict[str, str | None] = {"python": sys.version.split()[0]}
     for dist in ("langgraph", "langchain-core", "pydantic"):
         try:
             out[dist] = metadata.version(dist)
