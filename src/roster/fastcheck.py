@@ -8,7 +8,8 @@ pre-check may only say True when jsonschema would find no error.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from roster.regex import PatternError, compile_pattern
 
@@ -33,7 +34,7 @@ class Unsupported(Exception):
     pass
 
 
-def compile_check(schema: Any) -> Optional[Check]:
+def compile_check(schema: Any) -> Check | None:
     """A closure for ``schema`` (a whole document, for local $ref), or None if unsupported."""
     try:
         return _Compiler(schema).compile(schema, 0)
@@ -203,6 +204,6 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
     return type(a) in (int, float) and type(b) in (int, float) and a == b or (
         type(a) is type(b) and a == b)

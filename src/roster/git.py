@@ -7,8 +7,9 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 import pygit2
 
@@ -330,7 +331,8 @@ class Repo:
             except pygit2.GitError as e:
                 raise GitError(f"cannot read {path} in tree {tree_id}: {e} (corrupt repository?)") from e
             mode = entry.filemode
-            kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else FILE if entry.type_str == "blob" else OTHER
+            blob_kind = FILE if entry.type_str == "blob" else OTHER
+            kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else blob_kind
             return FileEntry(path, kind, str(entry.id))
 
     def has_object(self, object_id: str) -> bool:
@@ -352,8 +354,8 @@ class Repo:
             if old_tree is None and new_tree is None:
                 return []
             if old_tree is None or new_tree is None:
-                side = new_tree if new_tree is not None else old_tree
-                entries = self.list_tree(side, "")  # type: ignore[arg-type]
+                side = new_tree or old_tree or ""
+                entries = self.list_tree(side, "")
                 status = "A" if new_tree is not None else "D"
                 return [(status, None if status == "A" else e.path[1:], e.path[1:] if status == "A" else None,
                          None if status == "A" else e.key, e.key if status == "A" else None)
@@ -365,7 +367,7 @@ class Repo:
             statuses = [d.status_char() for d in diff.deltas]
             if "A" in statuses and "D" in statuses:
                 diff.find_similar()
-            out = []
+            out: list[tuple[str, str | None, str | None, str | None, str | None]] = []
             for delta in diff.deltas:
                 status = {"T": "M", "C": "A"}.get(delta.status_char(), delta.status_char())
                 old, new = delta.old_file, delta.new_file
@@ -388,6 +390,8 @@ class Repo:
                     raise GitError(f"file is larger than 1 MiB; the limit is {1 << 20:,} bytes for an assistant "
                                    f"file, {MAX_BLOB:,} for a schema (this one is {size:,} bytes; not read)")
                 blob = self._repo[blob_id]
+                if not isinstance(blob, pygit2.Blob):
+                    raise GitError(f"object {blob_id} is a {blob.type_str}, not a file")
                 return bytes(blob.data)
             except (KeyError, pygit2.GitError, ValueError) as e:
                 raise GitError(f"cannot read object {blob_id}: {e} (corrupt repository?)") from e
@@ -613,7 +617,7 @@ def _follow_remote_head(repo: pygit2.Repository, remote: pygit2.Remote) -> str |
     branches = [r for r in repo.references if r.startswith("refs/heads/")]
     if target is None or target not in branches:
         # No symref advertised: keep a HEAD that works, else the usual default names.
-        current = repo.lookup_reference("HEAD").target
+        current = str(repo.lookup_reference("HEAD").target)
         if current in branches or not branches:
             return current if current in branches else None
         target = next((b for b in ("refs/heads/main", "refs/heads/master") if b in branches), sorted(branches)[0])

@@ -63,7 +63,7 @@ def check_url(url: str, what: str = "--url") -> str:
     shown = _shown(url or "")
     try:
         parts = urllib.parse.urlsplit(url or "")
-        parts.port  # noqa: B018 - raises ValueError on a non-numeric or out-of-range port
+        _ = parts.port  # raises ValueError on a non-numeric or out-of-range port
     except ValueError as e:
         raise UsageError(f"{what} is not a valid URL: {shown!r} ({e})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -24,6 +24,7 @@ threads always read one consistent index.
 from __future__ import annotations
 
 import bisect
+import builtins
 import hashlib
 import json
 import os
@@ -105,11 +106,13 @@ class _Snapshot:
             if entry.get("status") != "renamed":
                 continue
             versions = entry["versions"]
-            li = where.get((versions[-1]["commit"], versions[-1]["assistant_id"])) if versions else None
-            if li is None:  # not found in any lineage: keep what the entry has
+            found = where.get((versions[-1]["commit"], versions[-1]["assistant_id"])) if versions else None
+            if found is None:  # not found in any lineage: keep what the entry has
                 li = len(self.lineages)
                 self.lineages.append(sorted(versions, key=lambda v: v["pos"]))
                 deletions[li] = []
+            else:
+                li = found
             self.key_lineage[key] = li
         self.version_pos = [[v["pos"] for v in versions] for versions in self.lineages]
 
@@ -201,8 +204,10 @@ class _Snapshot:
         if branch and tag and branch != tag:
             raise UnknownRef(f"ref {name!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
                              f"use refs/heads/{name} or refs/tags/{name}")
-        if branch or tag:
-            return branch or tag  # type: ignore[return-value]
+        if branch:
+            return branch
+        if tag:
+            return tag
         if _HEX.match(name):
             low = name.lower()
             found = {c for c in self.chain if c.startswith(low)} | {c for c in self.commits if c.startswith(low)}
@@ -583,7 +588,7 @@ class IndexRoster:
                 out.append(assistant)
         return out
 
-    def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
+    def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions along the published chain up to ``ref``, newest first."""
         from roster.ids import check_id
         from roster.refs import check_ref_text

@@ -66,8 +66,10 @@ def resolve_commit(repo: Repo, ref: str) -> str:
     if branch and tag and branch != tag:
         raise UnknownRef(f"ref {ref!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
                          f"use refs/heads/{ref} or refs/tags/{ref}")
-    if branch or tag:
-        return branch or tag  # type: ignore[return-value]
+    if branch:
+        return branch
+    if tag:
+        return tag
     tried.append("commit id")
     hex_matches = repo.commit_from_hex(ref)
     if len(hex_matches) > 1:

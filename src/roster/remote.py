@@ -45,7 +45,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from typing import Callable, Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from roster.errors import RemoteError, RosterError, UsageError
@@ -55,6 +56,9 @@ _SCHEME_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://", re.ASCII)
 # scp-like syntax, as git reads it: [user@]host:path, no slash before the colon.
 _SCP_URL = re.compile(r"(?:(?P<user>[^@/\s:]+)@)?(?P<host>[^@/\s:]+):(?P<path>(?!//)\S.*)\Z")
 LOCK_TIMEOUT = 300.0  # seconds to wait for another process's clone or fetch
+
+if TYPE_CHECKING:
+    from roster.git import CredentialProvider
 
 
 def is_remote_url(text: str) -> bool:
@@ -133,7 +137,7 @@ class Staleness(NamedTuple):
 # --- credentials ----------------------------------------------------------------
 
 
-def _credentials_for(url: str) -> "Callable[..., object]":
+def _credentials_for(url: str) -> CredentialProvider:
     """A credential provider for one fetch: each source is offered once, then it gives up."""
     from roster.git import Credential
 
@@ -309,7 +313,7 @@ class Mirror:
             raise RemoteError(f"{redact(url)!r} is not a git URL (https://, ssh://, git://, file:// or host:path)")
         if _SCHEME_URL.match(url):
             try:
-                urlsplit(url).port  # noqa: B018 - raises ValueError on a malformed host or port
+                _ = urlsplit(url).port  # raises ValueError on a malformed host or port
             except ValueError as e:
                 raise UsageError(f"{redact(url)!r} is not a valid URL ({e})") from None
         self.url = url
@@ -360,7 +364,7 @@ class Mirror:
 
     # --- clone and fetch ---
 
-    def open(self, *, fetch: bool = True) -> "Mirror":
+    def open(self, *, fetch: bool = True) -> Mirror:
         """Create the mirror (first use), else fetch it once when ``fetch`` (a failure is
         recorded in ``staleness()``: the mirror keeps serving). Returns self."""
         if not self.exists:

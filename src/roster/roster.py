@@ -1,6 +1,7 @@
 """The ``Roster`` facade: the library API of SPEC section 5."""
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from collections.abc import Sequence
@@ -72,7 +73,7 @@ class Roster:
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
-                   timeout: float = 30.0) -> "IndexRoster":
+                   timeout: float = 30.0) -> IndexRoster:
         """A read-only Roster over a published ``index.json`` (a URL, a file, or a folder holding one).
 
         ``get``/``list``/``history``/``diff`` answer as this class does for the
@@ -247,7 +248,7 @@ class Roster:
         resolver.verdicts.flush()
         return out
 
-    def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
+    def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
         from roster.ids import check_id
         from roster.resolve import _cut

@@ -437,10 +437,16 @@ class _Builder:
         if kind == "str":
             return value
         resolved = _plain(value, mark)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+        expected = _STD_TYPES.get(kind)
         if expected is None or not isinstance(resolved, expected) or (kind == "int" and isinstance(resolved, bool)):
             raise YamlError(f"{value!r} is not a valid !!{kind}", *mark)
-        return float(resolved) if kind == "float" else resolved
+        if kind == "float" and isinstance(resolved, (int, float)):
+            return float(resolved)
+        return resolved
+
+
+# What each standard scalar tag must resolve to (YAML 1.2 core schema).
+_STD_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
 
 def _tag_message(tag: str) -> str:

@@ -1,6 +1,11 @@
 """``roster publish --out DIR``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.cli.main import Settings
+
 import click
 
 from roster.cli.options import emit
@@ -15,7 +20,7 @@ from roster.cli.options import emit
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Format of the summary printed at the end.")
 @click.pass_obj
-def command(settings: object, out: str, ref: str | None, title: str | None, fmt: str) -> int:
+def command(settings: Settings, out: str, ref: str | None, title: str | None, fmt: str) -> int:
     """Write the published version history: index.json, one JSON file per version, and HTML pages.
 
     The site is self-contained (no external assets): it opens from disk and
@@ -29,7 +34,7 @@ def command(settings: object, out: str, ref: str | None, title: str | None, fmt:
     from roster.publish import publish
     from roster.publish.progress import Progress
 
-    result = publish(settings.roster(), out, ref=ref, title=title, progress=Progress())  # type: ignore[attr-defined]
+    result = publish(settings.roster(), out, ref=ref, title=title, progress=Progress())
     if fmt == "json":
         emit(json.dumps(result._asdict(), indent=2))
     else:

@@ -113,7 +113,7 @@ class LangGraphClient:
                 raise HTTPStatusError(_status_message(what, status, detail), status=status, detail=detail) from None
             except RemoteError:
                 raise  # a refused redirect, a deadline, an oversized answer: retrying changes nothing
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 if attempt + 1 < attempts:
                     continue
                 raise RemoteError(f"{what}: no answer within {self.timeout:g} s") from None

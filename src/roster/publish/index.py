@@ -17,8 +17,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from roster import __version__
 from roster.errors import RosterError
@@ -180,15 +181,16 @@ def _plan(chain: Chain) -> dict[str, _Planned]:
     for gone_list in chain.gone.values():
         for gone in gone_list:
             if gone.renamed_to is None:
-                lineage = owner.get((gone.last.pos, gone.last.assistant_id))
-                if lineage is not None:
-                    deleted_at.setdefault(id(lineage), []).append(gone.pos)
+                ended = owner.get((gone.last.pos, gone.last.assistant_id))
+                if ended is not None:
+                    deleted_at.setdefault(id(ended), []).append(gone.pos)
     plan: dict[str, _Planned] = {}
     for assistant_id in chain.timeline:
         live = chain.lineage_at(assistant_id, end)
-        lineage = live or chain.last_lineage(assistant_id)
-        if lineage is None:
+        shown = live or chain.last_lineage(assistant_id)
+        if shown is None:
             continue
+        lineage = shown
         numbered = [(e, i + 1) for i, e in enumerate(lineage.entries)]
         deletions = sorted(deleted_at.get(id(lineage), []))
         if live is not None:

@@ -23,9 +23,10 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from roster.errors import HistoryCut, RosterError, UsageError
 from roster.publish.index import PublishedIndex, build_index, version_json
@@ -168,7 +169,7 @@ class _Job(NamedTuple):
 
     root: Path
     old: Path | None
-    index: PublishedIndex
+    published: PublishedIndex
     old_assistants: dict[str, Any]
     old_tags: dict[str, list[str]]
     manifest: dict[str, str]
@@ -190,7 +191,7 @@ def _write_assistants(job: _Job, progress: Progress, *,
     index, nothing is pickled) each take a share of the keys.
     """
     global _JOB
-    keys = list(job.index.assistants)
+    keys = list(job.published.assistants)
     progress.stage("writing assistants", len(keys))
     workers = min(os.cpu_count() or 1, 8)
     if len(keys) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -241,12 +242,12 @@ def _work_chunk(keys: list[str]) -> _WorkResult:
 def _work(job: _Job, keys: list[str]) -> _WorkResult:
     writer = _Writer(job.root, job.old, job.digests)
     signatures: dict[str, str] = {}
-    index = job.index
+    index = job.published
     for key in keys:
         entry = index.assistants[key]
         versions = entry["versions"]
         old_versions = (job.old_assistants.get(key) or {}).get("versions") or []
-        first = versions[0] if versions else None
+        first: dict[str, Any] = versions[0] if versions else {}  # read only inside the loop
         for v in versions:
             n = v["version"]
             old = old_versions[n - 1] if len(old_versions) >= n else None

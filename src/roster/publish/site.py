@@ -13,13 +13,15 @@ re-publish can keep the previous file when the signature did not change.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from roster.diff import FieldChange, diff_values
 from roster.publish.index import PublishedIndex
@@ -82,7 +84,7 @@ def pages(index: PublishedIndex, *, title: str) -> list[Page]:
     base = f"{index.data['generator']}|{assets_digest()}|{title}"
     for key, entry in index.assistants.items():
         out.append(Page(page_path(key), site.signature(key, entry, base),
-                        lambda key=key, entry=entry: site.assistant_page(key, entry)))
+                        functools.partial(site.assistant_page, key, entry)))
     return out
 
 
@@ -209,8 +211,9 @@ class _Site:
                         f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
                         f"Below: the versions it had under this id.</p>")
         elif entry["status"] == "deleted":
+            last_number = last["version"] if last else "?"
             body.append(f'<p>Deleted in <span class="mono">{entry["ended_at"][:12]}</span> '
-                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last["version"] if last else "?"}.</p>')
+                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last_number}.</p>')
         if last:
             body.append(f'<details><summary>{"Last" if entry["status"] != "active" else "Current"} content '
                         f'(v{last["version"]})</summary><pre>{_e(_yamlish(_shown(last)))}</pre></details>')
@@ -244,7 +247,8 @@ class _Site:
         if v["assistant_id"] != key and kind != "renamed":
             note += f' <span class="badge">as {_e(v["assistant_id"])}</span>'
         head = (f'<div class="vhead"><a class="vnum" id="v{v["version"]}" href="#v{v["version"]}">v{v["version"]}</a>'
-                f'{note}<time class="small muted" datetime="{_e(info["date"])}">{_e(_when(info["date"]))}</time>{tags}</div>'
+                f'{note}<time class="small muted" datetime="{_e(info["date"])}">'
+                f'{_e(_when(info["date"]))}</time>{tags}</div>'
                 f'<div class="msg">{_e(info["message"])}</div>'
                 f'<div class="small muted">{_e(info["author"]["name"])} · <span class="mono">{v["commit"][:12]}</span>'
                 f' · <a href="../{_e(v["file"])}">JSON</a></div>')
@@ -409,14 +413,16 @@ def render_changes(changes: list[FieldChange]) -> str:
             lines = []
             for line in c.line_diff():
                 cls = {"+": "a", "-": "d", "@": "h"}.get(line[:1], "")
-                lines.append(f'<span class="{cls}">{_e(line) or " "}</span>' if cls else f"<span>{_e(line) or ' '}</span>")
+                text = _e(line) or " "
+                lines.append(f'<span class="{cls}">{text}</span>' if cls else f"<span>{text}</span>")
             items.append(f'<li><span class="op">changed</span>{path}<pre class="diff">{"".join(lines)}</pre></li>')
         elif c.op == "added":
             items.append(f'<li><span class="op">added</span>{path} {_value(c.new, "new")}</li>')
         elif c.op == "removed":
             items.append(f'<li><span class="op">removed</span>{path} {_value(c.old, "old")}</li>')
         else:
-            items.append(f'<li><span class="op">changed</span>{path} {_value(c.old, "old")} → {_value(c.new, "new")}</li>')
+            old, new = _value(c.old, "old"), _value(c.new, "new")
+            items.append(f'<li><span class="op">changed</span>{path} {old} → {new}</li>')
     return f'<ul class="changes">{"".join(items)}</ul>'
 
 
