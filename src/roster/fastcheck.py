@@ -8,8 +8,10 @@ pre-check may only say True when jsonschema would find no error.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
+
+from roster.regex import PatternError, compile_pattern
 
 Check = Callable[[Any], bool]
 
@@ -32,11 +34,11 @@ class Unsupported(Exception):
     pass
 
 
-def compile_check(schema: Any) -> Optional[Check]:
+def compile_check(schema: Any) -> Check | None:
     """A closure for ``schema`` (a whole document, for local $ref), or None if unsupported."""
     try:
         return _Compiler(schema).compile(schema, 0)
-    except (Unsupported, re.error, TypeError, ValueError, KeyError, RecursionError):
+    except (Unsupported, PatternError, TypeError, ValueError, KeyError, RecursionError):
         return None
 
 
@@ -96,13 +98,13 @@ class _Compiler:
 
     def _k_additionalProperties(self, arg: Any, schema: dict[str, Any], depth: int) -> Check:
         known = set(schema.get("properties", {}))
-        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        patterns = [compile_pattern(p) for p in schema.get("patternProperties", {})]
         extra = self.compile(arg, depth + 1)
         return lambda v: not isinstance(v, dict) or all(
             extra(x) for k, x in v.items() if k not in known and not any(p.search(k) for p in patterns))
 
     def _k_patternProperties(self, arg: dict[str, Any], _s: Any, depth: int) -> Check:
-        pairs = [(re.compile(p), self.compile(s, depth + 1)) for p, s in arg.items()]
+        pairs = [(compile_pattern(p), self.compile(s, depth + 1)) for p, s in arg.items()]
         return lambda v: not isinstance(v, dict) or all(
             c(x) for k, x in v.items() for p, c in pairs if p.search(k))
 
@@ -144,7 +146,7 @@ class _Compiler:
         return lambda v: not isinstance(v, str) or len(v) <= arg
 
     def _k_pattern(self, arg: str, _s: Any, _d: int) -> Check:
-        compiled = re.compile(arg)
+        compiled = compile_pattern(arg)  # RE2: linear time (checked when the schema was loaded)
         return lambda v: not isinstance(v, str) or compiled.search(v) is not None
 
     def _k_minItems(self, arg: int, _s: Any, _d: int) -> Check:
@@ -156,8 +158,8 @@ class _Compiler:
     def _k_uniqueItems(self, arg: Any, _s: Any, _d: int) -> Check:
         if arg is not True:
             return lambda v: True
-        return lambda v: not isinstance(v, list) or all(
-            not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
+        # O(n): one hashable JSON-equality key per item (pairwise comparison was O(n²)).
+        return lambda v: not isinstance(v, list) or len({_key(x) for x in v}) == len(v)
 
     def _k_minProperties(self, arg: int, _s: Any, _d: int) -> Check:
         return lambda v: not isinstance(v, dict) or len(v) >= arg
@@ -182,6 +184,19 @@ class _Compiler:
         return lambda v: sum(1 for b in branches if b(v)) == 1
 
 
+def _key(value: Any) -> Any:
+    """A hashable key, equal for two values exactly when ``_equal`` says they are."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, (int, float)):
+        return ("n", int(value) if isinstance(value, float) and value.is_integer() else value)
+    if isinstance(value, dict):
+        return ("o", frozenset((k, _key(x)) for k, x in value.items()))
+    if isinstance(value, list):
+        return ("a", tuple(_key(x) for x in value))
+    return (type(value).__name__, value)
+
+
 def _equal(a: Any, b: Any) -> bool:
     """JSON equality: 1 == 1.0, but True is not 1."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -189,6 +204,6 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
     return type(a) in (int, float) and type(b) in (int, float) and a == b or (
         type(a) is type(b) and a == b)

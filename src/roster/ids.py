@@ -9,6 +9,9 @@ from roster.errors import UsageError
 
 SUFFIXES = (".yaml", ".yml")
 _SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]*\Z")
+# The published page of an id is one file named after the whole id ('/' -> '~'), and a
+# file name holds at most 255 bytes on common file systems: leave room for suffixes.
+MAX_ID = 200
 
 
 def is_assistant_file(name: str) -> bool:
@@ -28,6 +31,8 @@ def id_problem(assistant_id: str) -> str | None:
     """Why an id is not allowed, or None when it is."""
     if not assistant_id:
         return "empty assistant id"
+    if len(assistant_id) > MAX_ID:
+        return f"id {assistant_id[:40]!r}... is longer than {MAX_ID} characters"
     for segment in assistant_id.split("/"):
         if segment in ("", ".", ".."):
             return f"id {assistant_id!r} has an empty, '.' or '..' segment"

@@ -24,7 +24,7 @@ threads always read one consistent index.
 from __future__ import annotations
 
 import bisect
-import gzip
+import builtins
 import hashlib
 import json
 import os
@@ -106,11 +106,13 @@ class _Snapshot:
             if entry.get("status") != "renamed":
                 continue
             versions = entry["versions"]
-            li = where.get((versions[-1]["commit"], versions[-1]["assistant_id"])) if versions else None
-            if li is None:  # not found in any lineage: keep what the entry has
+            found = where.get((versions[-1]["commit"], versions[-1]["assistant_id"])) if versions else None
+            if found is None:  # not found in any lineage: keep what the entry has
                 li = len(self.lineages)
                 self.lineages.append(sorted(versions, key=lambda v: v["pos"]))
                 deletions[li] = []
+            else:
+                li = found
             self.key_lineage[key] = li
         self.version_pos = [[v["pos"] for v in versions] for versions in self.lineages]
 
@@ -202,8 +204,10 @@ class _Snapshot:
         if branch and tag and branch != tag:
             raise UnknownRef(f"ref {name!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
                              f"use refs/heads/{name} or refs/tags/{name}")
-        if branch or tag:
-            return branch or tag  # type: ignore[return-value]
+        if branch:
+            return branch
+        if tag:
+            return tag
         if _HEX.match(name):
             low = name.lower()
             found = {c for c in self.chain if c.startswith(low)} | {c for c in self.commits if c.startswith(low)}
@@ -366,6 +370,9 @@ class _Loader:
         self.local_digest: bytes | None = None
         text = os.fspath(location)
         if re.match(r"https?://", text, re.IGNORECASE):
+            from roster.http import check_url
+
+            check_url(text, "the index URL")
             parts = urlsplit(text)
             if not parts.path.endswith(".json"):
                 text = text.split("?", 1)[0].rstrip("/") + "/index.json"
@@ -401,7 +408,8 @@ class _Loader:
 
     def _load_url(self) -> bytes | None:
         import urllib.error
-        import urllib.request
+
+        from roster.http import HTTPStatus, send
 
         assert self.url is not None
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"}
@@ -409,22 +417,21 @@ class _Loader:
             headers["If-None-Match"] = self.etag
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
-        request = urllib.request.Request(self.url, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
-                body = response.read()
-                if (response.headers.get("Content-Encoding") or "").lower() == "gzip":
-                    body = gzip.decompress(body)
-                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        except urllib.error.HTTPError as e:
-            if e.code == 304:
+            # send() keeps credentials in the URL away from the resolver, follows no redirect to
+            # another host, and bounds the time, the size and the inflated size of the answer.
+            response = send(self.url, headers=headers, timeout=self.timeout)
+        except HTTPStatus as e:
+            if e.status == 304:
                 return None
-            raise RemoteError(f"cannot download {self.display}: HTTP {e.code} {e.reason}") from None
-        except (urllib.error.URLError, OSError, ValueError, EOFError) as e:
+            raise RemoteError(f"cannot download {self.display}: HTTP {e.status}") from None
+        except RemoteError as e:
+            raise RemoteError(f"cannot download {self.display}: {e}") from None
+        except (urllib.error.URLError, OSError, ValueError) as e:
             reason = getattr(e, "reason", None) or e
             raise RemoteError(f"cannot download {self.display}: {reason}") from None
-        self.etag, self.last_modified = etag, modified
-        return body
+        self.etag, self.last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        return response.body
 
 
 # --- the read-only Roster ---------------------------------------------------------------
@@ -581,7 +588,7 @@ class IndexRoster:
                 out.append(assistant)
         return out
 
-    def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
+    def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions along the published chain up to ``ref``, newest first."""
         from roster.ids import check_id
         from roster.refs import check_ref_text

@@ -39,8 +39,13 @@ def check_ref_text(ref: str) -> str:
     return ref
 
 
+MAX_VERSION_DIGITS = 9  # a billion versions; longer digit strings are never turned into an int
+
+
 def is_version_number(ref: str) -> bool:
-    return ref.isascii() and ref.isdigit()
+    """``3`` is version 3. Bounded before any ``int()``: ``9`` * 5000 is not a number Python will
+    parse, and no history has that many versions (it is looked up as a ref instead)."""
+    return ref.isascii() and ref.isdigit() and len(ref) <= MAX_VERSION_DIGITS
 
 
 def resolve_commit(repo: Repo, ref: str) -> str:
@@ -61,8 +66,10 @@ def resolve_commit(repo: Repo, ref: str) -> str:
     if branch and tag and branch != tag:
         raise UnknownRef(f"ref {ref!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
                          f"use refs/heads/{ref} or refs/tags/{ref}")
-    if branch or tag:
-        return branch or tag  # type: ignore[return-value]
+    if branch:
+        return branch
+    if tag:
+        return tag
     tried.append("commit id")
     hex_matches = repo.commit_from_hex(ref)
     if len(hex_matches) > 1:

@@ -42,18 +42,23 @@ import re
 import secrets
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
-from typing import Callable, Iterator, NamedTuple
-from urllib.parse import unquote, urlsplit, urlunsplit
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
-from roster.errors import RemoteError, RosterError
+from roster.errors import RemoteError, RosterError, UsageError
 
 _SCHEMES = ("http", "https", "ssh", "git", "file", "git+ssh", "ssh+git")
 _SCHEME_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://", re.ASCII)
 # scp-like syntax, as git reads it: [user@]host:path, no slash before the colon.
 _SCP_URL = re.compile(r"(?:(?P<user>[^@/\s:]+)@)?(?P<host>[^@/\s:]+):(?P<path>(?!//)\S.*)\Z")
 LOCK_TIMEOUT = 300.0  # seconds to wait for another process's clone or fetch
+
+if TYPE_CHECKING:
+    from roster.git import CredentialProvider
 
 
 def is_remote_url(text: str) -> bool:
@@ -75,7 +80,10 @@ def redact(url: str) -> str:
     """The URL without user-info (``https://tok@host/x`` -> ``https://host/x``): safe to show and store."""
     m = _SCHEME_URL.match(url)
     if m:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[::1": say nothing more of it than its scheme
+            return f"{m.group('scheme')}://<malformed URL>"
         host = parts.netloc.rpartition("@")[2]
         return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     m = _SCP_URL.match(url)
@@ -129,7 +137,7 @@ class Staleness(NamedTuple):
 # --- credentials ----------------------------------------------------------------
 
 
-def _credentials_for(url: str) -> "Callable[..., object]":
+def _credentials_for(url: str) -> CredentialProvider:
     """A credential provider for one fetch: each source is offered once, then it gives up."""
     from roster.git import Credential
 
@@ -142,6 +150,7 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         url_user = m.group("user") if m else None
     tried: set[str] = set()
     offered: list[str] = []  # kinds of the credentials handed to libgit2 so far
+    origin = _origin(parts) if parts else None
 
     def userpass(username: str | None) -> Credential | None:
         if url_password is not None and "url" not in tried:
@@ -150,8 +159,8 @@ def _credentials_for(url: str) -> "Callable[..., object]":
         if "env" not in tried:
             tried.add("env")
             token = os.environ.get("ROSTER_GIT_TOKEN")
-            host = (parts.hostname or "") if parts else ""
-            if not token and host.endswith("github.com"):
+            host = (parts.hostname or "").lower() if parts else ""
+            if not token and host == "github.com":  # exactly: not evilgithub.com, not github.com.evil
                 token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
             if token:
                 user = url_user or username or os.environ.get("ROSTER_GIT_USERNAME") or "x-access-token"
@@ -180,9 +189,10 @@ def _credentials_for(url: str) -> "Callable[..., object]":
                                       public if os.path.isfile(public) else None, private)
         return None
 
-    def provide(_url: str, username: str | None, kinds: frozenset[str]) -> Credential:
+    def provide(asked_for: str, username: str | None, kinds: frozenset[str]) -> Credential:
         cred = None
         if "userpass" in kinds and scheme in ("http", "https"):
+            _check_destination(url, origin, asked_for)
             cred = userpass(username)
         elif "ssh-key" in kinds:
             cred = ssh(username)
@@ -200,6 +210,35 @@ def _credentials_for(url: str) -> "Callable[..., object]":
     return provide
 
 
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def _check_destination(url: str, origin: tuple[str, str, int | None] | None, asked_for: str) -> None:
+    """Credentials go to the exact host (and port) of the URL given, over https only.
+
+    libgit2 asks with the URL it is talking to, which after a redirect is another
+    one; plain http is allowed only to this machine (a local test server), where
+    nothing crosses a network.
+    """
+    if origin is None:
+        return
+    asked = urlsplit(asked_for) if _SCHEME_URL.match(asked_for or "") else None
+    where = _origin(asked) if asked else origin
+    if where != origin:
+        raise RemoteError(f"refusing to send credentials for {redact(url)} to {where[0]}://{where[1]} "
+                          "(the server redirected elsewhere)")
+    if origin[0] != "https" and origin[1] not in _LOOPBACK:
+        raise RemoteError(f"refusing to send credentials to {redact(url)} over plain {origin[0]}://; use https://")
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 def git_credential_fill(url: str, username: str | None) -> tuple[str, str] | None:
     """(username, password) from git's configured credential helpers; never prompts."""
     git = shutil.which("git")
@@ -210,10 +249,15 @@ def git_credential_fill(url: str, username: str | None) -> tuple[str, str] | Non
     request = f"protocol={parts.scheme}\nhost={host}\npath={parts.path.lstrip('/')}\n"
     if username:
         request += f"username={username}\n"
-    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GCM_INTERACTIVE="never", GIT_ASKPASS="", SSH_ASKPASS="")
+    # Only the user's own (global and system) helpers: never the config of whatever
+    # repository the current folder is in, which may be a checkout of someone else's.
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR")}
+    env.update(GIT_TERMINAL_PROMPT="0", GCM_INTERACTIVE="never", GIT_ASKPASS="", SSH_ASKPASS="")
     try:
-        proc = subprocess.run([git, "credential", "fill"], input=request + "\n", capture_output=True,
-                              text=True, env=env, timeout=30, check=False)
+        with tempfile.TemporaryDirectory(prefix="roster-credential-") as neutral:
+            env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(neutral)
+            proc = subprocess.run([git, "credential", "fill"], input=request + "\n", capture_output=True,
+                                  text=True, env=env, timeout=30, check=False, cwd=neutral)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:
@@ -267,6 +311,11 @@ class Mirror:
     def __init__(self, url: str, *, cache_dir: str | os.PathLike[str] | None = None) -> None:
         if not is_remote_url(url):
             raise RemoteError(f"{redact(url)!r} is not a git URL (https://, ssh://, git://, file:// or host:path)")
+        if _SCHEME_URL.match(url):
+            try:
+                _ = urlsplit(url).port  # raises ValueError on a malformed host or port
+            except ValueError as e:
+                raise UsageError(f"{redact(url)!r} is not a valid URL ({e})") from None
         self.url = url
         self.display_url = redact(url)
         self.root = cache_root(cache_dir)
@@ -315,12 +364,14 @@ class Mirror:
 
     # --- clone and fetch ---
 
-    def open(self, *, fetch: bool = True) -> "Mirror":
+    def open(self, *, fetch: bool = True) -> Mirror:
         """Create the mirror (first use), else fetch it once when ``fetch`` (a failure is
         recorded in ``staleness()``: the mirror keeps serving). Returns self."""
         if not self.exists:
             self.create()
-        elif fetch:
+            return self
+        self._verify_origin()
+        if fetch:
             try:
                 self.fetch()
             except RemoteError:
@@ -374,6 +425,7 @@ class Mirror:
             self._last_attempt = time.monotonic()
         if not self.exists:
             return self.create()
+        self._verify_origin()
         with self._fetch_lock:
             try:
                 with file_lock(self._ensure_meta("fetch.lock"), what=f"the mirror of {self.display_url}"):
@@ -392,6 +444,21 @@ class Mirror:
                 raise RemoteError(f"cannot fetch {self.display_url}: {e}") from e
         self._succeeded()
         return True
+
+    def _verify_origin(self) -> None:
+        """Refuse a mirror in the cache that was not made for this URL.
+
+        The cache folder is shared and its names are predictable: a mirror planted
+        there would serve another repository's content, and its own origin would
+        get the token. Its recorded origin must be the URL asked for.
+        """
+        from roster import git
+
+        recorded = git.mirror_url(self.path)
+        if recorded != self.display_url:
+            shown = redact(recorded) if recorded else "no origin"
+            raise RemoteError(f"the cached mirror {self.path} is not a mirror of {self.display_url} (it records "
+                              f"{shown}); remove that folder and Roster clones again")
 
     def _ensure_meta(self, name: str) -> str:
         os.makedirs(self._meta(""), exist_ok=True)

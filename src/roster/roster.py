@@ -1,12 +1,13 @@
 """The ``Roster`` facade: the library API of SPEC section 5."""
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.errors import NotARepository
+from roster.errors import NotARepository, UsageError
 from roster.project import Project, open_project
 from roster.refs import is_version_number, parse_spec, resolve_commit
 from roster.source import FolderSource, Source
@@ -72,7 +73,7 @@ class Roster:
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
-                   timeout: float = 30.0) -> "IndexRoster":
+                   timeout: float = 30.0) -> IndexRoster:
         """A read-only Roster over a published ``index.json`` (a URL, a file, or a folder holding one).
 
         ``get``/``list``/``history``/``diff`` answer as this class does for the
@@ -142,6 +143,9 @@ class Roster:
 
     def get(self, spec: str, ref: str | None = None) -> Assistant:
         """The validated assistant ``ID[@REF]`` (SPEC section 4); raises a RosterError subclass."""
+        if not isinstance(spec, str) or not (ref is None or isinstance(ref, str)):
+            wrong = spec if not isinstance(spec, str) else ref
+            raise UsageError(f"an assistant spec is a string ID[@REF], not {type(wrong).__name__}")
         key = (spec, ref)
         now = time.monotonic()
         checked = self._hot_checked
@@ -244,7 +248,7 @@ class Roster:
         resolver.verdicts.flush()
         return out
 
-    def history(self, assistant_id: str, ref: str | None = None) -> list[Version]:
+    def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
         from roster.ids import check_id
         from roster.resolve import _cut

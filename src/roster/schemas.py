@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from roster.model import GraphSchema
@@ -89,6 +90,22 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
                         line, col, pointer_of(where))
         except RecursionError:
             return fail(f"{kind} is nested too deeply")
+    for kind in validators:
+        if _unfolded_size(data[kind]) > MAX_UNFOLDED:
+            line, col = _locate(text, (kind,))
+            return fail(f"{kind} unfolds into more than {MAX_UNFOLDED:,} subschemas through $ref (refs that "
+                        "branch into refs, many levels deep): validating against it would never end; "
+                        "flatten the $defs", line, col, kind)
+    # After jsonschema's own check (which reports a malformed regex its way): what RE2 cannot take.
+    from roster.regex import PatternError, compile_pattern, patterns_in
+
+    for kind in validators:
+        for where, pattern in patterns_in(data.get(kind)):
+            try:
+                compile_pattern(pattern)
+            except PatternError as e:
+                line, col = _locate(text, (kind, *where))
+                return fail(str(e), line, col, pointer_of((kind, *where)))
     declared = data.get("graph_id")
     if declared is not None and declared != graph_id:
         line, col = _locate(text, ("graph_id",))
@@ -113,10 +130,59 @@ def _compiled(schema: dict[str, Any]) -> Any:
         raise NoSuchResource(ref=uri)
 
     Draft202012Validator.check_schema(schema)
-    validator = Draft202012Validator(schema, registry=Registry(retrieve=refuse))
+    validator = _linear_validator()(schema, registry=Registry(retrieve=refuse))
     with _validators_lock:
         _validators[key] = validator
     return validator
+
+
+@lru_cache(maxsize=1)
+def _linear_validator() -> Any:
+    """Draft 2020-12 with ``pattern``, ``patternProperties`` and ``additionalProperties`` on RE2.
+
+    jsonschema matches them with Python's backtracking ``re``; a schema from a pull
+    request could make one assistant's check run forever (see roster.regex).
+    """
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    from roster.regex import search
+
+    def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Any:
+        if validator.is_type(instance, "string") and not search(patrn, instance):
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    def pattern_properties(validator: Any, pattern_properties: dict[str, Any], instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for patrn, subschema in pattern_properties.items():
+            for k, v in instance.items():
+                if search(patrn, k):
+                    yield from validator.descend(v, subschema, path=k, schema_path=patrn)
+
+    def additional_properties(validator: Any, ap: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        properties = schema.get("properties", {})
+        patterns = list(schema.get("patternProperties", {}))
+        extras = {k for k in instance if k not in properties and not any(search(p, k) for p in patterns)}
+        if validator.is_type(ap, "object"):
+            for extra in extras:
+                yield from validator.descend(instance[extra], ap, path=extra)
+        elif not ap and extras:
+            if "patternProperties" in schema:
+                verb = "does" if len(extras) == 1 else "do"
+                joined = ", ".join(repr(each) for each in sorted(extras))
+                yield ValidationError(f"{joined} {verb} not match any of the regexes: "
+                                      f"{', '.join(repr(p) for p in sorted(patterns))}")
+            else:
+                names = sorted(extras, key=str)
+                verb = "was" if len(names) == 1 else "were"
+                yield ValidationError(f"Additional properties are not allowed "
+                                      f"({', '.join(repr(n) for n in names)} {verb} unexpected)")
+
+    return extend(Draft202012Validator, {"pattern": pattern, "patternProperties": pattern_properties,
+                                         "additionalProperties": additional_properties})
 
 
 _fast: dict[int, Any] = {}
@@ -155,6 +221,51 @@ def _locate(text: str, where: tuple[Any, ...]) -> tuple[int, int]:
         return load_text(text).locate(where)
     except YamlError:
         return (1, 1)
+
+
+MAX_UNFOLDED = 200_000  # subschemas a validation can visit; real graph schemas unfold to a few thousand
+
+
+def _unfolded_size(root: Any) -> int:
+    """How many subschemas the schema has with every local ``$ref`` expanded (capped above the limit).
+
+    A 2 KB schema whose ``$defs`` each ``anyOf`` two refs to the next, thirty deep, unfolds
+    to 2^30: jsonschema explores every path for a value that fails. A ref already being
+    expanded (a recursive schema) counts once: its depth is bounded by the value's.
+    """
+    memo: dict[str, int] = {}
+    active: set[str] = set()
+
+    def size(node: Any) -> int:
+        if isinstance(node, list):
+            total = 0
+            for item in node:
+                total += size(item)
+                if total > MAX_UNFOLDED:
+                    break
+            return total
+        if not isinstance(node, dict):
+            return 0
+        total = 1
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            if ref in memo:
+                total += memo[ref]
+            elif ref not in active:
+                active.add(ref)
+                found = size(resolve_local(root, {"$ref": ref}))
+                active.discard(ref)
+                memo[ref] = found
+                total += found
+        for key, value in node.items():
+            if key in ("$defs", "definitions", "const", "enum", "default", "examples", "$ref"):
+                continue  # definitions count where they are used; data is not a schema
+            total += size(value)
+            if total > MAX_UNFOLDED:
+                break
+        return total
+
+    return size(root)
 
 
 def resolve_local(root: dict[str, Any], schema: Any) -> Any:

@@ -18,6 +18,13 @@ from roster.problems import pointer_of
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+# Text the document holds once aliases are expanded: a 700 KB scalar aliased 99,000
+# times stays under MAX_NODES but is 69 GB to every walk that follows (secret scan, diff).
+MAX_EXPANDED = 8 * MAX_BYTES
+# Python refuses to turn an int of more than 4,300 digits into text (and JSON is text):
+# such a number is refused here, in every notation, not by whatever prints it later.
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
 
 Path = tuple[Any, ...]
 _STD = "tag:yaml.org,2002:"
@@ -261,13 +268,14 @@ def _kind(value: Any) -> str:
 
 
 class _Frame:
-    __slots__ = ("obj", "path", "anchor", "size", "key", "key_mark")
+    __slots__ = ("obj", "path", "anchor", "size", "chars", "key", "key_mark")
 
     def __init__(self, obj: Any, path: Path, anchor: str | None) -> None:
         self.obj = obj
         self.path = path
         self.anchor = anchor
         self.size = 1
+        self.chars = 0
         self.key: str | None = None  # a mapping's key waiting for its value
         self.key_mark: tuple[int, int] | None = None
 
@@ -277,13 +285,14 @@ class _Builder:
 
     def __init__(self) -> None:
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, nodes, characters)
         self.value_marks: dict[Path, tuple[int, int]] = {}
         self.key_marks: dict[Path, tuple[int, int]] = {}
         self.root: Any = None
         self.root_mark = (1, 1)
         self.documents = 0
         self.expanded = 0
+        self.chars = 0
         self.last_index = 0  # where the last event ended, in characters
 
     def feed(self, event: Any) -> bool:
@@ -298,8 +307,8 @@ class _Builder:
         elif name in ("MappingEndEvent", "SequenceEndEvent"):
             frame = self.stack.pop()
             if frame.anchor is not None:
-                self.anchors[frame.anchor] = (frame.obj, frame.size)
-            self._attach(frame.obj, frame.size)
+                self.anchors[frame.anchor] = (frame.obj, frame.size, frame.chars)
+            self._attach(frame.obj, frame.size, frame.chars)
         elif name == "AliasEvent":
             self._alias(event, mark)
         elif name == "DocumentStartEvent":
@@ -342,7 +351,7 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
         path = self._path_for_child()
-        self._count(1, mark)
+        self._count(1, 0, mark)
         self.value_marks[path] = mark
         if not self.stack:
             self.root_mark = mark
@@ -365,40 +374,46 @@ class _Builder:
                                 pointer=pointer_of(parent.path + (value,)))
             parent.key = value
             parent.key_mark = mark
-            self._count(1, mark)
+            self._count(1, len(value), mark)
+            parent.chars += len(value)
             return
         path = self._path_for_child()
         self.value_marks[path] = mark
         if not self.stack:
             self.root_mark = mark
+        chars = len(event.value)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
-        self._count(1, mark)
-        self._attach(value, 1)
+            self.anchors[event.anchor] = (value, 1, chars)
+        self._count(1, chars, mark)
+        self._attach(value, 1, chars)
 
     def _alias(self, event: Any, mark: tuple[int, int]) -> None:
         if self._expecting_key():
             raise YamlError("an alias cannot be used as a key", *mark)
         try:
-            value, size = self.anchors[event.anchor]
+            value, size, chars = self.anchors[event.anchor]
         except KeyError:
             raise YamlError(f"unknown alias *{event.anchor}", *mark) from None
-        self._count(size, mark)
+        self._count(size, chars, mark)
         path = self._path_for_child()
         self.value_marks[path] = mark
-        self._attach(value, size)
+        self._attach(value, size, chars)
 
-    def _count(self, size: int, mark: tuple[int, int]) -> None:
+    def _count(self, size: int, chars: int, mark: tuple[int, int]) -> None:
         self.expanded += size
+        self.chars += chars
         if self.expanded > MAX_NODES:
             raise YamlError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", *mark)
+        if self.chars > MAX_EXPANDED:
+            raise YamlError(f"document expands to more than {MAX_EXPANDED:,} characters of text (alias bomb?)", *mark)
 
-    def _attach(self, value: Any, size: int) -> None:
+    def _attach(self, value: Any, size: int, chars: int) -> None:
         if not self.stack:
             self.root = value
             return
         parent = self.stack[-1]
         parent.size += size
+        parent.chars += chars
         if isinstance(parent.obj, list):
             parent.obj.append(value)
         else:
@@ -422,10 +437,16 @@ class _Builder:
         if kind == "str":
             return value
         resolved = _plain(value, mark)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+        expected = _STD_TYPES.get(kind)
         if expected is None or not isinstance(resolved, expected) or (kind == "int" and isinstance(resolved, bool)):
             raise YamlError(f"{value!r} is not a valid !!{kind}", *mark)
-        return float(resolved) if kind == "float" else resolved
+        if kind == "float" and isinstance(resolved, (int, float)):
+            return float(resolved)
+        return resolved
+
+
+# What each standard scalar tag must resolve to (YAML 1.2 core schema).
+_STD_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
 
 def _tag_message(tag: str) -> str:
@@ -444,11 +465,14 @@ def _plain(value: str, mark: tuple[int, int]) -> Any:
         return _BOOL[value]
     if first in "+-.0123456789":
         if _INT10.match(value):
+            if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+                raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
             return int(value)
-        if _INT8.match(value):
-            return int(value[2:], 8)
-        if _INT16.match(value):
-            return int(value[2:], 16)
+        if _INT8.match(value) or _INT16.match(value):
+            whole = int(value[2:], 8 if value[1] == "o" else 16)  # linear time for these bases
+            if whole.bit_length() > _MAX_INT_BITS:
+                raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
+            return whole
         if _FLOAT.match(value):
             number = float(value)
             if math.isinf(number):

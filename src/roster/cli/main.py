@@ -71,7 +71,7 @@ class RosterGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`roster list | head`): not an error
             ctx.exit(EXIT_OK)
-        except Exception as e:  # noqa: BLE001 - this is the one place errors become exit codes
+        except Exception as e:  # this is the one place errors become exit codes
             settings = ctx.obj if isinstance(ctx.obj, Settings) else None
             if settings is not None and settings.debug:
                 raise

@@ -76,7 +76,7 @@ def export(ctx: click.Context, check: bool, url: str | None, out: str | None, co
 
         client = LangGraphClient(url, timeout=min(timeout, 120.0))
         schemas = ex.schemas_from_server(url, client=client, graphs=graphs or None)
-        source = url
+        source = client.url  # without any credentials the URL carries
     else:
         config = os.path.abspath(config_path or default_config)
         schemas = ex.export_schemas(os.path.dirname(config), langgraph_json=os.path.basename(config),

@@ -352,7 +352,7 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
                 answer = client.patch_assistant(item.server_id, item.payload or {})
             else:
                 answer = client.delete_assistant(item.server_id)
-        except Exception as e:  # noqa: BLE001 - re-raised with what was done
+        except Exception as e:  # re-raised with what was done
             done = ", ".join(f"{i.action} {i.assistant_id}" for i in result.applied) or "nothing"
             rest = steps[index + 1:]
             left = ", ".join(f"{i.action} {i.assistant_id}" for i in rest) or "nothing else"

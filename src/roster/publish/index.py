@@ -14,19 +14,19 @@ commit cheap.
 """
 from __future__ import annotations
 
-from roster import __version__
-
 import multiprocessing
 import os
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
-from roster.hygiene import redacted, redacted_places
+from roster import __version__
 from roster.errors import RosterError
-from roster.history import Chain, Lineage, VersionEntry
 from roster.git import read_blobs
-from roster.ids import version_tags
+from roster.history import Chain, Lineage, VersionEntry
+from roster.hygiene import redacted, redacted_places
+from roster.ids import id_problem, version_tags
 from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
 
@@ -43,6 +43,9 @@ class PublishedIndex(NamedTuple):
     # only the last): the releases page needs them to tell "deleted" from "unchanged".
     deletions: dict[str, list[int]]
     tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
+    # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
+    # file name left by a rebase-merged pull request): left out of the site, listed here.
+    skipped: tuple[str, ...] = ()
 
     @property
     def assistants(self) -> dict[str, Any]:
@@ -71,9 +74,10 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
 
-    plan = _plan(chain)
+    plan, skipped = _valid(_plan(chain))
     _check_paths(plan)
     entries = [e for item in plan.values() for e, _ in item.versions]
+    _verify_entries(repo, resolver.deltas.folder, entries)
     contents = _contents(repo, entries, previous, progress)
 
     ended = {item.ended_at for item in plan.values() if item.ended_at}
@@ -129,7 +133,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     environments = published_environments(roster, head)
     if environments:  # absent when the repository has no environment files (docs/index-format.md)
         data["environments"] = environments
-    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at)
+    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -177,15 +181,16 @@ def _plan(chain: Chain) -> dict[str, _Planned]:
     for gone_list in chain.gone.values():
         for gone in gone_list:
             if gone.renamed_to is None:
-                lineage = owner.get((gone.last.pos, gone.last.assistant_id))
-                if lineage is not None:
-                    deleted_at.setdefault(id(lineage), []).append(gone.pos)
+                ended = owner.get((gone.last.pos, gone.last.assistant_id))
+                if ended is not None:
+                    deleted_at.setdefault(id(ended), []).append(gone.pos)
     plan: dict[str, _Planned] = {}
     for assistant_id in chain.timeline:
         live = chain.lineage_at(assistant_id, end)
-        lineage = live or chain.last_lineage(assistant_id)
-        if lineage is None:
+        shown = live or chain.last_lineage(assistant_id)
+        if shown is None:
             continue
+        lineage = shown
         numbered = [(e, i + 1) for i, e in enumerate(lineage.entries)]
         deletions = sorted(deleted_at.get(id(lineage), []))
         if live is not None:
@@ -202,6 +207,47 @@ def _plan(chain: Chain) -> dict[str, _Planned]:
         # A shallow clone: numbering would be invented, so versions are left out (the format's rule).
         return {k: v._replace(versions=[], deletions=[]) for k, v in plan.items() if v.status == "active"}
     return plan
+
+
+def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, ...]]:
+    """The plan without the ids that could not name a file or link safely.
+
+    History is written by others: ``check`` refuses such names in new changes, but a
+    commit on the chain can still hold one. Every id (also of a lineage's earlier
+    versions and of a rename's target) must pass the rule ``check`` applies.
+    """
+    bad: set[str] = set()
+    out = {}
+    for key, item in plan.items():
+        if id_problem(key):
+            bad.add(key)
+            continue
+        kept = [(e, n) for e, n in item.versions if not id_problem(e.assistant_id)]
+        if len(kept) != len(item.versions):
+            # Earlier versions under a hostile name (renamed since): numbers stay, the page shows a gap.
+            bad |= {e.assistant_id for e, _ in item.versions if id_problem(e.assistant_id)}
+            item = item._replace(versions=kept)
+        if item.renamed_to is not None and id_problem(item.renamed_to):
+            bad.add(item.renamed_to)
+            item = item._replace(status="deleted", renamed_to=None)
+        out[key] = item
+    return out, tuple(sorted(bad))
+
+
+def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+    """Each version's blob is what its commit's tree holds at its path.
+
+    The delta index is a cache kept in ``<git dir>/roster/``; a repository that came as
+    an artifact or a restored cache can carry a tampered one, naming any blob of the
+    repository as some assistant's version. The trees are the truth: one lookup each.
+    """
+    from roster.git import blobs_at
+
+    specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
+    for e, (commit, path), found in zip(entries, specs, blobs_at(repo, specs), strict=True):
+        if not e.path or found != e.blob:
+            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
+                              f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
 def _check_paths(plan: dict[str, _Planned]) -> None:

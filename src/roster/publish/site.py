@@ -1,7 +1,8 @@
 """The HTML pages of a published history: all assistants, one timeline each, the releases.
 
-Every page is self-contained: the stylesheet and the small filter script are
-inlined, links are relative, and nothing is fetched, so the site opens from
+Every page is self-contained: the stylesheet is inlined, the small filter
+script is one file of the site (the pages' Content-Security-Policy forbids inline
+script), links are relative, and nothing is fetched, so the site opens from
 disk (file://) exactly as from GitHub Pages. Layout is fluid with one narrow
 breakpoint, so it reads on a phone.
 
@@ -12,13 +13,15 @@ re-publish can keep the previous file when the signature did not change.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from roster.diff import FieldChange, diff_values
 from roster.publish.index import PublishedIndex
@@ -26,6 +29,11 @@ from roster.publish.index import PublishedIndex
 _HERE = Path(__file__).resolve().parent
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
+# No inline script, no handlers, nothing from elsewhere: a slip in escaping cannot run.
+# The one script is a file of the site ('self' also matches it when opened from disk).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'none'")
+SCRIPT = "filter.js"
 OPEN_DIFFS = 6  # newest versions whose diff is shown expanded; older ones are one click away
 
 
@@ -40,9 +48,25 @@ def _assets() -> tuple[str, str]:
     return (_HERE / "style.css").read_text(encoding="utf-8"), (_HERE / "filter.js").read_text(encoding="utf-8")
 
 
+def script() -> str:
+    """The text of the site's one script file, ``SCRIPT``."""
+    return _assets()[1]
+
+
 def assets_digest() -> str:
     css, js = _assets()
-    return hashlib.sha256((css + js).encode()).hexdigest()[:16]
+    templates = "".join(p.read_text(encoding="utf-8") for p in sorted((_HERE / "templates").glob("*.html")))
+    return hashlib.sha256((css + js + templates).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def _template(name: str) -> Any:
+    """A page template; Jinja2 escapes every value put into it (autoescape), markup must be ``Markup``."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE / "templates")), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template(name)
 
 
 def page_path(key: str) -> str:
@@ -60,7 +84,7 @@ def pages(index: PublishedIndex, *, title: str) -> list[Page]:
     base = f"{index.data['generator']}|{assets_digest()}|{title}"
     for key, entry in index.assistants.items():
         out.append(Page(page_path(key), site.signature(key, entry, base),
-                        lambda key=key, entry=entry: site.assistant_page(key, entry)))
+                        functools.partial(site.assistant_page, key, entry)))
     return out
 
 
@@ -84,28 +108,26 @@ class _Site:
     # --- shared pieces --------------------------------------------------------
 
     def page(self, title: str, body: str, *, depth: int, here: str) -> str:
-        css, js = _assets()
-        up = "../" * depth
-        nav = "".join(f'<a href="{up}{href}"{" class=here" if href == here else ""}>{label}</a>'
-                      for href, label in (("index.html", "Assistants"), ("releases.html", "Releases"),
-                                          *((("environments.html", "Environments"),)
-                                            if self.data.get("environments") else ())))
+        from markupsafe import Markup
+
+        css, _ = _assets()
         # Assistant pages say nothing about the publish itself, so they stay byte-identical
         # (and reusable) until the assistant changes.
         footer = f"Published by {_e(self.data['generator'])}."
         if depth == 0:
             head = self.data["head"]
             footer = (f"Published by {_e(self.data['generator'])} from {_e(self.data['ref'])} "
-                      f'(<span class="mono">{head[:12]}</span>, {_e(self.date(head))}).')
-        return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f'<meta name="generator" content="{_e(self.data["generator"])}">'
-                f"<title>{_e(title)}</title><style>{css}</style></head><body>"
-                f'<header class="site"><div class="wrap"><a class="brand" href="{up}index.html">{_e(self.title)}</a>'
-                f'<nav>{nav}<a href="{up}index.json">index.json</a></nav></div></header>'
-                f'<main class="wrap">{body}'
-                f"<footer>{footer}</footer></main>"
-                f"<script>{js}</script></body></html>\n")
+                      f'(<span class="mono">{_e(head[:12])}</span>, {_e(self.date(head))}).')
+        return _template("page.html").render(
+            generator=self.data["generator"], csp=CSP, title=title, css=Markup(css), up="../" * depth,
+            site_title=self.title, nav=self.nav(), here=here,
+            body=Markup(body), footer=Markup(footer), script=SCRIPT) + "\n"
+
+    def nav(self) -> list[tuple[str, str]]:
+        out = [("index.html", "Assistants"), ("releases.html", "Releases")]
+        if self.data.get("environments"):
+            out.append(("environments.html", "Environments"))
+        return out
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
@@ -137,44 +159,24 @@ class _Site:
         gone = [a for a in assistants.values() if a["status"] != "active"]
         versions = sum(len(a["versions"]) for a in assistants.values() if a["status"] != "renamed")
         graphs = sorted({a["versions"][-1]["content"]["graph_id"] for a in active if a["versions"]})
-        body = [f"<h1>{_e(self.title)}</h1>",
-                '<div class="stats">',
-                f'<div class="stat"><b>{len(active)}</b>assistants</div>',
-                f'<div class="stat"><b>{versions}</b>versions</div>',
-                f'<div class="stat"><b>{len(graphs)}</b>graphs</div>',
-                f'<div class="stat"><b>{len(self.releases)}</b>releases</div></div>']
-        if self.data["cut"]:
-            body.append('<p class="badge warn">This history was published from a shallow clone: '
-                        "version numbers are unknown.</p>")
-        body.append('<input id="filter" class="filter" type="search" placeholder="Filter assistants" '
-                    'aria-label="Filter assistants" hidden>')
         rows = []
         for a in active:
             last = a["versions"][-1] if a["versions"] else None
             content = last["content"] if last else {}
-            envs = "".join(f'<span class="tag">@{_e(label)}: v{n}</span>' if n else
-                           f'<span class="tag">@{_e(label)}</span>'
-                           for label, n in self.envs(a))
-            rows.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
-                        f'<div class="small muted">{_e(content.get("name", ""))}</div>{envs}</td>'
-                        f'<td class="mono">{_e(content.get("graph_id", ""))}</td>'
-                        f'<td>{"v" + str(last["version"]) if last else "?"}</td>'
-                        f'<td class="hide-sm small">{_e(self.date(last["commit"]) if last else "")}</td></tr>')
-        body.append('<table class="filterable"><thead><tr><th>Assistant</th><th>Graph</th><th>Version</th>'
-                    f'<th class="hide-sm">Updated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-        if gone:
-            items = []
-            for a in gone:
-                if a["status"] == "renamed":
-                    what = (f'renamed to <a href="{page_path(a["renamed_to"])}">{_e(a["renamed_to"])}</a>'
-                            if a["renamed_to"] in self.index.assistants else f'renamed to {_e(a["renamed_to"])}')
-                else:
-                    what = "deleted"
-                items.append(f'<tr><td class="id"><a href="{page_path(a["assistant_id"])}">{_e(a["assistant_id"])}</a>'
-                             f'</td><td>{what}</td><td class="small">{_e(self.date(a["ended_at"]))}</td></tr>')
-            body.append(f"<h2>Deleted and renamed</h2><table class=filterable><thead><tr><th>Id</th><th>What</th>"
-                        f"<th>When</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
-        return self.page(self.title, "".join(body), depth=0, here="index.html")
+            rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "name": content.get("name", ""),
+                         "envs": self.envs(a), "graph": content.get("graph_id", ""),
+                         "version": f"v{last['version']}" if last else "?",
+                         "date": self.date(last["commit"]) if last else ""})
+        gone_rows = []
+        for a in gone:
+            renamed_to = a["renamed_to"] if a["status"] == "renamed" else None
+            gone_rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "renamed_to": renamed_to,
+                              "renamed_href": page_path(renamed_to) if renamed_to in assistants else None,
+                              "date": self.date(a["ended_at"])})
+        body = _template("index.html").render(
+            title=self.title, active=len(active), versions=versions, graphs=len(graphs), releases=len(self.releases),
+            cut=self.data["cut"], rows=rows, gone=gone_rows)
+        return self.page(self.title, body, depth=0, here="index.html")
 
     def envs(self, entry: dict[str, Any]) -> list[tuple[str, int | None]]:
         return [(label, self.version_at(entry, commit))
@@ -203,14 +205,15 @@ class _Site:
             body.append(f'<p class="muted">{_e(content["description"])}</p>')
         if entry["status"] == "renamed":
             target = entry["renamed_to"]
-            link = (f'<a href="{page_path(target)[2:]}">{_e(target)}</a>' if target in self.index.assistants
+            link = (f'<a href="{_e(page_path(target)[2:])}">{_e(target)}</a>' if target in self.index.assistants
                     else _e(target))
             body.append(f'<p>Renamed to {link} in <span class="mono">{entry["ended_at"][:12]}</span> '
                         f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
                         f"Below: the versions it had under this id.</p>")
         elif entry["status"] == "deleted":
+            last_number = last["version"] if last else "?"
             body.append(f'<p>Deleted in <span class="mono">{entry["ended_at"][:12]}</span> '
-                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last["version"] if last else "?"}.</p>')
+                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last_number}.</p>')
         if last:
             body.append(f'<details><summary>{"Last" if entry["status"] != "active" else "Current"} content '
                         f'(v{last["version"]})</summary><pre>{_e(_yamlish(_shown(last)))}</pre></details>')
@@ -244,7 +247,8 @@ class _Site:
         if v["assistant_id"] != key and kind != "renamed":
             note += f' <span class="badge">as {_e(v["assistant_id"])}</span>'
         head = (f'<div class="vhead"><a class="vnum" id="v{v["version"]}" href="#v{v["version"]}">v{v["version"]}</a>'
-                f'{note}<time class="small muted" datetime="{_e(info["date"])}">{_e(_when(info["date"]))}</time>{tags}</div>'
+                f'{note}<time class="small muted" datetime="{_e(info["date"])}">'
+                f'{_e(_when(info["date"]))}</time>{tags}</div>'
                 f'<div class="msg">{_e(info["message"])}</div>'
                 f'<div class="small muted">{_e(info["author"]["name"])} · <span class="mono">{v["commit"][:12]}</span>'
                 f' · <a href="../{_e(v["file"])}">JSON</a></div>')
@@ -260,7 +264,6 @@ class _Site:
     # --- releases.html --------------------------------------------------------
 
     def releases_page(self) -> str:
-        body = ["<h1>Releases</h1>"]
         # Every (position, key) at which an assistant changed: a release only looks at the keys
         # that changed inside its interval (not at all of them, for each of ~100 releases).
         events = sorted((p, k) for k, a in self.index.assistants.items() if a["status"] != "renamed"
@@ -282,52 +285,36 @@ class _Site:
             lo, hi = bisect.bisect_right(event_pos, prev_pos), bisect.bisect_right(event_pos, pos)
             touched = sorted({k for _, k in events[lo:hi]})
             rows = [r for k in touched if (r := self.release_row(k, prev_pos, pos))]
-            if names:
-                title = " ".join(f"<span id=\"{_e(n)}\">{_e(n)}</span>" for n in names)
-            else:
-                title = "Unreleased"
-                if not rows:
-                    prev_pos = pos
-                    continue
-            since = f"since {prev_name}" if prev_name else "since the beginning"
-            changes = (f'<table class="rel"><thead><tr><th>Assistant</th><th>Change</th></tr></thead><tbody>{"".join(rows)}'
-                       f"</tbody></table>" if rows else '<p class="muted">No assistant changed.</p>')
-            sections.append(f'<section class="release"><h3>{title}</h3><p class="small muted">'
-                            f'<span class="mono">{commit[:12]}</span> · {_e(self.date(commit))} · '
-                            f'{len(rows)} assistant{"s" if len(rows) != 1 else ""} changed {_e(since)}</p>'
-                            f"{changes}</section>")
+            if not names and not rows:
+                prev_pos = pos
+                continue
+            sections.append({"names": names, "commit": commit, "date": self.date(commit), "rows": rows,
+                             "since": f"since {prev_name}" if prev_name else "since the beginning"})
             prev_pos = pos
             prev_name = names[0] if names else prev_name
-        if not self.releases:
-            body.append('<p class="muted">No release tags yet (repository-wide tags such as v1.0.0).</p>')
-        body += list(reversed(sections))
-        body.append(self.environments_table())
-        if self.stray:
-            items = "".join(f"<li><span class=mono>{_e(n)}</span> → <span class=mono>{c[:12]}</span></li>"
-                            for n, c in sorted(self.stray.items()))
-            body.append(f"<h2>Tags not on {_e(self.data['ref'])}</h2><ul>{items}</ul>")
-        return self.page(f"Releases · {self.title}", "".join(body), depth=0, here="releases.html")
+        body = _template("releases.html").render(
+            has_releases=bool(self.releases), sections=list(reversed(sections)), envs=self.environments(),
+            stray=sorted(self.stray.items()), ref=self.data["ref"], env_files=bool(self.data.get("environments")))
+        return self.page(f"Releases · {self.title}", body, depth=0, here="releases.html")
 
-    def release_row(self, key: str, before: int, after: int) -> str:
+    def release_row(self, key: str, before: int, after: int) -> dict[str, Any] | None:
+        """What changed for ``key`` between two chain positions (None: nothing), for the template."""
         entry = self.index.assistants[key]
         old = self.state(entry, before)
         new = self.state(entry, after)
         if old == new:
-            return ""
+            return None
         (n0, alive0, id0), (n1, alive1, id1) = old, new
-        link = f'<a href="{page_path(key)}#v{n1}">{_e(id1 or key)}</a>'
+        row: dict[str, Any] = {"href": f"{page_path(key)}#v{n1}", "text": id1 or key, "n0": n0, "n1": n1}
         if alive1 and not alive0:
-            what = f'<span class="badge {"re-added" if n0 else "added"}">{"re-added" if n0 else "added"}</span> v{n1}'
+            row.update(kind="added", badge="re-added" if n0 else "added")
         elif alive0 and not alive1:
-            what = f'<span class="badge deleted">deleted</span> (last v{n1})'
-            link = f'<a href="{page_path(key)}">{_e(id0 or key)}</a>'
+            row.update(kind="deleted", href=page_path(key), text=id0 or key)
         elif alive0 and alive1:
-            what = f"v{n0} → v{n1}"
-            if id0 != id1:
-                what = f'<span class="badge renamed">renamed from {_e(id0)}</span> ' + what
+            row.update(kind="changed", renamed_from=id0 if id0 != id1 else None)
         else:
-            what = f"added and deleted (v{n1})"
-        return f'<tr><td class="id">{link}</td><td>{what}</td></tr>'
+            row.update(kind="both")
+        return row
 
     def state(self, entry: dict[str, Any], pos: int) -> tuple[int, bool, str | None]:
         """(version count, exists, id) of an assistant at chain position ``pos``."""
@@ -348,26 +335,15 @@ class _Site:
             found = self._pos_cache[key] = [v["pos"] for v in entry["versions"]]
         return found
 
-    def environments_table(self) -> str:
+    def environments(self) -> list[dict[str, Any]]:
+        """Each per-assistant tag and the version it points at, for the releases page."""
         rows = []
         for key in sorted(self.env_tags):
             entry = self.index.assistants[key]
             for label, commit in sorted(self.env_tags[key].items()):
-                n = self.version_at(entry, commit)
-                where = (f'<a href="{page_path(key)}#v{n}">v{n}</a>' if n else
-                         '<span class="muted">not on this history</span>')
-                rows.append(f'<tr><td class="id"><a href="{page_path(key)}">{_e(key)}</a></td>'
-                            f'<td><span class="tag">{_e(label)}</span></td><td>{where}</td>'
-                            f'<td class="hide-sm small">{_e(self.date(commit))}</td></tr>')
-        if not rows:
-            return ""
-        files = ' <a href="environments.html">Environment files and their history</a>.' \
-            if self.data.get("environments") else ""
-        return ("<h2>Environments</h2><p class=\"small muted\">Environment files and per-assistant tags "
-                f"(<span class=mono>id@label</span>), and the version each runs.{files}</p>"
-                "<table><thead><tr><th>Assistant</th><th>Label</th><th>Version</th>"
-                f"<th class=\"hide-sm\">Commit date</th></tr></thead><tbody>{''.join(rows)}"
-                "</tbody></table>")
+                rows.append({"href": page_path(key), "id": key, "label": label,
+                             "n": self.version_at(entry, commit), "date": self.date(commit)})
+        return rows
 
 
 # --- helpers ------------------------------------------------------------------
@@ -437,14 +413,16 @@ def render_changes(changes: list[FieldChange]) -> str:
             lines = []
             for line in c.line_diff():
                 cls = {"+": "a", "-": "d", "@": "h"}.get(line[:1], "")
-                lines.append(f'<span class="{cls}">{_e(line) or " "}</span>' if cls else f"<span>{_e(line) or ' '}</span>")
+                text = _e(line) or " "
+                lines.append(f'<span class="{cls}">{text}</span>' if cls else f"<span>{text}</span>")
             items.append(f'<li><span class="op">changed</span>{path}<pre class="diff">{"".join(lines)}</pre></li>')
         elif c.op == "added":
             items.append(f'<li><span class="op">added</span>{path} {_value(c.new, "new")}</li>')
         elif c.op == "removed":
             items.append(f'<li><span class="op">removed</span>{path} {_value(c.old, "old")}</li>')
         else:
-            items.append(f'<li><span class="op">changed</span>{path} {_value(c.old, "old")} → {_value(c.new, "new")}</li>')
+            old, new = _value(c.old, "old"), _value(c.new, "new")
+            items.append(f'<li><span class="op">changed</span>{path} {old} → {new}</li>')
     return f'<ul class="changes">{"".join(items)}</ul>'
 
 
