@@ -158,6 +158,7 @@ def test_shallow_checkout_is_completed_before_pins_are_counted(action_dir: Path,
     run_git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", repo.path.as_uri(), str(clone))
     run = _run(action_dir, runner_temp, clone, "push", PUSH_MAIN, "refs/heads/main", sync="true", publish="false")
     assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    assert "shallow" not in run.steps[-1].stdout  # unshallowed before the check: the check verified the pins
     (got,) = _managed(clean_server)
     assert got["metadata"]["roster_version"] == 1 and got["config"]["configurable"]["style"] == "quiet"
 
