@@ -189,3 +189,23 @@ def test_headers_are_masked_and_an_unreachable_server_fails_only_the_push(
                      ref="refs/pull/4/merge", inputs={"sync": "true"}, env=env)
     assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
     assert "::warning title=roster::environment dev: roster sync failed" in run.steps[-1].stdout
+
+
+def test_a_plan_holding_backticks_keeps_its_fence(action_dir: Path, runner_temp: Path, repo: GitRepo,
+                                                   clean_server: LangGraphClient) -> None:
+    assert _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+                publish="false").failed is None
+    base = repo.rev()
+    repo.checkout("-b", "pr")
+    repo.write_assistant("echo-bot", ECHO.format(style="'say ``` then stop'"))
+    repo.commit("echo fenced")
+    repo.write("environments/dev.yaml", repo.path.joinpath("environments/dev.yaml").read_text()
+               .replace("echo-bot: 1", "echo-bot: 3"))
+    repo.commit("Promote echo-bot to dev: version 1 -> version 3")
+    event = {"pull_request": {"number": 5, "base": {"sha": base}}, "repository": {"default_branch": "main"}}
+    run = _run(action_dir, runner_temp, repo.path, "pull_request", event, "refs/pull/5/merge", sync="true")
+    assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    plan = run.summary.split("Sync plan for `dev`", 1)[1]
+    assert plan.count("\n````text\n") == 1 and plan.count("\n````\n") == 1
+    inside = plan.split("\n````text\n", 1)[1].split("\n````\n", 1)[0]
+    assert "say ``` then stop" in inside  # the update's diff, whole, inside the fence
