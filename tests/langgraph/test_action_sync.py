@@ -183,8 +183,7 @@ def test_headers_are_masked_and_an_unreachable_server_fails_only_the_push(
     _no_key_shown(run)
     _no_key_shown(run, "tenant0header0secret")
     # The same on a pull request is a warning: the plan cannot fail the pull request.
-    event = {"pull_request": {"number": 4, "base": {"sha": repo.rev("HEAD~1")}},
-             "repository": {"default_branch": "main"}}
+    event = {"pull_request": {"number": 4, "base": {"sha": repo.rev()}}, "repository": {"default_branch": "main"}}
     run = run_action(action_dir, workspace=repo.path, runner_temp=runner_temp, event_name="pull_request", event=event,
                      ref="refs/pull/4/merge", inputs={"sync": "true"}, env=env)
     assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
@@ -209,3 +208,48 @@ def test_a_plan_holding_backticks_keeps_its_fence(action_dir: Path, runner_temp:
     assert plan.count("\n````text\n") == 1 and plan.count("\n````\n") == 1
     inside = plan.split("\n````text\n", 1)[1].split("\n````\n", 1)[0]
     assert "say ``` then stop" in inside  # the update's diff, whole, inside the fence
+
+
+def test_a_url_set_by_the_pull_request_gets_no_plan_and_no_key(action_dir: Path, runner_temp: Path, repo: GitRepo,
+                                                                 tmp_path: Path) -> None:
+    """The key is sent only where the base already deploys: a pull request cannot redirect it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Listener(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(f"{self.command} {self.path} {self.headers.get('x-api-key')}")
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = repo.rev()
+        repo.checkout("-b", "pr")
+        repo.write("environments/dev.yaml", f"url: http://127.0.0.1:{server.server_port}\n"
+                                            "assistants:\n  echo-bot: 1\n")
+        repo.write("environments/qa.yaml", f"url: http://127.0.0.1:{server.server_port}\n"
+                                           "assistants:\n  echo-bot: 1\n")
+        repo.commit("dev and a new qa point at another server")
+        event = {"pull_request": {"number": 6, "base": {"sha": base}}, "repository": {"default_branch": "main"}}
+        run = _run(action_dir, runner_temp, repo.path, "pull_request", event, "refs/pull/6/merge", sync="true",
+                   **{"api-key": KEY})
+    finally:
+        server.shutdown()
+        server.server_close()
+    main = run.steps[-1]
+    assert run.failed is None, main.stdout + main.stderr
+    assert seen == []  # not one request, so not the key either
+    for name in ("dev", "qa"):
+        assert f"::notice title=roster::environment {name}: this pull request sets its url" in main.stdout
+        assert f"No sync plan for `{name}`" in run.summary
+    _no_key_shown(run)
