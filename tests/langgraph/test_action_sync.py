@@ -253,3 +253,41 @@ def test_a_url_set_by_the_pull_request_gets_no_plan_and_no_key(action_dir: Path,
         assert f"::notice title=roster::environment {name}: this pull request sets its url" in main.stdout
         assert f"No sync plan for `{name}`" in run.summary
     _no_key_shown(run)
+
+
+def _conftest() -> Any:
+    """This folder's conftest under a name of its own (tests/conftest.py is also `conftest`)."""
+    import importlib.util
+    import sys
+
+    if "langgraph_conftest" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("langgraph_conftest", Path(__file__).with_name("conftest.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["langgraph_conftest"] = module  # its dataclass looks itself up there
+        spec.loader.exec_module(module)
+    return sys.modules["langgraph_conftest"]
+
+
+def test_every_environment_with_a_url_is_synced_to_its_own_server(
+        action_dir: Path, runner_temp: Path, repo: GitRepo, clean_server: LangGraphClient, tmp_path: Path) -> None:
+    from roster.langgraph.client import LangGraphClient
+
+    lg = _conftest()
+    folder = tmp_path / "prod-server"
+    shutil.copytree(lg.FIXTURE, folder, ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"))
+    prod = lg.start_server(lg.find_cli(), folder, tmp_path / "prod-server.log")
+    try:
+        repo.write("environments/prod.yaml", f"url: {prod.url}\nassistants:\n  echo-bot: 2\n")
+        repo.commit("prod runs echo-bot 2")
+        run = _run(action_dir, runner_temp, repo.path, "push", PUSH_MAIN, "refs/heads/main", sync="true",
+                   publish="false")
+        assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+        assert run.outputs["synced"] == '["dev","prod"]'
+        (on_prod,) = _managed(LangGraphClient(prod.url, use_env_key=False))
+    finally:
+        lg._stop(prod.process)
+    (on_dev,) = _managed(clean_server)
+    assert (on_dev["metadata"]["roster_env"], on_dev["config"]["configurable"]["style"]) == ("dev", "quiet")
+    assert (on_prod["metadata"]["roster_env"], on_prod["config"]["configurable"]["style"]) == ("prod", "loud")
+    assert "Synced `dev`" in run.summary and "Synced `prod`" in run.summary
