@@ -159,9 +159,9 @@ def parse_environment(raw: bytes, *, path: str, name: str) -> tuple[EnvFile | No
     data = doc.data
     for key in data:
         if key not in KEYS:
-            from roster.rules import _did_you_mean
+            from roster.hints import did_you_mean
 
-            add((key,), f"unknown key {key!r}{_did_you_mean(key, KEYS)}; allowed: {', '.join(KEYS)}")
+            add((key,), f"unknown key {key!r}{did_you_mean(key, KEYS)}; allowed: {', '.join(KEYS)}")
     url = data.get("url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
         add(("url",), f"url must be an http:// or https:// URL, not {_yamlish(url)}", value=True)

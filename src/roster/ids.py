@@ -60,10 +60,10 @@ def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
 
 def nearest_hint(wanted: str, known: Iterable[str]) -> str:
     """``"; did you mean 'blog-writer'?"`` naming up to three ids close to ``wanted``, or ""."""
-    import difflib
+    from roster.hints import close_matches
 
     known = sorted(set(known) - {wanted})
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    close = close_matches(wanted, known, n=3, limit=50_000)  # once per lookup: a large repo still gets hints
     if not close:  # a folder forgotten or added: compare the last segments too
         tail = wanted.rsplit("/", 1)[-1]
         close = [k for k in known if k.rsplit("/", 1)[-1] == tail][:3]
