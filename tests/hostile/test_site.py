@@ -250,3 +250,54 @@ def test_sigkill_between_the_two_renames_is_repaired_by_the_next_run(tmp_path: P
     _publish(repo, site)
     assert "other" in json.loads((site / "index.json").read_text())["assistants"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+
+
+def test_the_site_code_builds_no_markup():
+    """Every tag comes from a template (Jinja2, autoescape): no string in the publish code holds markup."""
+    import ast
+
+    import roster.publish
+
+    folder = Path(roster.publish.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and re.search(r"<[a-zA-Z/!]|&[a-z]+;", node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, "\n".join(found)
+
+
+def test_text_from_history_is_text_on_every_page(tmp_path: Path):
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: set[str] = set()
+            self.attrs: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.add(tag)
+            self.attrs.update(name for name, _ in attrs)
+
+    repo = _repo(tmp_path)
+    repo.write_assistant("writer", assistant_yaml(name=f"'{XSS}'", prompt=XSS)
+                         + f"description: '{XSS}'\nmetadata:\n  '{XSS}': '{XSS}'\n")
+    repo.git("-c", f"user.name={XSS}", "commit", "-qam", XSS)
+    repo.write("environments/prod.yaml", f"url: 'https://x.example/{XSS}'\nassistants:\n  writer: 2\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", XSS)
+    site = tmp_path / "site"
+    _publish(repo, site)
+    pages = sorted(site.rglob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "releases.html", "environments.html", "writer.html"}
+    for page in pages:
+        parser = Tags()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert "img" not in parser.tags and "onerror" not in parser.attrs, page
+    assert XSS.replace('"', "&#34;").replace(">", "&gt;").replace("<", "&lt;") in (site / "a/writer.html").read_text()
