@@ -188,12 +188,17 @@ def assert_clean_error(code: int, err: str, expected_code: int = 2) -> str:
 
 
 
-def two_versions(path: Path) -> tuple[GitRepo, str, str]:
-    """A repository with the writer schema and assistant ``a`` at two versions (commits "one", "two")."""
+def one_version(path: Path) -> tuple[GitRepo, str]:
+    """A repository with the writer schema and assistant ``a`` at one version (commit "one")."""
     g = GitRepo(path)
     g.write_schema()
     g.write_assistant("a", prompt="one")
-    first = g.commit("one")
+    return g, g.commit("one")
+
+
+def two_versions(path: Path) -> tuple[GitRepo, str, str]:
+    """A repository with the writer schema and assistant ``a`` at two versions (commits "one", "two")."""
+    g, first = one_version(path)
     g.write_assistant("a", prompt="two")
     second = g.commit("two")
     return g, first, second
