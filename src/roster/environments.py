@@ -18,8 +18,8 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.errors import RosterError, UnknownAssistant, UnknownRef, UsageError
-from roster.ids import SUFFIXES, id_problem
+from roster.errors import RosterError, UnknownAssistant, UnknownRef
+from roster.ids import SUFFIXES, checked, id_problem
 from roster.problems import Problem, pointer_of
 from roster.source import FILE, FileEntry, Layout, Source
 from roster.yamlload import Document, YamlError, load_bytes
@@ -84,10 +84,7 @@ def label_problem(label: str) -> str | None:
 
 
 def check_label(label: str) -> str:
-    problem = label_problem(label)
-    if problem:
-        raise UsageError(problem)
-    return label
+    return checked(label, label_problem(label))
 
 
 # --- reading files --------------------------------------------------------------------
