@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
+from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml, one_version
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.model import Assistant
@@ -233,10 +233,7 @@ def test_copies_handed_out_are_plain_and_mutable(story: Story) -> None:
 
 
 def test_a_new_commit_is_seen_without_a_new_roster(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=0)
     assert r.get("a").version == 1
     assert [x.assistant_id for x in r.list()] == ["a"]
@@ -274,10 +271,7 @@ def test_a_moved_tag_is_seen_without_a_new_roster(tmp_path: Path) -> None:
 
 
 def test_with_a_long_interval_refresh_is_explicit(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=3600)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -288,10 +282,7 @@ def test_with_a_long_interval_refresh_is_explicit(tmp_path: Path) -> None:
 
 
 def test_a_short_interval_picks_up_changes_after_it(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=0.2)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -306,10 +297,7 @@ LONGER_THAN_ANY_UPTIME = 1e12  # seconds: ~31,700 years; time.monotonic() counts
 
 
 def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -325,10 +313,7 @@ def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
 
 
 def test_a_first_get_sees_the_refs_whatever_the_interval(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    first = g.commit("one")
+    g, first = one_version(tmp_path / "repo")
     g.tag("a@prod", first)
     r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
     assert r.get("a@prod").version == 1

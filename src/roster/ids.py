@@ -43,12 +43,16 @@ def id_problem(assistant_id: str) -> str | None:
     return None
 
 
-def check_id(assistant_id: str) -> str:
-    """Validate an id given by a user (a spec); raise UsageError when it is not one."""
-    problem = id_problem(assistant_id)
+def checked(value: str, problem: str | None) -> str:
+    """``value`` when ``problem`` (what a ``*_problem`` function said of it) is None; else a UsageError."""
     if problem:
         raise UsageError(problem)
-    return assistant_id
+    return value
+
+
+def check_id(assistant_id: str) -> str:
+    """Validate an id given by a user (a spec); raise UsageError when it is not one."""
+    return checked(assistant_id, id_problem(assistant_id))
 
 
 def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:

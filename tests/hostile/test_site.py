@@ -128,15 +128,21 @@ def test_pages_forbid_inline_script(tmp_path: Path):
         assert "<script>" not in text  # every script is a file of the site
 
 
-def test_an_interrupted_swap_is_recovered(tmp_path: Path):
-    from roster.publish import output
-
+def _interrupted_swap(tmp_path: Path) -> tuple[GitRepo, Path, Path]:
+    """A published site, then SIGKILL between the two renames: the old site moved aside, the new one not yet
+    in place. Returns the repository, the site folder (now absent) and where the old site went."""
     repo = _repo(tmp_path)
     site = tmp_path / "site"
     _publish(repo, site)
-    # SIGKILL between the two renames: the old site moved aside, the new one not yet in place.
     aside = tmp_path / ".site.abc.old"
     os.rename(site, aside)
+    return repo, site, aside
+
+
+def test_an_interrupted_swap_is_recovered(tmp_path: Path):
+    from roster.publish import output
+
+    repo, site, _ = _interrupted_swap(tmp_path)
     tmp = tmp_path / ".site.def.tmp"
     tmp.mkdir()
     (tmp / "half.json").write_text("{")
@@ -149,11 +155,7 @@ def test_an_interrupted_swap_is_recovered(tmp_path: Path):
 def test_an_interrupted_swap_leaves_a_site_for_readers(tmp_path: Path):
     from roster.publish.output import recover
 
-    repo = _repo(tmp_path)
-    site = tmp_path / "site"
-    _publish(repo, site)
-    aside = tmp_path / ".site.abc.old"
-    os.rename(site, aside)
+    _, site, aside = _interrupted_swap(tmp_path)
     recover(site)
     assert (site / "index.json").is_file() and not aside.exists()
 

@@ -5,13 +5,12 @@ Nothing secret is printed (SPEC section 7): a value the secret rules flag is sho
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 from collections.abc import Iterable
 from typing import Any
 
-from roster.hygiene import visible_diff_line
+from roster.hygiene import redacted, visible_diff_line
 from roster.langgraph.content import Change
 from roster.langgraph.sync import (
     CREATE,
@@ -23,29 +22,12 @@ from roster.langgraph.sync import (
 )
 
 INDENT = "      "
-REDACTED = "[redacted]"
 _CHANGE_LISTS = ("changes", "drift_changes", "server_changes", "git_changes")
-
-
-def redact_value(value: Any, key: str) -> Any:
-    """``value`` (a copy when needed) with each likely secret in it replaced by ``[redacted]``."""
-    from roster.secrets import find_secrets
-
-    hits = [path for path, _ in find_secrets({key: value})]
-    if not hits:
-        return value
-    holder: Any = copy.deepcopy({key: value})
-    for path in hits:
-        node = holder
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = REDACTED
-    return holder[key]
 
 
 def redact_change(change: Change) -> Change:
     key = change.path.rsplit(".", 1)[-1]
-    return Change(change.path, change.op, redact_value(change.old, key), redact_value(change.new, key))
+    return Change(change.path, change.op, redacted(change.old, key), redacted(change.new, key))
 
 
 def redact_json(data: Any) -> Any:
