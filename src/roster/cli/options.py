@@ -26,8 +26,9 @@ def timeout_option() -> Callable[[Any], Any]:
 
 def emit(text: str, *, err: bool = False, workflow_commands: bool = False) -> None:
     """Every line a command prints goes through here: controls escaped, no workflow command
-    (unless the format is ``github``, whose reporter escapes each field of its own commands)."""
+    (unless the format is ``github``, whose reporter escapes each field of its own commands),
+    no line ending in whitespace."""
     if text:
-        from roster.hygiene import clean_text
+        from roster.hygiene import clean_text, end_lines
 
-        click.echo(clean_text(text, workflow_commands=workflow_commands), err=err)
+        click.echo(end_lines(clean_text(text, workflow_commands=workflow_commands)), err=err)

@@ -59,6 +59,7 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
 
 
 def format_pull(result: PullResult, url: str) -> str:
+    from roster.hygiene import visible_diff_line
     from roster.langgraph.plantext import change_lines
 
     lines: list[str] = []
@@ -66,7 +67,7 @@ def format_pull(result: PullResult, url: str) -> str:
         if item.status == "write":
             verb = "would write" if result.dry_run else "wrote"
             lines.append(f"{verb} {item.path}  ({item.assistant_id}, base: {item.base})")
-            lines.extend(item.diff)
+            lines.extend(visible_diff_line(line) for line in item.diff)
         elif item.status == "current":
             lines.append(f"= {item.path}: {item.message}")
         else:

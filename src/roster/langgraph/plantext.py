@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from roster.hygiene import redacted
+from roster.hygiene import redacted, visible_diff_line
 from roster.langgraph.content import Change
 from roster.langgraph.sync import (
     CREATE,
@@ -69,7 +69,8 @@ def change_lines(changes: Iterable[Change], indent: str = INDENT) -> list[str]:
 
 def _whole(indent: str, mark: str, path: str, value: Any) -> list[str]:
     if isinstance(value, str) and "\n" in value:
-        return [f"{indent}{mark} {path}: |"] + [f"{indent}    {mark}{line}" for line in value.splitlines()]
+        return [f"{indent}{mark} {path}: |"] + [f"{indent}    {visible_diff_line(mark + line)}"
+                                                 for line in value.splitlines()]
     return [f"{indent}{mark} {path}: {value_text(value)}"]
 
 
@@ -78,12 +79,13 @@ def _multiline(old: Any, new: Any) -> bool:
 
 
 def line_diff(old: str, new: str) -> list[str]:
-    """A unified diff of two texts without file headers (``-``/``+``/`` `` lines and ``@@`` hunks)."""
+    """A unified diff of two texts without file headers (``-``/``+``/`` `` lines and ``@@`` hunks),
+    for display: trailing blanks of a line are escaped (``hygiene.visible_diff_line``)."""
     out = []
     for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
         if line.startswith(("---", "+++")):
             continue
-        out.append(line)
+        out.append(visible_diff_line(line))
     return out
 
 
