@@ -49,7 +49,7 @@ def schema_change(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
 
 
 def test_valid_at_the_old_ref_against_the_old_schema(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     a = r.get("hot@old")
     assert a.config["configurable"]["temperature"] == 1.5
     assert a.version == 1 and a.commit == schema_change["old"]
@@ -63,7 +63,7 @@ def test_valid_at_the_old_ref_against_the_old_schema(schema_change: dict[str, ob
 
 
 def test_invalid_at_the_old_ref_though_valid_today(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     assert r.get("toned").config["configurable"]["tone"] == "friendly"
     with pytest.raises(InvalidAssistant) as info:
         r.get("toned@old")
@@ -72,7 +72,7 @@ def test_invalid_at_the_old_ref_though_valid_today(schema_change: dict[str, obje
 
 
 def test_check_at_a_ref_uses_the_schema_of_that_ref(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     old = r.check(ref="old")
     assert {p.assistant_id for p in old.errors} == {"toned"}
     new = r.check(ref="main")
@@ -81,14 +81,14 @@ def test_check_at_a_ref_uses_the_schema_of_that_ref(schema_change: dict[str, obj
 
 
 def test_history_still_lists_versions_that_do_not_validate_today(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     (only,) = r.history("hot")
     assert only.version == 1
     assert only.config["configurable"]["temperature"] == 1.5
 
 
 def test_list_at_a_ref_where_one_assistant_is_invalid_reports_it(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     with pytest.raises(InvalidAssistant) as info:
         r.list(ref="old")  # toned is invalid there: list reports it rather than hiding it
     assert info.value.assistant_id == "toned"
@@ -162,7 +162,7 @@ def test_roster_get_again_is_the_same_object(story: Story) -> None:
 def test_assistants_are_immutable(story: Story) -> None:
     a = Roster(story.path).get("blog-writer")
     with pytest.raises((TypeError, ValueError, AttributeError)):
-        a.graph_id = "other"  # type: ignore[misc]
+        a.graph_id = "other"
     config = a.runnable_config()
     config["configurable"]["temperature"] = 99
     assert a.config["configurable"]["temperature"] == 0.8

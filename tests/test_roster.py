@@ -404,9 +404,9 @@ def test_one_roster_shared_by_eight_threads(story: Story) -> None:
                     if (i + n + round_) % 2 == 0:
                         mine.append((spec, shared.get(spec).as_json()))
                 if n % 4 == 0:
-                    mine.append(("history", [v.as_json() for v in shared.history("team/author")]))  # type: ignore[misc]
+                    mine.append(("history", [v.as_json() for v in shared.history("team/author")]))
             results[n] = mine
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
