@@ -48,10 +48,10 @@ lint: setup
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 
-## test: set up and run every test (LangGraph server, chromium and actionlint included), then lint
+## test: set up, lint (ruff, mypy), then run every test (LangGraph server, chromium, actionlint)
 test: setup langgraph-deps ci-tools
-	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m pytest
 
 ## test-latest: the suite against the newest release of every dependency (not locked; not in CI)
 test-latest: $(STAMPS)/uv ci-tools

@@ -112,25 +112,12 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     floor = bench_versions.Floor(repo, tag)
     files = bench_versions._files_at(repo, tag)
     ids = sorted(files)
-    from roster import Roster
 
     def roster_new_pairs(verdicts: bool = True) -> float:
-        fresh = Roster(str(repo))
-        if not verdicts:  # as a service on a repository never validated: an empty verdict store
-            from roster.verdicts import VerdictStore
-
-            fresh.resolver.verdicts = VerdictStore(tempfile.mkdtemp(prefix="roster-bench-verdicts-"))
-        fresh.get(f"{stable}@HEAD")
-        t0 = time.perf_counter()
-        for i in ids:
-            fresh.get(f"{i}@{tag}")
-        return (time.perf_counter() - t0) / len(ids)
+        return bench_versions.time_new_pairs(repo, stable, tag, ids, verdicts=verdicts)
 
     def floor_pairs() -> float:
-        t0 = time.perf_counter()
-        for i in ids:
-            floor.read(files[i])
-        return (time.perf_counter() - t0) / len(ids)
+        return bench_versions.time_floor_reads(floor, files, ids)
 
     roster_new_pairs()
     floor_pairs()

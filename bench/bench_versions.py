@@ -115,6 +115,33 @@ def _spread(lo: float, hi: float) -> str:
     return f"runs {ms(lo)}–{ms(hi)} ms"
 
 
+def time_new_pairs(repo: Path, stable: str, tag: str, ids: Sequence[str], *, verdicts: bool = True) -> float:
+    """Seconds per ``get(id@tag)`` of each id once, in a fresh Roster like a running service.
+
+    Without ``verdicts``: as a service on a repository never validated (an empty verdict store).
+    """
+    from roster import Roster
+
+    fresh = Roster(str(repo))
+    if not verdicts:
+        from roster.verdicts import VerdictStore
+
+        fresh.resolver.verdicts = VerdictStore(tempfile.mkdtemp(prefix="roster-bench-verdicts-"))
+    fresh.get(f"{stable}@HEAD")  # the history index is built (loaded from <gitdir>/roster/)
+    t0 = time.perf_counter()
+    for i in ids:
+        fresh.get(f"{i}@{tag}")
+    return (time.perf_counter() - t0) / len(ids)
+
+
+def time_floor_reads(floor: Floor, files: dict[str, str], ids: Sequence[str]) -> float:
+    """Seconds per read of each id's file by the floor (pygit2 + CSafeLoader + validator)."""
+    t0 = time.perf_counter()
+    for i in ids:
+        floor.read(files[i])
+    return (time.perf_counter() - t0) / len(ids)
+
+
 def _time_cold_cmd(argv: Sequence[str], index_dir: Path, runs: int) -> float:
     """Median wall time of a whole process, the on-disk index deleted before each run."""
     samples = []
@@ -192,18 +219,10 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
             raise SystemExit(f"bench_versions: Roster and the floor disagree on {i}@{tag}")
 
     def roster_new_pairs() -> float:
-        fresh = Roster(str(repo))
-        fresh.get(f"{stable}@HEAD")  # the history index is built (loaded from <gitdir>/roster/)
-        t0 = time.perf_counter()
-        for i in ids:
-            fresh.get(f"{i}@{tag}")
-        return (time.perf_counter() - t0) / len(ids)
+        return time_new_pairs(repo, stable, tag, ids)
 
     def floor_pairs() -> float:
-        t0 = time.perf_counter()
-        for i in ids:
-            floor.read(files[i])
-        return (time.perf_counter() - t0) / len(ids)
+        return time_floor_reads(floor, files, ids)
 
     roster_new_pairs()  # warm-up: schema files compiled once per process, like the floor's validators
     floor_pairs()

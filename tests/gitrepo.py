@@ -188,15 +188,39 @@ def assert_clean_error(code: int, err: str, expected_code: int = 2) -> str:
 
 
 
-def two_versions(path: Path) -> tuple[GitRepo, str, str]:
-    """A repository with the writer schema and assistant ``a`` at two versions (commits "one", "two")."""
+def one_version(path: Path) -> tuple[GitRepo, str]:
+    """A repository with the writer schema and assistant ``a`` at one version (commit "one")."""
     g = GitRepo(path)
     g.write_schema()
     g.write_assistant("a", prompt="one")
-    first = g.commit("one")
+    return g, g.commit("one")
+
+
+def two_versions(path: Path) -> tuple[GitRepo, str, str]:
+    """A repository with the writer schema and assistant ``a`` at two versions (commits "one", "two")."""
+    g, first = one_version(path)
     g.write_assistant("a", prompt="two")
     second = g.commit("two")
     return g, first, second
+
+
+def three_versions(path: Path, ids: tuple[str, str] = ("blog-writer", "team/helper"), *,
+                   prompts: tuple[str, str] = ("prompt {i}", "helper {i}"), message: str = "change {i}",
+                   release: str | None = "v1.0.0") -> tuple[GitRepo, list[str]]:
+    """Two assistants at versions 1..3 (one commit each, ``{i}`` in prompts and message is 1..3).
+
+    With ``release``, an annotated tag of that name on the second commit; returns the repo and the three commits.
+    """
+    g = GitRepo(path)
+    g.write_schema()
+    commits = []
+    for i in (1, 2, 3):
+        for assistant_id, prompt in zip(ids, prompts, strict=True):
+            g.write_assistant(assistant_id, prompt=prompt.format(i=i))
+        commits.append(g.commit(message.format(i=i)))
+    if release:
+        g.tag(release, commits[1], annotated=True)
+    return g, commits
 
 
 class Story:

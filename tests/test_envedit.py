@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, invoke
+from gitrepo import GitRepo, invoke, three_versions
 from roster.envedit import set_pin
 from roster.environments import parse_environment
 
@@ -24,16 +24,9 @@ assistants:
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
-    g = GitRepo(tmp_path / "repo")
+    g, commits = three_versions(tmp_path / "repo")
     g.git("config", "user.name", "Pat Promoter")
     g.git("config", "user.email", "pat@example.com")
-    g.write_schema()
-    commits = []
-    for i in (1, 2, 3):
-        g.write_assistant("blog-writer", prompt=f"prompt {i}")
-        g.write_assistant("team/helper", prompt=f"helper {i}")
-        commits.append(g.commit(f"change {i}"))
-    g.tag("v1.0.0", commits[1], annotated=True)
     g.write("environments/prod.yaml", PROD)
     g.write("environments/staging.yaml", "assistants:\n  blog-writer: 3\n  team/helper: 3\n")
     g.commit("environments")

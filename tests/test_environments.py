@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, invoke
+from gitrepo import GitRepo, assistant_yaml, invoke, three_versions
 from roster import Roster
 from roster.environments import parse_environment
 from roster.errors import RosterError, UnknownAssistant
@@ -14,15 +14,7 @@ from roster.errors import RosterError, UnknownAssistant
 @pytest.fixture()
 def repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
     """blog-writer at versions 1..3, helper at 1..3; v1.0.0 on the second commit."""
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    commits = []
-    for i in (1, 2, 3):
-        g.write_assistant("blog-writer", prompt=f"prompt {i}")
-        g.write_assistant("team/helper", prompt=f"helper {i}")
-        commits.append(g.commit(f"change {i}"))
-    g.tag("v1.0.0", commits[1], annotated=True)
-    return g, commits
+    return three_versions(tmp_path / "repo")
 
 
 def problems_of(g: GitRepo, *args: str) -> list[str]:

@@ -365,7 +365,7 @@ def test_refresh_uses_if_modified_since_and_sees_a_republish(story: Story, publi
         assert r.get("blog-writer") == before  # no refresh interval: nothing changes by itself
         assert r.refresh() is True
         after = r.get("blog-writer")
-        assert (after.version, after.commit) == (before.version + 1, new)  # type: ignore[operator]
+        assert (after.version, after.commit) == (before.version + 1, new)
         assert after.config["configurable"]["system_prompt"] == "Republished.\n"
     finally:
         server.stop()
@@ -405,7 +405,7 @@ class _ETagServer(BaseHTTPRequestHandler):
     body = b""
     sent: list[int] = []
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -483,7 +483,7 @@ def test_threads_read_while_the_index_is_swapped(etag_server: tuple[str, type[_E
                 a = r.get("b")
                 assert a.name in ("b", "B2") and len(r.history("team/a2")) == 3
                 assert [x.assistant_id for x in r.list()] == ["b", "team/a2"]
-            except BaseException as e:  # noqa: BLE001 - collected, then asserted on
+            except BaseException as e:  # collected, then asserted on
                 errors.append(e)
                 return
 

@@ -39,7 +39,7 @@ def _kept(g: GitRepo) -> list[Path]:
 def _shape(lineage: object) -> object:
     if lineage is None:
         return None
-    return (list(lineage.entries), lineage.ended)  # type: ignore[attr-defined]
+    return (list(lineage.entries), lineage.ended)
 
 
 def test_the_kept_chain_answers_as_the_whole_chain(repo: GitRepo) -> None:

@@ -111,11 +111,11 @@ def refs_repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 ])
 def test_resolve_commit_rows(refs_repo: dict[str, object], ref: str, key: str) -> None:
     g = refs_repo["g"]
-    assert resolve_commit(Repo(str(g.path)), ref) == refs_repo[key]  # type: ignore[attr-defined]
+    assert resolve_commit(Repo(str(g.path)), ref) == refs_repo[key]
 
 
 def test_resolve_commit_by_hex(refs_repo: dict[str, object]) -> None:
-    repo = Repo(str(refs_repo["g"].path))  # type: ignore[attr-defined]
+    repo = Repo(str(refs_repo["g"].path))
     c2 = str(refs_repo["c2"])
     assert resolve_commit(repo, c2) == c2
     assert resolve_commit(repo, c2[:7]) == c2
@@ -123,7 +123,7 @@ def test_resolve_commit_by_hex(refs_repo: dict[str, object]) -> None:
 
 
 def test_unknown_ref_names_what_was_tried(refs_repo: dict[str, object]) -> None:
-    repo = Repo(str(refs_repo["g"].path))  # type: ignore[attr-defined]
+    repo = Repo(str(refs_repo["g"].path))
     with pytest.raises(UnknownRef) as info:
         resolve_commit(repo, "nosuchthing")
     message = str(info.value)
@@ -138,13 +138,13 @@ def test_unknown_ref_names_what_was_tried(refs_repo: dict[str, object]) -> None:
 
 def test_a_tree_id_is_not_a_commit(refs_repo: dict[str, object]) -> None:
     g = refs_repo["g"]
-    tree = g.git("rev-parse", "HEAD^{tree}")  # type: ignore[attr-defined]
+    tree = g.git("rev-parse", "HEAD^{tree}")
     with pytest.raises(UnknownRef):
-        resolve_commit(Repo(str(g.path)), tree[:12])  # type: ignore[attr-defined]
+        resolve_commit(Repo(str(g.path)), tree[:12])
 
 
 def test_branch_and_tag_of_the_same_name_on_different_commits_is_ambiguous(refs_repo: dict[str, object]) -> None:
-    repo = Repo(str(refs_repo["g"].path))  # type: ignore[attr-defined]
+    repo = Repo(str(refs_repo["g"].path))
     with pytest.raises(UnknownRef) as info:
         resolve_commit(repo, "clash")
     message = str(info.value)
@@ -184,7 +184,7 @@ def test_short_hex_matching_two_objects_is_ambiguous(tmp_path: Path) -> None:
 def test_origin_branch_in_a_clone(refs_repo: dict[str, object], tmp_path: Path) -> None:
     g = refs_repo["g"]
     clone = tmp_path / "clone"
-    run_git(tmp_path, "clone", "-q", f"file://{g.path}", str(clone))  # type: ignore[attr-defined]
+    run_git(tmp_path, "clone", "-q", f"file://{g.path}", str(clone))
     repo = Repo(str(clone))
     assert repo.ref_target("refs/heads/feature") is None  # only origin/feature exists here
     assert resolve_commit(repo, "feature") == refs_repo["c2"]
@@ -196,13 +196,13 @@ def test_origin_branch_in_a_clone(refs_repo: dict[str, object], tmp_path: Path) 
 
 def test_refs_that_look_like_options_never_reach_git(refs_repo: dict[str, object], tmp_path: Path) -> None:
     g = refs_repo["g"]
-    repo = Repo(str(g.path))  # type: ignore[attr-defined]
+    repo = Repo(str(g.path))
     marker = tmp_path / "pwned"
     for ref in (f"--upload-pack=touch {marker}", f"--output={marker}", "-h"):
         with pytest.raises(UsageError):
             resolve_commit(repo, ref)
         with pytest.raises(UsageError):
-            Roster(g.path).get(f"a@{ref}")  # type: ignore[attr-defined]
+            Roster(g.path).get(f"a@{ref}")
         assert repo.revparse_commit(ref) is None
     assert not marker.exists()
 
@@ -221,7 +221,7 @@ def test_empty_repository_has_no_refs(tmp_path: Path) -> None:
 
 def test_every_row_of_the_ref_table_through_get(refs_repo: dict[str, object]) -> None:
     g = refs_repo["g"]
-    r = Roster(g.path)  # type: ignore[attr-defined]
+    r = Roster(g.path)
     c = refs_repo
 
     def prompt(spec: str) -> str:
@@ -241,11 +241,11 @@ def test_every_row_of_the_ref_table_through_get(refs_repo: dict[str, object]) ->
 
 def test_per_assistant_tag_wins_over_a_same_named_ref(refs_repo: dict[str, object]) -> None:
     g = refs_repo["g"]
-    r = Roster(g.path)  # type: ignore[attr-defined]
+    r = Roster(g.path)
     # tag a@prod -> c2, branch prod -> c3
     assert r.get("a@prod").commit == refs_repo["c2"]
     assert r.get("a@prod").version == 2
-    assert resolve_commit(Repo(str(g.path)), "prod") == refs_repo["c3"]  # type: ignore[attr-defined]
+    assert resolve_commit(Repo(str(g.path)), "prod") == refs_repo["c3"]
 
 
 def test_a_bare_number_is_always_a_version(refs_repo: dict[str, object], tmp_path: Path) -> None:
@@ -267,7 +267,7 @@ def test_a_bare_number_is_always_a_version(refs_repo: dict[str, object], tmp_pat
 
 
 def test_lookup_errors_are_roster_errors(refs_repo: dict[str, object]) -> None:
-    r = Roster(refs_repo["g"].path)  # type: ignore[attr-defined]
+    r = Roster(refs_repo["g"].path)
     for spec in ("a@nope", "a@clash", "../a", "a@--upload-pack=x", "nobody"):
         with pytest.raises(RosterError):
             r.get(spec)

@@ -344,9 +344,9 @@ def test_threads_keep_resolving_while_refreshes_run(upstream: Upstream, tmp_path
             try:
                 a = r.get("blog-writer")
                 assert a.commit in commits and a.version == commits.index(a.commit) + 1
-                seen.add(a.commit)  # type: ignore[arg-type]
+                seen.add(a.commit)
                 assert len(r.history("blog-writer")) >= 1
-            except BaseException as e:  # noqa: BLE001 - collected, then asserted on
+            except BaseException as e:  # collected, then asserted on
                 errors.append(e)
                 return
 
@@ -391,18 +391,18 @@ def test_daemon_stopped_mid_way_keeps_serving_and_reports_staleness(upstream: Up
     assert stale is not None and not stale.ok and stale.error
     assert stale.last_success == before.last_success  # no success since
     assert stale.seconds is not None and stale.seconds >= 0
-    assert stale.failed_at is not None and stale.failed_at >= before.last_success  # type: ignore[operator]
+    assert stale.failed_at is not None and stale.failed_at >= before.last_success
 
     # A new Roster on the same cache starts offline too: it serves the mirror, it does not fail.
     offline = Roster(upstream.url, cache_dir=str(tmp_path / "cache"))
     assert offline.get("blog-writer").commit == upstream.v1
-    assert offline.staleness().error  # type: ignore[union-attr]
+    assert offline.staleness().error
 
     upstream.daemon.start()  # same port: the remote is back
     r.refresh()
     assert r.get("blog-writer").commit == v2
     after = r.staleness()
-    assert after is not None and after.ok and after.last_success > before.last_success  # type: ignore[operator]
+    assert after is not None and after.ok and after.last_success > before.last_success
 
 
 def test_a_transfer_cut_half_way_changes_no_ref(upstream: Upstream, tmp_path: Path) -> None:
@@ -536,17 +536,17 @@ def test_processes_sharing_a_cache_clone_and_fetch_at_the_same_time(upstream: Up
     mirrors = {r["mirror"] for r in results}
     assert len(mirrors) == 1
     mirror = mirrors.pop()
-    assert sorted(p.name for p in cache.iterdir()) == sorted([os.path.basename(mirror),  # type: ignore[arg-type]
-                                                              os.path.basename(mirror) + ".lock"])  # type: ignore[arg-type]
-    assert fsck(mirror).returncode == 0  # type: ignore[arg-type]
+    assert sorted(p.name for p in cache.iterdir()) == sorted([os.path.basename(mirror),
+                                                              os.path.basename(mirror) + ".lock"])
+    assert fsck(mirror).returncode == 0
 
     for i in range(2, 5):
         v = upstream.change(f"v{i}", f"v{i}")
     results = _race(upstream.url, cache, tmp_path, 4, "fetch")
     assert {(r["commit"], r["version"]) for r in results} == {(v, 4)}
-    check = fsck(mirror)  # type: ignore[arg-type]
+    check = fsck(mirror)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert refs_of(mirror) == refs_of(upstream.bare)  # type: ignore[arg-type]
+    assert refs_of(mirror) == refs_of(upstream.bare)
 
 
 # --- credentials over http ---------------------------------------------------------------------
@@ -559,7 +559,7 @@ class _GitHttp(BaseHTTPRequestHandler):
     password = ""
     log: list[str] = []
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # the base class's name
         self.log.append(f"{self.command} {self.path} {self.headers.get('Authorization', '-')}")
 
     def do_GET(self) -> None:
@@ -663,7 +663,7 @@ def test_http_credentials_in_the_url_stay_in_memory(http_git: tuple[str, GitRepo
     r = Roster(secret_url, cache_dir=str(cache))
     assert r.get("blog-writer").version == 1
     assert r.remote is not None and handler.password not in repr(r.remote)
-    assert r.staleness().source == url  # type: ignore[union-attr]
+    assert r.staleness().source == url
     _no_secret_under(cache, handler.password)
 
     bad = url.replace("http://", "http://ci:nope@")

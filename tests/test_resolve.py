@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml
+from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml, one_version
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.model import Assistant
@@ -49,7 +49,7 @@ def schema_change(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
 
 
 def test_valid_at_the_old_ref_against_the_old_schema(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     a = r.get("hot@old")
     assert a.config["configurable"]["temperature"] == 1.5
     assert a.version == 1 and a.commit == schema_change["old"]
@@ -63,7 +63,7 @@ def test_valid_at_the_old_ref_against_the_old_schema(schema_change: dict[str, ob
 
 
 def test_invalid_at_the_old_ref_though_valid_today(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     assert r.get("toned").config["configurable"]["tone"] == "friendly"
     with pytest.raises(InvalidAssistant) as info:
         r.get("toned@old")
@@ -72,7 +72,7 @@ def test_invalid_at_the_old_ref_though_valid_today(schema_change: dict[str, obje
 
 
 def test_check_at_a_ref_uses_the_schema_of_that_ref(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     old = r.check(ref="old")
     assert {p.assistant_id for p in old.errors} == {"toned"}
     new = r.check(ref="main")
@@ -81,14 +81,14 @@ def test_check_at_a_ref_uses_the_schema_of_that_ref(schema_change: dict[str, obj
 
 
 def test_history_still_lists_versions_that_do_not_validate_today(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     (only,) = r.history("hot")
     assert only.version == 1
     assert only.config["configurable"]["temperature"] == 1.5
 
 
 def test_list_at_a_ref_where_one_assistant_is_invalid_reports_it(schema_change: dict[str, object]) -> None:
-    r = Roster(schema_change["g"].path)  # type: ignore[attr-defined]
+    r = Roster(schema_change["g"].path)
     with pytest.raises(InvalidAssistant) as info:
         r.list(ref="old")  # toned is invalid there: list reports it rather than hiding it
     assert info.value.assistant_id == "toned"
@@ -162,7 +162,7 @@ def test_roster_get_again_is_the_same_object(story: Story) -> None:
 def test_assistants_are_immutable(story: Story) -> None:
     a = Roster(story.path).get("blog-writer")
     with pytest.raises((TypeError, ValueError, AttributeError)):
-        a.graph_id = "other"  # type: ignore[misc]
+        a.graph_id = "other"
     config = a.runnable_config()
     config["configurable"]["temperature"] = 99
     assert a.config["configurable"]["temperature"] == 0.8
@@ -233,10 +233,7 @@ def test_copies_handed_out_are_plain_and_mutable(story: Story) -> None:
 
 
 def test_a_new_commit_is_seen_without_a_new_roster(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=0)
     assert r.get("a").version == 1
     assert [x.assistant_id for x in r.list()] == ["a"]
@@ -274,10 +271,7 @@ def test_a_moved_tag_is_seen_without_a_new_roster(tmp_path: Path) -> None:
 
 
 def test_with_a_long_interval_refresh_is_explicit(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=3600)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -288,10 +282,7 @@ def test_with_a_long_interval_refresh_is_explicit(tmp_path: Path) -> None:
 
 
 def test_a_short_interval_picks_up_changes_after_it(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=0.2)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -306,10 +297,7 @@ LONGER_THAN_ANY_UPTIME = 1e12  # seconds: ~31,700 years; time.monotonic() counts
 
 
 def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    g.commit("one")
+    g, _ = one_version(tmp_path / "repo")
     r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
     assert r.get("a").version == 1
     g.write_assistant("a", prompt="two")
@@ -325,10 +313,7 @@ def test_refresh_works_whatever_the_interval_and_uptime(tmp_path: Path) -> None:
 
 
 def test_a_first_get_sees_the_refs_whatever_the_interval(tmp_path: Path) -> None:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    g.write_assistant("a", prompt="one")
-    first = g.commit("one")
+    g, first = one_version(tmp_path / "repo")
     g.tag("a@prod", first)
     r = Roster(g.path, refresh_interval=LONGER_THAN_ANY_UPTIME)
     assert r.get("a@prod").version == 1

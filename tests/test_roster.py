@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git, short, two_versions
+from gitrepo import GitRepo, Story, assistant_yaml, run_git, short, three_versions, two_versions
 from roster import (
     GitError,
     HistoryCut,
@@ -272,14 +272,7 @@ def test_every_error_is_a_roster_error(story: Story) -> None:
 
 @pytest.fixture()
 def three(tmp_path: Path) -> tuple[GitRepo, list[str]]:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    commits = []
-    for i in (1, 2, 3):
-        g.write_assistant("a", prompt=f"p{i}")
-        g.write_assistant("team/w", prompt=f"w{i}")
-        commits.append(g.commit(f"c{i}"))
-    return g, commits
+    return three_versions(tmp_path / "repo", ("a", "team/w"), prompts=("p{i}", "w{i}"), message="c{i}", release=None)
 
 
 def test_promote_creates_then_moves_the_tag(three: tuple[GitRepo, list[str]]) -> None:
@@ -411,9 +404,9 @@ def test_one_roster_shared_by_eight_threads(story: Story) -> None:
                     if (i + n + round_) % 2 == 0:
                         mine.append((spec, shared.get(spec).as_json()))
                 if n % 4 == 0:
-                    mine.append(("history", [v.as_json() for v in shared.history("team/author")]))  # type: ignore[misc]
+                    mine.append(("history", [v.as_json() for v in shared.history("team/author")]))
             results[n] = mine
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

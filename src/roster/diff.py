@@ -23,9 +23,13 @@ class FieldChange(NamedTuple):
             "\n" in self.old.rstrip("\n") or "\n" in self.new.rstrip("\n"))
 
     def line_diff(self) -> list[str]:
-        """A unified line diff of a multi-line string change (prompts)."""
-        return list(difflib.unified_diff(str(self.old).splitlines(), str(self.new).splitlines(),
-                                         fromfile="old", tofile="new", lineterm="", n=2))[2:]
+        """A unified line diff of a multi-line string change (prompts), for display: trailing
+        blanks of a line are escaped (``hygiene.visible_diff_line``)."""
+        from roster.hygiene import visible_diff_line
+
+        return [visible_diff_line(line) for line in difflib.unified_diff(
+            str(self.old).splitlines(), str(self.new).splitlines(), fromfile="old", tofile="new", lineterm="",
+            n=2)][2:]
 
 
 def diff_values(old: Any, new: Any) -> list[FieldChange]:

@@ -24,6 +24,7 @@ from roster.errors import (
     RosterError,
     UnknownRef,
 )
+from roster.hints import HintBudget
 from roster.problems import Problem, pointer_of
 
 if TYPE_CHECKING:
@@ -52,8 +53,9 @@ def check_environments(roster: Any, source: Source, ref: str | None) -> list[Pro
             continue
         if env.default is not None and resolver is not None:
             problems.extend(_check_default(resolver, env))
+        hints = HintBudget()  # per file: a hint compares against every id, so only so many
         for pin in env.pins.values():
-            problems.extend(_check_pin(resolver, tip, env, pin, ids))
+            problems.extend(_check_pin(resolver, tip, env, pin, ids, hints))
         for ident in sorted(labels.get(name, ())):
             problems.append(Problem(
                 "error", env.path, 1, 1, "",
@@ -106,14 +108,13 @@ def _check_default(resolver: Resolver, env: EnvFile) -> list[Problem]:
     return []
 
 
-def _check_pin(resolver: Resolver | None, tip: str | None, env: EnvFile, pin: Pin, ids: set[str]) -> list[Problem]:
+def _check_pin(resolver: Resolver | None, tip: str | None, env: EnvFile, pin: Pin, ids: set[str],
+               hints: HintBudget) -> list[Problem]:
     where = ("assistants", pin.assistant_id)
     ident = pin.assistant_id
     if ident not in ids:
-        from roster.rules import _did_you_mean
-
         return [_problem(env, where, f"no assistant {ident!r} (no assistants/{ident}.yaml)"
-                         f"{_did_you_mean(ident, sorted(ids))}", ident, value=False)]
+                         f"{hints.did_you_mean(ident, ids)}", ident, value=False)]
     if resolver is None or tip is None:
         return []  # a folder without git history: versions and refs cannot be checked
     try:

@@ -18,8 +18,8 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.errors import RosterError, UnknownAssistant, UnknownRef, UsageError
-from roster.ids import SUFFIXES, id_problem
+from roster.errors import RosterError, UnknownAssistant, UnknownRef
+from roster.ids import SUFFIXES, checked, id_problem
 from roster.problems import Problem, pointer_of
 from roster.source import FILE, FileEntry, Layout, Source
 from roster.yamlload import Document, YamlError, load_bytes
@@ -84,10 +84,7 @@ def label_problem(label: str) -> str | None:
 
 
 def check_label(label: str) -> str:
-    problem = label_problem(label)
-    if problem:
-        raise UsageError(problem)
-    return label
+    return checked(label, label_problem(label))
 
 
 # --- reading files --------------------------------------------------------------------
@@ -159,9 +156,9 @@ def parse_environment(raw: bytes, *, path: str, name: str) -> tuple[EnvFile | No
     data = doc.data
     for key in data:
         if key not in KEYS:
-            from roster.rules import _did_you_mean
+            from roster.hints import did_you_mean
 
-            add((key,), f"unknown key {key!r}{_did_you_mean(key, KEYS)}; allowed: {', '.join(KEYS)}")
+            add((key,), f"unknown key {key!r}{did_you_mean(key, KEYS)}; allowed: {', '.join(KEYS)}")
     url = data.get("url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
         add(("url",), f"url must be an http:// or https:// URL, not {_yamlish(url)}", value=True)
@@ -273,15 +270,8 @@ def _resolve(resolve_commit: Any, resolver: Resolver, ref: str, where: str) -> s
 
 
 def version_entry(resolver: Resolver, assistant_id: str, number: int, tip: str) -> Any:
-    from roster.resolve import _cut
-
-    chain, lineage = resolver.lineage(assistant_id, tip)
-    if chain.cut:
-        raise _cut(chain)
-    if not 1 <= number <= len(lineage.entries):
-        raise UnknownRef(f"assistant {assistant_id!r} has {len(lineage.entries)} version(s); "
-                         f"there is no version {number}")
-    return lineage.entries[number - 1]
+    """Version ``number`` of ``assistant_id`` in the history of ``tip`` (the resolver's own check and message)."""
+    return resolver.version_entry(assistant_id, number, tip)
 
 
 def own_tag_labels(resolver: Resolver, assistant_id: str | None = None) -> dict[str, set[str]]:

@@ -8,9 +8,9 @@ project declares here survives every export. Today it holds one key::
 """
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
+from roster.hints import did_you_mean
 from roster.problems import Problem
 
 SUFFIX = ".roster.yaml"
@@ -33,8 +33,7 @@ def parse_settings(raw: bytes, path: str) -> GraphSettings:
     problems: list[Problem] = []
     for key in doc.data:
         if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(str(key), FIELDS)  # bounded: a key may be a megabyte long
             line, col = doc.locate((key,))
             problems.append(Problem("error", path, line, col, str(key),
                                     f"unknown field {str(key)!r}{hint}; allowed: {', '.join(FIELDS)}"))

@@ -7,6 +7,8 @@ So, whatever the format:
 - a quoted value is shortened (a 900 KB prompt never becomes a 900 KB line);
 - control characters are escaped, and no printed line can start a GitHub workflow
   command (``::add-mask::``, ``::stop-commands::``, ``::error``);
+- no printed line ends with whitespace (trailing blanks of a prompt line in a diff are
+  escaped so that they still show);
 - Markdown is escaped, and code fences are longer than any backtick run they hold;
 - the job summary stays under GitHub's 1 MiB, annotations within GitHub's limits.
 """
@@ -163,6 +165,28 @@ def clean_text(text: str, *, workflow_commands: bool = False) -> str:
     if workflow_commands:
         return text
     return _COMMAND_START.sub(lambda m: f"{m.group(1)}\\u003a", text)
+
+
+def end_lines(text: str) -> str:
+    """``text`` with no line ending in whitespace (the indentation of a blank line, the
+    space marking an empty context line of a diff). Content whose trailing whitespace
+    matters is made visible first by ``visible_diff_line``."""
+    if not text:
+        return text
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def visible_diff_line(line: str) -> str:
+    """A line of a unified diff with the trailing spaces and tabs of its content escaped
+    (``\\u0020``, ``\\u0009``, as ``clean_text`` escapes controls): output never ends a line
+    with whitespace, and a change that only adds or removes trailing blanks still shows."""
+    if line[:1] not in (" ", "+", "-"):  # "@@" hunk lines (and file headers, whose names end the line)
+        return line
+    content = line[1:]
+    kept = content.rstrip()
+    if kept == content:
+        return line
+    return line[:1] + kept + "".join(f"\\u{ord(c):04x}" for c in content[len(kept):])
 
 
 def one_line(text: str) -> str:

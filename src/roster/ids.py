@@ -43,12 +43,16 @@ def id_problem(assistant_id: str) -> str | None:
     return None
 
 
-def check_id(assistant_id: str) -> str:
-    """Validate an id given by a user (a spec); raise UsageError when it is not one."""
-    problem = id_problem(assistant_id)
+def checked(value: str, problem: str | None) -> str:
+    """``value`` when ``problem`` (what a ``*_problem`` function said of it) is None; else a UsageError."""
     if problem:
         raise UsageError(problem)
-    return assistant_id
+    return value
+
+
+def check_id(assistant_id: str) -> str:
+    """Validate an id given by a user (a spec); raise UsageError when it is not one."""
+    return checked(assistant_id, id_problem(assistant_id))
 
 
 def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
@@ -60,10 +64,10 @@ def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
 
 def nearest_hint(wanted: str, known: Iterable[str]) -> str:
     """``"; did you mean 'blog-writer'?"`` naming up to three ids close to ``wanted``, or ""."""
-    import difflib
+    from roster.hints import close_matches
 
     known = sorted(set(known) - {wanted})
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    close = close_matches(wanted, known, n=3, limit=50_000)  # once per lookup: a large repo still gets hints
     if not close:  # a folder forgotten or added: compare the last segments too
         tail = wanted.rsplit("/", 1)[-1]
         close = [k for k in known if k.rsplit("/", 1)[-1] == tail][:3]

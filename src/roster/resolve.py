@@ -183,8 +183,8 @@ class Resolver:
             raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}{hint}")
         return chain, lineage
 
-    def version_entry(self, assistant_id: str, number: int) -> VersionEntry:
-        chain, lineage = self.lineage(assistant_id)
+    def version_entry(self, assistant_id: str, number: int, tip: str | None = None) -> VersionEntry:
+        chain, lineage = self.lineage(assistant_id, tip)
         if chain.cut:
             raise _cut(chain)
         if not 1 <= number <= len(lineage.entries):

@@ -1,14 +1,14 @@
 """Validation rules: turn one loaded assistant document into Problems."""
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from roster.hints import HintBudget, did_you_mean
 from roster.hygiene import scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, Severity, pointer_of
+from roster.regex import search
 from roster.schema_words import violation
 from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
 from roster.secrets import find_secrets
@@ -25,6 +25,7 @@ class _Collector:
         self.assistant_id = assistant_id
         self.problems: list[Problem] = []
         self.required_seen: set[tuple[Any, ...]] = set()  # mappings whose missing fields are reported
+        self.hints = HintBudget()  # 100k unknown keys against 10k properties must not cost 10^9 comparisons
 
     def add(self, severity: Severity, where: tuple[Any, ...], message: str, *, value: bool = False,
             at: tuple[Any, ...] | None = None) -> None:
@@ -55,7 +56,7 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
     if isinstance(graph_id, str) and graph_id:
         graph = graphs(graph_id)
         if graph is None:
-            hint = _did_you_mean(graph_id, known_graphs())
+            hint = did_you_mean(graph_id, known_graphs())
             known = ", ".join(sorted(known_graphs())) or "none"
             out.add("error", ("graph_id",), f"unknown graph {graph_id!r}{hint} (known graphs: {known})", value=True)
         elif graph.missing:
@@ -89,13 +90,8 @@ def _unknown_keys(out: _Collector, mapping: dict[str, Any], where: tuple[Any, ..
                   allowed: tuple[str, ...], noun: str) -> None:
     for key in mapping:
         if key not in allowed:
-            hint = _did_you_mean(key, allowed)
+            hint = out.hints.did_you_mean(key, allowed)
             out.add("error", where + (key,), f"unknown {noun} {key!r}{hint}; allowed: {', '.join(allowed)}")
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _parse(out: _Collector, data: dict[str, Any]) -> AssistantFile | None:
@@ -258,9 +254,9 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
         props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
         for key in error.instance:
-            if key not in props and not any(re.search(p, key) for p in patterns):
+            if key not in props and not any(search(p, key) for p in patterns):
                 out.add("error", at + (key,), f"{key!r} is not allowed by the graph's {kind}"
-                        f"{_did_you_mean(key, props)}")
+                        f"{out.hints.did_you_mean(key, props)}")
         return
     message = shorten_quotes(violation(error.validator or "false", error.validator_value, error.instance))
     if error.validator in ("anyOf", "oneOf") and isinstance(error.validator_value, list):
@@ -322,14 +318,14 @@ def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
             if isinstance(item, dict):
                 for sub in subschemas.get(key, []):
                     _undeclared(out, item, sub, root, where + (key,), kind)
-        elif not any(re.search(p, key) for p in patterns):
+        elif not any(search(p, key) for p in patterns):
             # LangGraph builds a dataclass context with Context(**context): an unknown key is a TypeError
             # on every run. The exported schema of a dataclass looks like a pydantic model's, so this
             # cannot be told apart here and the message says what happens in that case.
             fatal = "" if where not in VALIDATED_KINDS.values() else (
                 "; if the graph's context schema is a dataclass, every run fails on it (TypeError)")
             out.add("warning", where + (key,), f"{key!r} is not declared in the graph's {kind}"
-                    f"{_did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
+                    f"{out.hints.did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
 
 
 def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:

@@ -138,7 +138,8 @@ def _compiled(schema: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=1)
 def _linear_validator() -> Any:
-    """Draft 2020-12 with ``pattern``, ``patternProperties`` and ``additionalProperties`` on RE2.
+    """Draft 2020-12 with ``pattern``, ``patternProperties``, ``additionalProperties`` and
+    ``unevaluatedProperties`` (roster.unevaluated) on RE2: no schema pattern reaches ``re``.
 
     jsonschema matches them with Python's backtracking ``re``; a schema from a pull
     request could make one assistant's check run forever (see roster.regex).
@@ -147,6 +148,7 @@ def _linear_validator() -> Any:
     from jsonschema.validators import extend
 
     from roster.regex import search
+    from roster.unevaluated import unevaluated_properties
 
     def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Any:
         if validator.is_type(instance, "string") and not search(patrn, instance):
@@ -182,7 +184,8 @@ def _linear_validator() -> Any:
                                       f"({', '.join(repr(n) for n in names)} {verb} unexpected)")
 
     return extend(Draft202012Validator, {"pattern": pattern, "patternProperties": pattern_properties,
-                                         "additionalProperties": additional_properties})
+                                         "additionalProperties": additional_properties,
+                                         "unevaluatedProperties": unevaluated_properties})
 
 
 _fast: dict[int, Any] = {}

@@ -106,8 +106,10 @@ def _keep_quotes(old: Any, new: Any) -> Any:
 
 
 def _literal_ok(text: str) -> bool:
-    # A block scalar holds only raw characters, and no trailing spaces on its last line.
-    return all(_RAW_OK.match(line) for line in text.split("\n")) and not text.endswith((" \n", " "))
+    # A block scalar holds only raw characters, and no trailing spaces on its last line; one
+    # with nothing but line breaks would read back as "" (clip chomping), so it is quoted.
+    return (text.strip() != "" and all(_RAW_OK.match(line) for line in text.split("\n"))
+            and not text.endswith((" \n", " ")))
 
 
 class YamlEditor:

@@ -7,22 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assert_clean_error, invoke
+from gitrepo import GitRepo, assert_clean_error, invoke, three_versions
 
 Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    commits = []
-    for i in (1, 2, 3):
-        g.write_assistant("blog-writer", prompt=f"prompt {i}")
-        g.write_assistant("team/helper", prompt=f"helper {i}")
-        commits.append(g.commit(f"change {i}"))
-    g.tag("v1.0.0", commits[1], annotated=True)
-    return g, commits
+    return three_versions(tmp_path / "repo")
 
 
 @pytest.fixture(params=["runner", "subprocess"])

@@ -8,6 +8,7 @@ exit 3), and no secret it was given in any output.
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -18,7 +19,7 @@ from typing import NamedTuple
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, git_env
+from gitrepo import WRITER_SCHEMA, GitRepo, assistant_yaml, git_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY = 512 << 20  # bytes of address space per case
@@ -117,6 +118,30 @@ def _sync_url_password(tmp: Path) -> list[str]:
     return ["--repo", str(repo.path), "sync", "--url", "http://ci:pw-secret@127.0.0.1:9/", "--dry-run"]
 
 
+def _hint_flood(tmp: Path) -> list[str]:
+    # 10,000 declared properties and 45,000 unknown keys of the same shape: each key is close to
+    # every property, so unbounded "did you mean" hints cost 450 million comparisons.
+    schema = json.loads(json.dumps(WRITER_SCHEMA))
+    schema["config_schema"]["properties"].update({f"p{i:05d}": {"type": "integer"} for i in range(10_000)})
+    keys = "".join(f"    q{i:05d}: 1\n" for i in range(45_000))
+    repo = _repo(tmp, {"assistants/flood.yaml": assistant_yaml() + keys})
+    repo.write_schema("writer", schema)
+    repo.commit("flood")
+    return ["--repo", str(repo.path), "check"]
+
+
+def _unevaluated_pattern(tmp: Path) -> list[str]:
+    # unevaluatedProperties makes jsonschema match patternProperties itself (with re, backtracking).
+    schema = json.loads(json.dumps(WRITER_SCHEMA))
+    config = schema["config_schema"]
+    del config["additionalProperties"]
+    config.update(patternProperties={"^(a+)+$": {"type": "integer"}}, unevaluatedProperties=False)
+    repo = _repo(tmp, {"assistants/evil.yaml": assistant_yaml() + "    " + "a" * 40 + "b: 1\n"})
+    repo.write_schema("writer", schema)
+    repo.commit("evil")
+    return ["--repo", str(repo.path), "check"]
+
+
 CASES: dict[str, Case] = {
     "1 GiB-class blob is refused unread": Case(_huge_blob, (1, 2), "larger"),
     "700 KB scalar aliased 99,000 times": Case(_alias_bomb, (1,), "expands"),
@@ -131,6 +156,9 @@ CASES: dict[str, Case] = {
     "malformed index.json": Case(_bad_index, (2,)),
     "--out under a regular file": Case(_out_under_a_file, (2,)),
     "sync --url with a password": Case(_sync_url_password, (1, 2)),
+    "45,000 unknown keys against 10,000 properties": Case(_hint_flood, (1,), "not allowed"),
+    "backtracking patternProperties under unevaluatedProperties": Case(_unevaluated_pattern, (1,),
+                                                                       "unevaluatedProperties"),
 }
 SECRETS = ("pw-secret",)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import http.server
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from roster.errors import RemoteError
 from roster.langgraph.client import LangGraphClient
+from testing import threaded_servers
 
 Handle = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -56,18 +56,7 @@ def _json(h: http.server.BaseHTTPRequestHandler, value: object, status: int = 20
 
 @pytest.fixture
 def serve() -> Iterator[Callable[[Handle], _Server]]:
-    servers: list[_Server] = []
-
-    def start(handle: Handle) -> _Server:
-        srv = _Server(handle)
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        servers.append(srv)
-        return srv
-
-    yield start
-    for srv in servers:
-        srv.shutdown()
-        srv.server_close()
+    yield from threaded_servers(_Server)
 
 
 def _client(url: str, *, timeout: float = 30.0, max_bytes: int | None = None) -> LangGraphClient:

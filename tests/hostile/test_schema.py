@@ -40,9 +40,9 @@ def test_a_backtracking_pattern_property_runs_in_linear_time(tmp_path: Path):
     schema = _schema({})
     schema["config_schema"]["patternProperties"] = {EVIL: {"type": "string"}}
     schema["config_schema"]["additionalProperties"] = False
-    text = assistant_yaml() + "  " + "a" * 40 + "b: 1\n"
-    code, out = _check(tmp_path, schema, text.replace("config:\n", "config:\n", 1))
-    assert code == 1 and "Traceback" not in out
+    text = assistant_yaml() + "    " + "a" * 40 + "b: 1\n"  # under config.configurable, which the schema covers
+    code, out = _check(tmp_path, schema, text)
+    assert code == 1 and "Traceback" not in out and "configurable.aaaa" in out
 
 
 def test_a_pattern_re2_cannot_take_is_an_error_on_the_schema(tmp_path: Path):
@@ -107,3 +107,37 @@ def test_a_recursive_schema_is_still_accepted():
     assert loaded.ok, loaded.problems
     shallow = load_schema("g", "schemas/g.json", json.dumps({"config_schema": _ladder(8)}).encode())
     assert shallow.ok, shallow.problems
+
+
+_UNEVALUATED = [
+    {"properties": {"a": {}}, "patternProperties": {"^x": {"type": "integer"}}, "unevaluatedProperties": False},
+    {"allOf": [{"properties": {"a": {}}}, {"patternProperties": {"^x": {}}}], "unevaluatedProperties": False},
+    {"anyOf": [{"properties": {"a": {"type": "string"}}}, {"patternProperties": {"b$": {}}}],
+     "unevaluatedProperties": {"type": "integer"}},
+    {"if": {"required": ["a"]}, "then": {"patternProperties": {"^y": {}}}, "else": {"properties": {"b": {}}},
+     "unevaluatedProperties": False},
+    {"$defs": {"p": {"patternProperties": {"^[a-c]+$": {}}}}, "$ref": "#/$defs/p",
+     "dependentSchemas": {"q": {"properties": {"r": {}}}}, "unevaluatedProperties": False},
+]
+_INSTANCES = [{}, {"a": 1}, {"a": "s", "x1": 1, "z": 2}, {"xb": "s", "b": 1, "c": 2}, {"y": 1, "q": 0, "r": 1},
+              {"a": 1, "yy": 2, "abc": 3, "zz": "s"}]
+
+
+@pytest.mark.parametrize("schema", _UNEVALUATED)
+def test_unevaluated_properties_on_re2_agrees_with_jsonschema(schema: dict):
+    from jsonschema import Draft202012Validator
+
+    from roster.schemas import _linear_validator
+
+    for instance in _INSTANCES:
+        ours = sorted(e.message for e in _linear_validator()(schema).iter_errors(instance))
+        theirs = sorted(e.message for e in Draft202012Validator(schema).iter_errors(instance))
+        assert ours == theirs, instance
+
+
+def test_unevaluated_properties_never_matches_with_python_re():
+    from roster.schemas import _linear_validator
+
+    schema = {"patternProperties": {EVIL: {}}, "unevaluatedProperties": False}
+    errors = list(_linear_validator()(schema).iter_errors({"a" * 40 + "b": 1}))
+    assert [e.validator for e in errors] == ["unevaluatedProperties"]

@@ -128,15 +128,21 @@ def test_pages_forbid_inline_script(tmp_path: Path):
         assert "<script>" not in text  # every script is a file of the site
 
 
-def test_an_interrupted_swap_is_recovered(tmp_path: Path):
-    from roster.publish import output
-
+def _interrupted_swap(tmp_path: Path) -> tuple[GitRepo, Path, Path]:
+    """A published site, then SIGKILL between the two renames: the old site moved aside, the new one not yet
+    in place. Returns the repository, the site folder (now absent) and where the old site went."""
     repo = _repo(tmp_path)
     site = tmp_path / "site"
     _publish(repo, site)
-    # SIGKILL between the two renames: the old site moved aside, the new one not yet in place.
     aside = tmp_path / ".site.abc.old"
     os.rename(site, aside)
+    return repo, site, aside
+
+
+def test_an_interrupted_swap_is_recovered(tmp_path: Path):
+    from roster.publish import output
+
+    repo, site, _ = _interrupted_swap(tmp_path)
     tmp = tmp_path / ".site.def.tmp"
     tmp.mkdir()
     (tmp / "half.json").write_text("{")
@@ -149,11 +155,7 @@ def test_an_interrupted_swap_is_recovered(tmp_path: Path):
 def test_an_interrupted_swap_leaves_a_site_for_readers(tmp_path: Path):
     from roster.publish.output import recover
 
-    repo = _repo(tmp_path)
-    site = tmp_path / "site"
-    _publish(repo, site)
-    aside = tmp_path / ".site.abc.old"
-    os.rename(site, aside)
+    _, site, aside = _interrupted_swap(tmp_path)
     recover(site)
     assert (site / "index.json").is_file() and not aside.exists()
 
@@ -250,3 +252,54 @@ def test_sigkill_between_the_two_renames_is_repaired_by_the_next_run(tmp_path: P
     _publish(repo, site)
     assert "other" in json.loads((site / "index.json").read_text())["assistants"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == []
+
+
+def test_the_site_code_builds_no_markup():
+    """Every tag comes from a template (Jinja2, autoescape): no string in the publish code holds markup."""
+    import ast
+
+    import roster.publish
+
+    folder = Path(roster.publish.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and re.search(r"<[a-zA-Z/!]|&[a-z]+;", node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, "\n".join(found)
+
+
+def test_text_from_history_is_text_on_every_page(tmp_path: Path):
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: set[str] = set()
+            self.attrs: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.add(tag)
+            self.attrs.update(name for name, _ in attrs)
+
+    repo = _repo(tmp_path)
+    repo.write_assistant("writer", assistant_yaml(name=f"'{XSS}'", prompt=XSS)
+                         + f"description: '{XSS}'\nmetadata:\n  '{XSS}': '{XSS}'\n")
+    repo.git("-c", f"user.name={XSS}", "commit", "-qam", XSS)
+    repo.write("environments/prod.yaml", f"url: 'https://x.example/{XSS}'\nassistants:\n  writer: 2\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", XSS)
+    site = tmp_path / "site"
+    _publish(repo, site)
+    pages = sorted(site.rglob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "releases.html", "environments.html", "writer.html"}
+    for page in pages:
+        parser = Tags()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert "img" not in parser.tags and "onerror" not in parser.attrs, page
+    assert XSS.replace('"', "&#34;").replace(">", "&gt;").replace("<", "&lt;") in (site / "a/writer.html").read_text()

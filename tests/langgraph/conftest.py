@@ -96,7 +96,7 @@ def _ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + "/ok", timeout=2) as resp:
             return resp.status == 200
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

@@ -54,21 +54,25 @@ def commit(repo: Path, message: str, files: dict[str, str | None]) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-@pytest.fixture
-def repo(tmp_path: Path, langgraph_server) -> Path:
+def server_repo(tmp_path: Path, url: str, message: str, files: dict[str, str | None]) -> Path:
+    """A new repository at tmp_path/repo whose first commit holds the server's writer and echo schemas and files."""
     from roster.langgraph.export import render_schema, schemas_from_server
 
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    schemas = schemas_from_server(langgraph_server.url)
-    commit(repo, "add assistants", {
-        "schemas/writer.json": render_schema(schemas["writer"]),
-        "schemas/echo.json": render_schema(schemas["echo"]),
+    schemas = schemas_from_server(url)
+    commit(repo, message, {"schemas/writer.json": render_schema(schemas["writer"]),
+                           "schemas/echo.json": render_schema(schemas["echo"]), **files})
+    return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path, langgraph_server) -> Path:
+    return server_repo(tmp_path, langgraph_server.url, "add assistants", {
         "assistants/marketing/blog-writer.yaml": WRITER,
         "assistants/echo-bot.yaml": ECHO,
     })
-    return repo
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 import http.server
 import json
 import socket
-import threading
 import time
 
 import pytest
 
 from roster.errors import RemoteError, UsageError
 from roster.langgraph.client import LangGraphClient, api_key_from_env
+from testing import threaded_servers
 
 
 class FakeServer(http.server.ThreadingHTTPServer):
@@ -51,18 +51,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake():
-    servers = []
-
-    def start(*args, **kwargs) -> FakeServer:
-        srv = FakeServer(*args, **kwargs)
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        servers.append(srv)
-        return srv
-
-    yield start
-    for srv in servers:
-        srv.shutdown()
-        srv.server_close()
+    yield from threaded_servers(FakeServer)
 
 
 def test_api_key_from_env_only(monkeypatch, fake):

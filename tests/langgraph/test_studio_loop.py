@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_cli_sync import commit, git
+from test_cli_sync import commit, git, server_repo
 
 from roster.langgraph.sync import server_id_for
 
@@ -46,15 +46,7 @@ def roster(repo: Path, *args: str):
 
 @pytest.fixture
 def repo(tmp_path: Path, langgraph_server) -> Path:
-    from roster.langgraph.export import render_schema, schemas_from_server
-
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    schemas = schemas_from_server(langgraph_server.url)
-    commit(repo, "add the writer", {"schemas/writer.json": render_schema(schemas["writer"]),
-                                    "schemas/echo.json": render_schema(schemas["echo"]), PATH: WRITER})
-    return repo
+    return server_repo(tmp_path, langgraph_server.url, "add the writer", {PATH: WRITER})
 
 
 def studio_edit(sdk, prompt: str, **context) -> None:

@@ -4,19 +4,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitrepo import GitRepo, invoke
+from gitrepo import GitRepo, invoke, three_versions
 from roster import Roster
 
 
 def _repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
-    g = GitRepo(tmp_path / "repo")
-    g.write_schema()
-    commits = []
-    for i in (1, 2, 3):
-        g.write_assistant("blog-writer", prompt=f"prompt {i}")
-        g.write_assistant("team/helper", prompt=f"helper {i}")
-        commits.append(g.commit(f"change {i}"))
-    g.tag("v1.0.0", commits[1], annotated=True)
+    g, commits = three_versions(tmp_path / "repo")
     g.write("environments/prod.yaml", "url: https://prod.example.com\nassistants:\n  blog-writer: 1\n"
             "  team/helper: v1.0.0\n")
     commits.append(g.commit("Add prod"))

@@ -5,18 +5,16 @@ from typing import Any
 
 import click
 
-from roster.cli.options import emit
+from roster.cli.options import emit, format_option, timeout_option, url_option
 
 
 @click.command("import")
-@click.option("--url", required=True, metavar="URL", help="The LangGraph server. The API key comes from "
-              "LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS.")
+@url_option(required=True)
 @click.option("--include-defaults", is_flag=True, help="Also import the server's default per-graph assistants "
               "(metadata created_by: system).")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@timeout_option()
+@format_option()
 @click.pass_context
 def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool, timeout: float, fmt: str) -> None:
     """Start a repository from a LangGraph deployment's assistants.

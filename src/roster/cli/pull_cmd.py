@@ -5,21 +5,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from roster.cli.options import emit
+from roster.cli.options import emit, format_option, timeout_option, url_option
 
 if TYPE_CHECKING:
     from roster.langgraph.pull import PullResult
 
 
 @click.command("pull")
-@click.option("--url", metavar="URL", help="The LangGraph server. The API key comes from "
-              "LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS.")
+@url_option()
 @click.option("--env", metavar="ENV", help="Pull from the deployment of environment ENV: the url of "
               "environments/ENV.yaml (unless --url).")
 @click.option("--dry-run", is_flag=True, help="Print the diffs only; write nothing.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@timeout_option()
+@format_option()
 @click.pass_context
 def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool, timeout: float, fmt: str) -> None:
     """Bring assistants edited on the server (LangGraph Studio, the SDK) home to git.
@@ -61,6 +59,7 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
 
 
 def format_pull(result: PullResult, url: str) -> str:
+    from roster.hygiene import visible_diff_line
     from roster.langgraph.plantext import change_lines
 
     lines: list[str] = []
@@ -68,7 +67,7 @@ def format_pull(result: PullResult, url: str) -> str:
         if item.status == "write":
             verb = "would write" if result.dry_run else "wrote"
             lines.append(f"{verb} {item.path}  ({item.assistant_id}, base: {item.base})")
-            lines.extend(item.diff)
+            lines.extend(visible_diff_line(line) for line in item.diff)
         elif item.status == "current":
             lines.append(f"= {item.path}: {item.message}")
         else:

@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from roster.cli.options import emit
+from roster.cli.options import emit, format_option, timeout_option
 
 
 @click.command("sync")
@@ -24,9 +24,8 @@ from roster.cli.options import emit
               "`roster pull` brings the edits into git instead.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when nothing is (or was) to do, 2 when changes are "
               "pending (or were applied), 1 on an error, like terraform plan -detailed-exitcode.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@timeout_option()
+@format_option()
 @click.pass_context
 def command(ctx: click.Context, url: str | None, env: str | None, ref: str | None, dry_run: bool, prune: bool,
             overwrite_drift: bool,

@@ -5,12 +5,12 @@ Nothing secret is printed (SPEC section 7): a value the secret rules flag is sho
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from roster.hygiene import redacted, visible_diff_line
 from roster.langgraph.content import Change
 from roster.langgraph.sync import (
     CREATE,
@@ -22,29 +22,12 @@ from roster.langgraph.sync import (
 )
 
 INDENT = "      "
-REDACTED = "[redacted]"
 _CHANGE_LISTS = ("changes", "drift_changes", "server_changes", "git_changes")
-
-
-def redact_value(value: Any, key: str) -> Any:
-    """``value`` (a copy when needed) with each likely secret in it replaced by ``[redacted]``."""
-    from roster.secrets import find_secrets
-
-    hits = [path for path, _ in find_secrets({key: value})]
-    if not hits:
-        return value
-    holder: Any = copy.deepcopy({key: value})
-    for path in hits:
-        node = holder
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = REDACTED
-    return holder[key]
 
 
 def redact_change(change: Change) -> Change:
     key = change.path.rsplit(".", 1)[-1]
-    return Change(change.path, change.op, redact_value(change.old, key), redact_value(change.new, key))
+    return Change(change.path, change.op, redacted(change.old, key), redacted(change.new, key))
 
 
 def redact_json(data: Any) -> Any:
@@ -86,7 +69,8 @@ def change_lines(changes: Iterable[Change], indent: str = INDENT) -> list[str]:
 
 def _whole(indent: str, mark: str, path: str, value: Any) -> list[str]:
     if isinstance(value, str) and "\n" in value:
-        return [f"{indent}{mark} {path}: |"] + [f"{indent}    {mark}{line}" for line in value.splitlines()]
+        return [f"{indent}{mark} {path}: |"] + [f"{indent}    {visible_diff_line(mark + line)}"
+                                                 for line in value.splitlines()]
     return [f"{indent}{mark} {path}: {value_text(value)}"]
 
 
@@ -95,12 +79,13 @@ def _multiline(old: Any, new: Any) -> bool:
 
 
 def line_diff(old: str, new: str) -> list[str]:
-    """A unified diff of two texts without file headers (``-``/``+``/`` `` lines and ``@@`` hunks)."""
+    """A unified diff of two texts without file headers (``-``/``+``/`` `` lines and ``@@`` hunks),
+    for display: trailing blanks of a line are escaped (``hygiene.visible_diff_line``)."""
     out = []
     for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
         if line.startswith(("---", "+++")):
             continue
-        out.append(line)
+        out.append(visible_diff_line(line))
     return out
 
 

@@ -15,20 +15,16 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import html
-import json
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from roster.diff import FieldChange, diff_values
+from roster.diff import diff_values
 from roster.publish.index import PublishedIndex
+from roster.publish.shown import changes_shown, pruned, shown, yamlish
 
 _HERE = Path(__file__).resolve().parent
-_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
-_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 # No inline script, no handlers, nothing from elsewhere: a slip in escaping cannot run.
 # The one script is a file of the site ('self' also matches it when opened from disk).
 CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -108,20 +104,20 @@ class _Site:
     # --- shared pieces --------------------------------------------------------
 
     def page(self, title: str, body: str, *, depth: int, here: str) -> str:
+        """The frame of every page; ``body`` is the output of another template (already escaped)."""
         from markupsafe import Markup
 
         css, _ = _assets()
         # Assistant pages say nothing about the publish itself, so they stay byte-identical
         # (and reusable) until the assistant changes.
-        footer = f"Published by {_e(self.data['generator'])}."
+        published = None
         if depth == 0:
             head = self.data["head"]
-            footer = (f"Published by {_e(self.data['generator'])} from {_e(self.data['ref'])} "
-                      f'(<span class="mono">{_e(head[:12])}</span>, {_e(self.date(head))}).')
+            published = {"ref": self.data["ref"], "head": head, "date": self.date(head)}
         return _template("page.html").render(
             generator=self.data["generator"], csp=CSP, title=title, css=Markup(css), up="../" * depth,
             site_title=self.title, nav=self.nav(), here=here,
-            body=Markup(body), footer=Markup(footer), script=SCRIPT) + "\n"
+            body=Markup(body), published=published, script=SCRIPT) + "\n"
 
     def nav(self) -> list[tuple[str, str]]:
         out = [("index.html", "Assistants"), ("releases.html", "Releases")]
@@ -188,37 +184,7 @@ class _Site:
         versions = entry["versions"]
         last = versions[-1] if versions else None
         content = last["content"] if last else {}
-        body = [f'<p class="small"><a href="../index.html">All assistants</a></p><h1>{_e(key)}</h1>']
-        facts = [f'<span class="badge">graph <b class="mono">{_e(content.get("graph_id", "?"))}</b></span>']
-        if last:
-            facts.append(f'<span class="badge">v{last["version"]}</span>')
-        if entry["status"] == "deleted":
-            facts.append('<span class="badge deleted">deleted</span>')
-        elif entry["status"] == "renamed":
-            facts.append('<span class="badge renamed">renamed</span>')
-        facts += [f'<span class="tag">@{_e(label)}: {"v" + str(n) if n else "not here"}</span>'
-                  for label, n in self.envs(entry)]
-        body.append(f'<p>{" ".join(facts)}</p>')
-        if content.get("name") and content.get("name") != key:
-            body.append(f'<p><b>{_e(content["name"])}</b></p>')
-        if content.get("description"):
-            body.append(f'<p class="muted">{_e(content["description"])}</p>')
-        if entry["status"] == "renamed":
-            target = entry["renamed_to"]
-            link = (f'<a href="{_e(page_path(target)[2:])}">{_e(target)}</a>' if target in self.index.assistants
-                    else _e(target))
-            body.append(f'<p>Renamed to {link} in <span class="mono">{entry["ended_at"][:12]}</span> '
-                        f'({_e(self.date(entry["ended_at"]))}); its history continues there. '
-                        f"Below: the versions it had under this id.</p>")
-        elif entry["status"] == "deleted":
-            last_number = last["version"] if last else "?"
-            body.append(f'<p>Deleted in <span class="mono">{entry["ended_at"][:12]}</span> '
-                        f'({_e(self.date(entry["ended_at"]))}); its last version was v{last_number}.</p>')
-        if last:
-            body.append(f'<details><summary>{"Last" if entry["status"] != "active" else "Current"} content '
-                        f'(v{last["version"]})</summary><pre>{_e(_yamlish(_shown(last)))}</pre></details>')
-        body.append(f"<h2>Versions ({len(versions)})</h2>" if versions else
-                    "<p>No versions: the history of this clone is cut (shallow clone).</p>")
+        status, target = entry["status"], entry["renamed_to"]
         items = []
         total = len(versions)
         for i in range(total - 1, -1, -1):
@@ -228,38 +194,42 @@ class _Site:
             if prev is not None and prev["version"] != v["version"] - 1:
                 prev = None
             items.append(self.version_item(key, v, prev, expanded=total - i <= OPEN_DIFFS))
-        body.append(f'<ol class="timeline">{"".join(items)}</ol>')
-        return self.page(f"{key} · {self.title}", "".join(body), depth=1, here="")
+        body = _template("assistant.html").render(
+            key=key, graph=content.get("graph_id", "?"), last=last, status=status, envs=self.envs(entry),
+            name=content.get("name") if content.get("name") != key else None,
+            description=content.get("description"), renamed_to=target,
+            renamed_href=page_path(target)[2:] if status == "renamed" and target in self.index.assistants else None,
+            ended_at=entry["ended_at"] or "", ended_date=self.date(entry["ended_at"]),
+            last_text=yamlish(shown(last)) if last else "", items=items)
+        return self.page(f"{key} · {self.title}", body, depth=1, here="")
 
-    def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *, expanded: bool) -> str:
+    def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *,
+                     expanded: bool) -> dict[str, Any]:
+        """What assistant.html shows of one version (plain values; the template escapes them)."""
         info = self.commits[v["commit"]]
-        # Release tags, and this assistant's own environment tags (not other assistants' ones).
-        tags = "".join(f'<span class="tag">{_e(t)}</span>' for t in self.index.tags_at.get(v["commit"], ())
-                       if t in self.releases or t.partition("@")[0] in (key, v["assistant_id"]))
         kind = v["kind"]
-        note = ""
+        note, note_cls = "", ""
         if kind == "renamed" and prev is not None and prev["assistant_id"] != v["assistant_id"]:
-            note = f'<span class="badge renamed">renamed from {_e(prev["assistant_id"])}</span>'
+            note, note_cls = f"renamed from {prev['assistant_id']}", "renamed"
         elif kind in ("added", "re-added"):
-            note = f'<span class="badge {kind}">{kind}</span>'
+            note, note_cls = kind, kind
         elif kind == "renamed":
-            note = f'<span class="badge renamed">renamed (as {_e(v["assistant_id"])})</span>'
-        if v["assistant_id"] != key and kind != "renamed":
-            note += f' <span class="badge">as {_e(v["assistant_id"])}</span>'
-        head = (f'<div class="vhead"><a class="vnum" id="v{v["version"]}" href="#v{v["version"]}">v{v["version"]}</a>'
-                f'{note}<time class="small muted" datetime="{_e(info["date"])}">'
-                f'{_e(_when(info["date"]))}</time>{tags}</div>'
-                f'<div class="msg">{_e(info["message"])}</div>'
-                f'<div class="small muted">{_e(info["author"]["name"])} · <span class="mono">{v["commit"][:12]}</span>'
-                f' · <a href="../{_e(v["file"])}">JSON</a></div>')
+            note, note_cls = f"renamed (as {v['assistant_id']})", "renamed"
+        item: dict[str, Any] = {
+            "n": v["version"], "note": note, "note_cls": note_cls,
+            "as_id": v["assistant_id"] if v["assistant_id"] != key and kind != "renamed" else None,
+            "date": info["date"], "when": _when(info["date"]), "message": info["message"],
+            "author": info["author"]["name"], "commit": v["commit"], "file": v["file"], "expanded": expanded,
+            # Release tags, and this assistant's own environment tags (not other assistants' ones).
+            "tags": [t for t in self.index.tags_at.get(v["commit"], ())
+                     if t in self.releases or t.partition("@")[0] in (key, v["assistant_id"])]}
         if prev is None:
-            inner = f'<pre>{_e(_yamlish(_shown(v)))}</pre>'
-            label = "content"
+            item.update(changes=None, text=yamlish(shown(v)), label="content")
         else:
-            changes = diff_values(*_pruned(_shown(prev), _shown(v)))
-            inner = render_changes(changes)
-            label = f'{len(changes)} change{"s" if len(changes) != 1 else ""} from v{prev["version"]}'
-        return f'<li>{head}<details{" open" if expanded else ""}><summary>{label}</summary>{inner}</details></li>'
+            changes = diff_values(*pruned(shown(prev), shown(v)))
+            item.update(changes=changes_shown(changes),
+                        label=f'{len(changes)} change{"s" if len(changes) != 1 else ""} from v{prev["version"]}')
+        return item
 
     # --- releases.html --------------------------------------------------------
 
@@ -367,120 +337,3 @@ def _when(iso: str) -> str:
     if len(iso) == 20 and iso.endswith("Z"):
         return f"{iso[:10]} {iso[11:16]} UTC"
     return iso
-
-
-def _shown(v: dict[str, Any]) -> dict[str, Any]:
-    """What a diff compares: the id, then the file's fields (server_id only when set)."""
-    content = v["content"]
-    out = {"assistant_id": v["assistant_id"]}
-    for field in ("graph_id", "name", "description", "config", "context", "metadata"):
-        out[field] = content.get(field)
-    if content.get("server_id"):
-        out["server_id"] = content["server_id"]
-    return out
-
-
-def _pruned(old: Any, new: Any) -> tuple[Any, Any]:
-    """Both mappings without the keys whose values are equal (a C-speed ``==`` per subtree).
-
-    ``diff_values`` walks every key; consecutive versions share almost everything, and
-    dropping what is equal on both sides gives the same changes, in the same order
-    (except that 1 and 1.0 inside an unchanged subtree count as equal here).
-    """
-    if not (isinstance(old, dict) and isinstance(new, dict)):
-        return old, new
-    a: dict[Any, Any] = {}
-    b: dict[Any, Any] = {}
-    for key in list(old) + [k for k in new if k not in old]:
-        if key in old and key in new:
-            if old[key] == new[key] and type(old[key]) is type(new[key]):
-                continue
-            a[key], b[key] = _pruned(old[key], new[key])
-        elif key in old:
-            a[key] = old[key]
-        else:
-            b[key] = new[key]
-    return a, b
-
-
-def render_changes(changes: list[FieldChange]) -> str:
-    if not changes:
-        return '<p class="small muted">Same content (the file was rewritten without a change of meaning).</p>'
-    items = []
-    for c in changes:
-        path = f'<code>{_e(c.path or "(whole)")}</code>'
-        if c.is_multiline():
-            lines = []
-            for line in c.line_diff():
-                cls = {"+": "a", "-": "d", "@": "h"}.get(line[:1], "")
-                text = _e(line) or " "
-                lines.append(f'<span class="{cls}">{text}</span>' if cls else f"<span>{text}</span>")
-            items.append(f'<li><span class="op">changed</span>{path}<pre class="diff">{"".join(lines)}</pre></li>')
-        elif c.op == "added":
-            items.append(f'<li><span class="op">added</span>{path} {_value(c.new, "new")}</li>')
-        elif c.op == "removed":
-            items.append(f'<li><span class="op">removed</span>{path} {_value(c.old, "old")}</li>')
-        else:
-            old, new = _value(c.old, "old"), _value(c.new, "new")
-            items.append(f'<li><span class="op">changed</span>{path} {old} → {new}</li>')
-    return f'<ul class="changes">{"".join(items)}</ul>'
-
-
-def _value(value: Any, cls: str) -> str:
-    if isinstance(value, (dict, list)) and value or isinstance(value, str) and "\n" in value:
-        return f'<pre class="{cls}">{_e(_yamlish(value))}</pre>'
-    return f'<code class="{cls}">{_e(_scalar(value))}</code>'
-
-
-def _yamlish(value: Any, indent: int = 0) -> str:
-    """Data as YAML-looking text, for reading (prompts as literal blocks); never parsed back."""
-    return "\n".join(_yaml_lines(value, indent))
-
-
-def _yaml_lines(value: Any, indent: int) -> list[str]:
-    pad = " " * indent
-    if isinstance(value, dict):
-        if not value:
-            return [pad + "{}"]
-        out = []
-        for k, v in value.items():
-            key = _scalar(k) if not isinstance(k, str) or not _PLAIN.match(k) else k
-            out += _entry(f"{pad}{key}:", v, indent)
-        return out
-    if isinstance(value, list):
-        if not value:
-            return [pad + "[]"]
-        out = []
-        for item in value:
-            out += _entry(f"{pad}-", item, indent)
-        return out
-    return [pad + _scalar(value)]
-
-
-def _entry(lead: str, v: Any, indent: int) -> list[str]:
-    if isinstance(v, str) and "\n" in v:
-        return [lead + " |"] + [" " * (indent + 2) + line for line in v.rstrip("\n").split("\n")]
-    if isinstance(v, (dict, list)) and v:
-        return [lead] + _yaml_lines(v, indent + 2)
-    if isinstance(v, (dict, list)):
-        return [f"{lead} {'{}' if isinstance(v, dict) else '[]'}"]
-    return [f"{lead} {_scalar(v)}"]
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" ") \
-                and not re.match(r"[-+]?[0-9.]", value):
-            return value
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)

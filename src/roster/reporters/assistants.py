@@ -35,6 +35,17 @@ def _indent(text: str, by: str = "  ") -> str:
     return "\n".join((by + line).rstrip() for line in text.splitlines())
 
 
+def _scalar(value: Any) -> str:
+    """A name or description on its line: as written, or double-quoted with escapes (as YAML
+    would) when it spans lines or starts or ends with blanks, which would otherwise vanish."""
+    import json
+
+    text = str(value)
+    if text != text.strip() or "\n" in text or "\r" in text:
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
 def _safe_json(item: Any) -> Any:
     """The JSON form with every flagged value redacted (name, description, config, ...)."""
     return {k: redacted(v, k) for k, v in item.as_json().items()}
@@ -46,9 +57,9 @@ def render_assistant(a: Any, fmt: str) -> str:
     shown = _safe_json(a)
     version = f"version {a.version}" if a.version is not None else "version unknown"
     lines = [f"{a.assistant_id}  ({version}, commit {_short(a.commit)}, updated {a.updated_at or '-'})",
-             f"graph:       {a.graph_id}", f"name:        {shown['name']}"]
+             f"graph:       {a.graph_id}", f"name:        {_scalar(shown['name'])}"]
     if a.description:
-        lines.append(f"description: {shown['description']}")
+        lines.append(f"description: {_scalar(shown['description'])}")
     if a.created_at:
         lines.append(f"created:     {a.created_at}")
     for field in ("config", "context", "metadata"):

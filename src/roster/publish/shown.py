@@ -1,0 +1,123 @@
+"""What the site shows of a version: its fields, the changes between two, data as YAML-looking text.
+
+Plain text only: the templates (autoescape) turn it into markup.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from roster.diff import FieldChange
+
+_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
+
+
+def shown(v: dict[str, Any]) -> dict[str, Any]:
+    """What a diff compares: the id, then the file's fields (server_id only when set)."""
+    content = v["content"]
+    out = {"assistant_id": v["assistant_id"]}
+    for field in ("graph_id", "name", "description", "config", "context", "metadata"):
+        out[field] = content.get(field)
+    if content.get("server_id"):
+        out["server_id"] = content["server_id"]
+    return out
+
+
+def pruned(old: Any, new: Any) -> tuple[Any, Any]:
+    """Both mappings without the keys whose values are equal (a C-speed ``==`` per subtree).
+
+    ``diff_values`` walks every key; consecutive versions share almost everything, and
+    dropping what is equal on both sides gives the same changes, in the same order
+    (except that 1 and 1.0 inside an unchanged subtree count as equal here).
+    """
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return old, new
+    a: dict[Any, Any] = {}
+    b: dict[Any, Any] = {}
+    for key in list(old) + [k for k in new if k not in old]:
+        if key in old and key in new:
+            if old[key] == new[key] and type(old[key]) is type(new[key]):
+                continue
+            a[key], b[key] = pruned(old[key], new[key])
+        elif key in old:
+            a[key] = old[key]
+        else:
+            b[key] = new[key]
+    return a, b
+
+
+def changes_shown(changes: list[FieldChange]) -> list[dict[str, Any]]:
+    """What assistant.html's ``changes`` macro shows of each change (plain text; it escapes)."""
+    out: list[dict[str, Any]] = []
+    for c in changes:
+        item: dict[str, Any] = {"path": c.path or "(whole)", "lines": None}
+        if c.is_multiline():
+            item.update(op="changed", lines=[({"+": "a", "-": "d", "@": "h"}.get(line[:1], ""), line or " ")
+                                             for line in c.line_diff()])
+        elif c.op == "added":
+            item.update(op="added", value=_value(c.new, "new"))
+        elif c.op == "removed":
+            item.update(op="removed", value=_value(c.old, "old"))
+        else:
+            item.update(op="changed", old=_value(c.old, "old"), new=_value(c.new, "new"))
+        out.append(item)
+    return out
+
+
+def _value(value: Any, cls: str) -> dict[str, Any]:
+    if isinstance(value, (dict, list)) and value or isinstance(value, str) and "\n" in value:
+        return {"block": True, "cls": cls, "text": yamlish(value)}
+    return {"block": False, "cls": cls, "text": _scalar(value)}
+
+
+def yamlish(value: Any, indent: int = 0) -> str:
+    """Data as YAML-looking text, for reading (prompts as literal blocks); never parsed back."""
+    return "\n".join(_yaml_lines(value, indent))
+
+
+def _yaml_lines(value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return [pad + "{}"]
+        out = []
+        for k, v in value.items():
+            key = _scalar(k) if not isinstance(k, str) or not _PLAIN.match(k) else k
+            out += _entry(f"{pad}{key}:", v, indent)
+        return out
+    if isinstance(value, list):
+        if not value:
+            return [pad + "[]"]
+        out = []
+        for item in value:
+            out += _entry(f"{pad}-", item, indent)
+        return out
+    return [pad + _scalar(value)]
+
+
+def _entry(lead: str, v: Any, indent: int) -> list[str]:
+    if isinstance(v, str) and "\n" in v:
+        return [lead + " |"] + [" " * (indent + 2) + line for line in v.rstrip("\n").split("\n")]
+    if isinstance(v, (dict, list)) and v:
+        return [lead] + _yaml_lines(v, indent + 2)
+    if isinstance(v, (dict, list)):
+        return [f"{lead} {'{}' if isinstance(v, dict) else '[]'}"]
+    return [f"{lead} {_scalar(v)}"]
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" ") \
+                and not re.match(r"[-+]?[0-9.]", value):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
