@@ -6,13 +6,16 @@ only plans (into the job summary); a failed check deploys nothing; drift fails t
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from test_custom_auth import AUTH_FIXTURE, AuthServer
 
 import test_action
 from action_runner import run_action
+from conftest import FIXTURE, _stop, find_cli, start_server
 from test_action import _run
 
 if TYPE_CHECKING:
@@ -65,7 +68,7 @@ def _no_key_shown(run: ActionRun, secret: str = KEY) -> None:
     for step in run.steps:
         for text in (step.stdout, step.stderr):
             shown = [line for line in text.splitlines() if secret in line]
-            assert shown == [f"::add-mask::{secret}"] * len(shown), shown
+            assert all(line.startswith("::add-mask::") for line in shown), shown
     assert secret not in run.summary
 
 
@@ -255,28 +258,15 @@ def test_a_url_set_by_the_pull_request_gets_no_plan_and_no_key(action_dir: Path,
     _no_key_shown(run)
 
 
-def _conftest() -> Any:
-    """This folder's conftest under a name of its own (tests/conftest.py is also `conftest`)."""
-    import importlib.util
-    import sys
-
-    if "langgraph_conftest" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("langgraph_conftest", Path(__file__).with_name("conftest.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["langgraph_conftest"] = module  # its dataclass looks itself up there
-        spec.loader.exec_module(module)
-    return sys.modules["langgraph_conftest"]
-
-
 def test_every_environment_with_a_url_is_synced_to_its_own_server(
         action_dir: Path, runner_temp: Path, repo: GitRepo, clean_server: LangGraphClient, tmp_path: Path) -> None:
     from roster.langgraph.client import LangGraphClient
 
-    lg = _conftest()
     folder = tmp_path / "prod-server"
-    shutil.copytree(lg.FIXTURE, folder, ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"))
-    prod = lg.start_server(lg.find_cli(), folder, tmp_path / "prod-server.log")
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"))
+    cli = find_cli()
+    assert cli is not None  # langgraph_server above found it
+    prod = start_server(cli, folder, tmp_path / "prod-server.log")
     try:
         repo.write("environments/prod.yaml", f"url: {prod.url}\nassistants:\n  echo-bot: 2\n")
         repo.commit("prod runs echo-bot 2")
@@ -286,8 +276,44 @@ def test_every_environment_with_a_url_is_synced_to_its_own_server(
         assert run.outputs["synced"] == '["dev","prod"]'
         (on_prod,) = _managed(LangGraphClient(prod.url, use_env_key=False))
     finally:
-        lg._stop(prod.process)
+        _stop(prod.process)
     (on_dev,) = _managed(clean_server)
     assert (on_dev["metadata"]["roster_env"], on_dev["config"]["configurable"]["style"]) == ("dev", "quiet")
     assert (on_prod["metadata"]["roster_env"], on_prod["config"]["configurable"]["style"]) == ("prod", "loud")
     assert "Synced `dev`" in run.summary and "Synced `prod`" in run.summary
+
+
+@pytest.fixture(scope="module")
+def auth_server(tmp_path_factory: pytest.TempPathFactory, langgraph_installed: None) -> Iterator[AuthServer]:
+    """A server that wants `Authorization: Bearer <token>` (as in test_custom_auth)."""
+    import secrets
+
+    cli = find_cli()
+    assert cli is not None, "the langgraph executable"
+    base = tmp_path_factory.mktemp("langgraph-auth-server")
+    folder = base / "project"
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"))
+    for name in ("auth.py", "langgraph.json"):
+        shutil.copy(AUTH_FIXTURE / name, folder / name)
+    token = "tok-" + secrets.token_hex(16)
+    (folder / "token.txt").write_text(token + "\n")
+    server = start_server(cli, folder, base / "server.log")
+    try:
+        yield AuthServer(server, token)
+    finally:
+        _stop(server.process)
+
+
+def test_roster_http_headers_reach_a_server_with_custom_auth(action_dir: Path, runner_temp: Path, repo: GitRepo,
+                                                             auth_server: AuthServer) -> None:
+    repo.write("environments/dev.yaml", f"url: {auth_server.url}\nassistants:\n  echo-bot: 1\n")
+    repo.commit("dev runs on the server with custom auth")
+    env = dict(test_action._env(), ROSTER_HTTP_HEADERS=auth_server.headers)
+    run = run_action(action_dir, workspace=repo.path, runner_temp=runner_temp, event_name="push", event=PUSH_MAIN,
+                     ref="refs/heads/main", inputs={"sync": "true", "publish": "false"}, env=env)
+    assert run.failed is None, run.steps[-1].stdout + run.steps[-1].stderr
+    got = auth_server.roster_assistants()["echo-bot"]
+    assert got["metadata"]["roster_env"] == "dev"
+    assert f"::add-mask::Bearer {auth_server.token}" in run.steps[-1].stdout
+    assert f"::add-mask::{auth_server.token}\n" in run.steps[-1].stdout
+    _no_key_shown(run, auth_server.token)
