@@ -6,14 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from gitrepo import GitRepo
+from testing import run_roster_subprocess
+
 from roster import InvalidAssistant, Roster, cachetrust
 from roster.git import Repo
 from roster.known import key_for
 from roster.source import Layout
 from roster.verdicts import VALID, VerdictStore
-from testing import run_roster_subprocess
 
 
 @pytest.fixture()
