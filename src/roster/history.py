@@ -171,11 +171,7 @@ class DeltaIndex:
         self._shallow: set[str] = set()
         self._last_subtree: tuple[str | None, str | None] = (None, None)
         self._file = os.path.join(repo.path, "roster", f"deltas-{_slug(folder)}.marshal")
-        from roster.cachetrust import usable
-
-        self._kept = usable(repo.path)  # a folder not written here by this user is never read
-        if self._kept:
-            self._load()
+        self._load()
 
     def _load(self) -> None:
         # marshal, not JSON: loading the index is on the path of every `roster show`,
@@ -197,8 +193,6 @@ class DeltaIndex:
 
     def save(self) -> None:
         """Write the index atomically; a read-only repository just keeps it in memory."""
-        if not self._kept:
-            return
         with self._lock:
             if not self._dirty:
                 return

@@ -94,9 +94,14 @@ def redact(url: str) -> str:
 
 def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> str:
     """The folder that holds the mirrors (see the module docstring for the order)."""
-    from roster.cachetrust import cache_root as root
-
-    return root(cache_dir)
+    if cache_dir:
+        return os.path.abspath(os.fspath(cache_dir))
+    env = os.environ.get("ROSTER_CACHE_DIR")
+    if env:
+        return os.path.abspath(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "roster")
 
 
 def mirror_name(url: str) -> str:

@@ -337,10 +337,6 @@ def _mac(key: bytes, body: dict[str, Any]) -> str:
 
 def _site_key(roster: Any) -> bytes:
     """The key that signs a site's manifest: in the git dir, which no commit or pull request can write."""
-    from roster.cachetrust import usable
-
-    if not usable(roster._repo().path):  # a key planted with the repository signs nothing here
-        return secrets.token_bytes(32)
     folder = Path(roster._repo().path) / "roster"
     path = folder / "site.key"
     try:
