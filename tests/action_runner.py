@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,6 +23,18 @@ from typing import Any, NamedTuple
 import yaml
 
 _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+PROJECT = Path(__file__).resolve().parents[1]
+_NOT_IN_A_CHECKOUT = shutil.ignore_patterns(
+    ".git", ".venv*", ".tools", ".stamps", "node_modules", "__pycache__", "*.egg-info", "build", "dist", "_site",
+    ".work", "artifacts", ".pytest_cache", ".langgraph_api")
+
+
+def copy_action(target: Path) -> Path:
+    """This project as `uses: owner/roster@v0.2.0` sees it: a clean checkout in ``target``."""
+    shutil.copytree(PROJECT, target, ignore=_NOT_IN_A_CHECKOUT)
+    return target
 
 
 class StepResult(NamedTuple):

@@ -42,3 +42,16 @@ def example_project(tmp_path: Path) -> Path:
     shutil.copytree(SCHEMAS, root / "schemas")
     (root / "assistants").mkdir()
     return root
+
+
+@pytest.fixture(scope="module")
+def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The action as `uses: owner/roster@v0.2.0` sees it: a clean checkout of this project."""
+    from action_runner import copy_action
+
+    return copy_action(tmp_path_factory.mktemp("action") / "roster")
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runner-temp")  # shared: Roster is installed once per module

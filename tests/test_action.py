@@ -17,8 +17,6 @@ from gitrepo import GitRepo, assistant_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-_IGNORED = shutil.ignore_patterns(".git", ".venv*", ".tools", ".stamps", "node_modules", "__pycache__", "*.egg-info",
-                                  "build", "dist", "_site", ".work", "artifacts", ".pytest_cache", ".langgraph_api")
 
 _LINT_JS = """
 const fs = require("node:fs");
@@ -118,19 +116,6 @@ def test_workflows_do_what_the_project_needs():
 
 
 # --- the action's steps, run as a runner runs them ---------------------------------
-
-
-@pytest.fixture(scope="module")
-def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The action as `uses: owner/roster@v1` sees it: a clean checkout of this project."""
-    target = tmp_path_factory.mktemp("action") / "roster"
-    shutil.copytree(ROOT, target, ignore=_IGNORED)
-    return target
-
-
-@pytest.fixture(scope="module")
-def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("runner-temp")  # shared: Roster is installed once per module
 
 
 def _env() -> dict[str, str]:

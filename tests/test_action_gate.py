@@ -8,28 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 
-import test_action
 from gitrepo import assistant_yaml
 from test_action import _repo, _run
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas_external" / "sarif-schema-2.1.0.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The action as `uses: owner/roster@v1` sees it: a clean checkout of this project."""
-    import shutil
-
-    target = tmp_path_factory.mktemp("action") / "roster"
-    shutil.copytree(test_action.ROOT, target, ignore=test_action._IGNORED)
-    return target
-
-
-@pytest.fixture(scope="module")
-def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("runner-temp")
 
 
 def _pr_event(base: str, head: str, number: int = 7) -> dict[str, Any]:

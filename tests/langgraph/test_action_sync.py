@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from test_custom_auth import AUTH_FIXTURE, AuthServer
+from test_custom_auth import AuthServer, running_auth_server
 
 import test_action
 from action_runner import run_action
@@ -28,18 +28,6 @@ pytestmark = pytest.mark.langgraph
 ECHO = "graph_id: echo\nconfig:\n  configurable:\n    style: {style}\n"
 KEY = "lsv2_sk_action0sync0secret0value"
 PUSH_MAIN = {"ref": "refs/heads/main", "repository": {"default_branch": "main"}}
-
-
-@pytest.fixture(scope="module")
-def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("action") / "roster"
-    shutil.copytree(test_action.ROOT, target, ignore=test_action._IGNORED)
-    return target
-
-
-@pytest.fixture(scope="module")
-def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("runner-temp")  # shared: Roster is installed once per module
 
 
 @pytest.fixture
@@ -285,23 +273,8 @@ def test_every_environment_with_a_url_is_synced_to_its_own_server(
 
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory: pytest.TempPathFactory, langgraph_installed: None) -> Iterator[AuthServer]:
-    """A server that wants `Authorization: Bearer <token>` (as in test_custom_auth)."""
-    import secrets
-
-    cli = find_cli()
-    assert cli is not None, "the langgraph executable"
-    base = tmp_path_factory.mktemp("langgraph-auth-server")
-    folder = base / "project"
-    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"))
-    for name in ("auth.py", "langgraph.json"):
-        shutil.copy(AUTH_FIXTURE / name, folder / name)
-    token = "tok-" + secrets.token_hex(16)
-    (folder / "token.txt").write_text(token + "\n")
-    server = start_server(cli, folder, base / "server.log")
-    try:
-        yield AuthServer(server, token)
-    finally:
-        _stop(server.process)
+    with running_auth_server(tmp_path_factory) as server:
+        yield server
 
 
 def test_roster_http_headers_reach_a_server_with_custom_auth(action_dir: Path, runner_temp: Path, repo: GitRepo,

@@ -8,6 +8,7 @@ The CLI runs as a subprocess, so the variable is read the way a user's shell pas
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -51,8 +52,10 @@ class AuthServer:
         return {a["metadata"]["roster_id"]: a for a in found if "roster_id" in (a.get("metadata") or {})}
 
 
-@pytest.fixture(scope="module")
-def auth_server(tmp_path_factory: pytest.TempPathFactory, langgraph_installed: None) -> Iterator[AuthServer]:
+@contextlib.contextmanager
+def running_auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthServer]:
+    """A `langgraph dev` server on the fixture graphs whose custom auth wants
+    `Authorization: Bearer <token>` (a fresh random token per server)."""
     cli = find_cli()
     if cli is None:
         missing("langgraph-cli[inmem] (the `langgraph` executable)")
@@ -70,6 +73,12 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory, langgraph_installed: N
         yield AuthServer(server, token)
     finally:
         _stop(server.process)
+
+
+@pytest.fixture(scope="module")
+def auth_server(tmp_path_factory: pytest.TempPathFactory, langgraph_installed: None) -> Iterator[AuthServer]:
+    with running_auth_server(tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture
