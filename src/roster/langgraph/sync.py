@@ -352,7 +352,7 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
                 answer = client.patch_assistant(item.server_id, item.payload or {})
             else:
                 answer = client.delete_assistant(item.server_id)
-        except Exception as e:  # re-raised with what was done
+        except RemoteError as e:  # re-raised with what was done; any other error is a bug (exit 3)
             done = ", ".join(f"{i.action} {i.assistant_id}" for i in result.applied) or "nothing"
             rest = steps[index + 1:]
             left = ", ".join(f"{i.action} {i.assistant_id}" for i in rest) or "nothing else"
