@@ -2,7 +2,6 @@
 deletes assistants, with hostile values (Markdown, HTML, workflow commands) and a secret in it."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest

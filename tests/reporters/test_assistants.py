@@ -14,9 +14,10 @@ def test_an_assistant_as_text_shows_prompts_as_blocks(made: Made) -> None:
     a = made.roster.get("keep")
     lines = out.render_assistant(a, "text").splitlines()
     assert lines[0] == f"keep  (version 2, commit {a.commit[:7]}, updated {a.updated_at})"
-    assert lines[1:5] == ["graph:       writer", f"name:        {HOSTILE_NAME}", f"created:     {a.created_at}", "config:"]
-    assert lines[-6:] == ["    system_prompt: |", "      Line one.", "      ````", "      </details>", "      | a | b |",
-                          "      Line two!"]
+    assert lines[1:5] == ["graph:       writer", f"name:        {HOSTILE_NAME}", f"created:     {a.created_at}",
+                          "config:"]
+    assert lines[-6:] == ["    system_prompt: |", "      Line one.", "      ````", "      </details>",
+                          "      | a | b |", "      Line two!"]
 
 
 def test_an_assistant_as_json_is_the_spec_shape(made: Made) -> None:
@@ -41,7 +42,8 @@ def test_a_list_aligns_its_columns(made: Made) -> None:
     items = made.roster.list(ref="HEAD~1")
     commit = items[0].commit[:7]
     assert out.render_list(items, "text").splitlines() == [
-        f"gone    v1  writer  {commit}  Gone", f"keep    v1  writer  {commit}  Keep", f"move    v1  writer  {commit}  move"]
+        f"gone    v1  writer  {commit}  Gone", f"keep    v1  writer  {commit}  Keep",
+        f"move    v1  writer  {commit}  move"]
     assert [a["assistant_id"] for a in json.loads(out.render_list(items, "json"))] == ["gone", "keep", "move"]
     assert out.render_list([], "text") == "no assistants" and out.render_list([], "json") == "[]"
 
