@@ -5,7 +5,6 @@ import os
 
 import click
 
-from roster.check import validate_files
 from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.reporters import CHECK_REPORTERS
@@ -23,6 +22,8 @@ def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) ->
     Each file is checked against the schemas of the project that holds its
     assistants/ folder. Exits 1 when any file is invalid.
     """
+    from roster.check import validate_files  # lazy: the checker, which show, list and history never load
+
     fallback = getattr(settings, "repo", None) or os.getcwd()
     report = validate_files(files, fallback_root=fallback, strict=strict)
     emit(CHECK_REPORTERS[fmt](report), workflow_commands=fmt == "github")
