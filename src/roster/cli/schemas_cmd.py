@@ -10,6 +10,7 @@ from roster.cli.options import emit
 from roster.cli.servers import checked_url
 from roster.cli.settings import Settings, settings_of
 from roster.errors import NotARepository, UsageError
+from roster.reporters.schemas import render_schema_check, render_schema_export, shown_path
 
 
 def _project_paths(settings: Settings) -> tuple[str, str]:
@@ -54,7 +55,6 @@ def export(ctx: click.Context, check: bool, url: str | None, out: str | None, co
     exits 1 when the committed files are stale."""
     # lazy: the exporter and the LangGraph client (~30 ms) load for this command only
     from roster.langgraph import export as ex
-    from roster.reporters.schemas import render_schema_check, render_schema_export, shown_path
 
     default_config, default_out = _project_paths(settings_of(ctx))
     out_dir = out or default_out
