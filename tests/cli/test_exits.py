@@ -212,3 +212,16 @@ def test_a_foreign_output_folder_names_the_folder(tmp_path: Path) -> None:
     assert (code, err) == (2, f"roster: error: output folder {site} is not empty and holds no published Roster "
                               "site (no index.json written by roster); empty it or choose another folder\n")
     assert (site / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_missing_langgraph_json_names_the_flag_in_the_cli_only(tmp_path: Path) -> None:
+    from roster.errors import UsageError
+    from roster.langgraph.export import read_langgraph_json
+
+    missing = tmp_path / "langgraph.json"
+    with pytest.raises(UsageError) as info:
+        read_langgraph_json(str(missing))
+    assert str(info.value) == f"{missing}: no such file (the langgraph.json that lists the graphs)"
+    code, out, err = invoke("runner", "schemas", "export", "--check", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == f"roster: error: {missing}: no such file (give the langgraph.json with --config)\n"

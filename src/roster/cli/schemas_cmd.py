@@ -66,6 +66,8 @@ def export(ctx: click.Context, check: bool, url: str | None, out: str | None, co
         source = client.url  # without any credentials the URL carries
     else:
         config = os.path.abspath(config_path or default_config)
+        if not os.path.exists(config):  # the library names the file; the flag that names another is ours
+            raise UsageError(f"{config}: no such file (give the langgraph.json with --config)")
         schemas = ex.export_schemas(os.path.dirname(config), langgraph_json=os.path.basename(config),
                                     python=python, graphs=graphs or None, timeout=timeout)
         source = shown_path(config)
