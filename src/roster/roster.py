@@ -251,7 +251,7 @@ class Roster:
     def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
         from roster.ids import check_id
-        from roster.resolve import _cut
+        from roster.timeline import versions_at
 
         check_id(assistant_id)
         resolver = self.resolver
@@ -259,9 +259,8 @@ class Roster:
         resolver.maybe_refresh()
         tip = resolve_commit(self._repo(), ref) if ref else resolver.head()
         chain, lineage = resolver.lineage(assistant_id, tip)
-        if chain.cut:
-            raise _cut(chain)
-        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(lineage.entries)]
+        entries = versions_at(chain, lineage)
+        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(entries)]
         versions.reverse()
         return versions
 

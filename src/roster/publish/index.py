@@ -24,11 +24,12 @@ from typing import Any, NamedTuple
 from roster import __version__
 from roster.errors import RosterError
 from roster.git import read_blobs
-from roster.history import Chain, Lineage, VersionEntry
+from roster.history import Chain, VersionEntry
 from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
 from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
+from roster.timeline import Planned, plan
 
 FORMAT = 1
 CONTENT_FIELDS = ASSISTANT_FIELDS  # a version's content: the one list diff and file_content use too
@@ -74,14 +75,14 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
 
-    plan, skipped = _valid(_plan(chain))
-    _check_paths(plan)
-    entries = [e for item in plan.values() for e, _ in item.versions]
+    planned, skipped = _valid(plan(chain))
+    _check_paths(planned)
+    entries = [e for item in planned.values() for e, _ in item.versions]
     _verify_entries(repo, resolver.deltas.folder, entries)
     contents = _contents(repo, entries, previous, progress)
 
-    ended = {item.ended_at for item in plan.values() if item.ended_at}
-    ended |= {chain.commits[p] for item in plan.values() for p in item.deletions}
+    ended = {item.ended_at for item in planned.values() if item.ended_at}
+    ended |= {chain.commits[p] for item in planned.values() for p in item.deletions}
     wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
     known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
     known = known if isinstance(known, dict) else {}
@@ -90,8 +91,8 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
 
     assistants: dict[str, Any] = {}
     redacted_at: list[dict[str, Any]] = []
-    for key in sorted(plan):
-        item = plan[key]
+    for key in sorted(planned):
+        item = planned[key]
         versions = []
         for entry, number in item.versions:
             content = contents[(entry.commit, entry.assistant_id)]
@@ -133,7 +134,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     environments = published_environments(roster, head)
     if environments:  # absent when the repository has no environment files (docs/index-format.md)
         data["environments"] = environments
-    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at, skipped)
+    return PublishedIndex(data, {k: v.deletions for k, v in planned.items()}, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -162,54 +163,7 @@ def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, 
 # --- which entries, under which keys ------------------------------------------
 
 
-class _Planned(NamedTuple):
-    status: str
-    renamed_to: str | None
-    ended_at: str | None
-    versions: list[tuple[VersionEntry, int]]
-    deletions: list[int]
-
-
-def _plan(chain: Chain) -> dict[str, _Planned]:
-    """One entry per id that ever existed, chosen exactly as ``Resolver.lineage`` does."""
-    end = len(chain.commits) - 1
-    deleted_at: dict[int, list[int]] = {}  # id(lineage) -> deletion positions
-    owner: dict[tuple[int, str], Lineage] = {}
-    for lineage in chain.lineages:
-        for e in lineage.entries:
-            owner[(e.pos, e.assistant_id)] = lineage
-    for gone_list in chain.gone.values():
-        for gone in gone_list:
-            if gone.renamed_to is None:
-                ended = owner.get((gone.last.pos, gone.last.assistant_id))
-                if ended is not None:
-                    deleted_at.setdefault(id(ended), []).append(gone.pos)
-    plan: dict[str, _Planned] = {}
-    for assistant_id in chain.timeline:
-        live = chain.lineage_at(assistant_id, end)
-        shown = live or chain.last_lineage(assistant_id)
-        if shown is None:
-            continue
-        lineage = shown
-        numbered = [(e, i + 1) for i, e in enumerate(lineage.entries)]
-        deletions = sorted(deleted_at.get(id(lineage), []))
-        if live is not None:
-            plan[assistant_id] = _Planned("active", None, None, numbered, deletions)
-            continue
-        gone = chain.gone[assistant_id][-1]
-        if gone.renamed_to is not None:
-            mine = [(e, n) for e, n in numbered if e.assistant_id == assistant_id]
-            plan[assistant_id] = _Planned("renamed", gone.renamed_to, gone.commit, mine,
-                                          [p for p in deletions if p < gone.pos])
-        else:
-            plan[assistant_id] = _Planned("deleted", None, gone.commit, numbered, deletions)
-    if chain.cut:
-        # A shallow clone: numbering would be invented, so versions are left out (the format's rule).
-        return {k: v._replace(versions=[], deletions=[]) for k, v in plan.items() if v.status == "active"}
-    return plan
-
-
-def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, ...]]:
+def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...]]:
     """The plan without the ids that could not name a file or link safely.
 
     History is written by others: ``check`` refuses such names in new changes, but a
@@ -250,7 +204,7 @@ def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None
                               f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
-def _check_paths(plan: dict[str, _Planned]) -> None:
+def _check_paths(plan: dict[str, Planned]) -> None:
     """Refuse the one id layout the pinned file paths cannot hold: ``x`` beside ``x/v1.json``."""
     for key in plan:
         parent, _, last = key.rpartition("/")
