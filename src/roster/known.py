@@ -138,7 +138,7 @@ def show(roster: Any, spec: str) -> AssistantView | None:
     roster._maybe_fetch()
     resolver.maybe_refresh()
     # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
-    assistant_id, commit = roster._target(spec)
+    assistant_id, commit = roster.target(spec)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
     return AssistantView(fields) if fields is not None else None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from roster.errors import InvalidAssistant, UnknownAssistant, UnknownRef
@@ -76,26 +77,33 @@ class Resolver:
     # --- refs -----------------------------------------------------------------
 
     def commit_for(self, assistant_id: str, ref: str | None) -> str:
-        """The commit of ``assistant_id@ref`` for a ref that is not a version number."""
+        """The commit of ``assistant_id@ref`` for a ref that is not a version number:
+        the own tag ``ID@ref``, else the repo-wide ref (not environment files: see roster.lookup)."""
         ref = ref or "HEAD"
-        own_tag = f"{assistant_id}@{ref}"
-        # A tag ID@HEAD (an older promote accepted the label) must never pin the default ref.
-        if ref != "HEAD" and own_tag in self.tag_names():
-            key = ("tag", own_tag)
-            with self._lock:
-                hit = self._refs.get(key)
-            if hit is None:
-                hit = self.repo.ref_target(f"refs/tags/{own_tag}")
-        else:
-            key = ("", ref)  # a repo-wide ref: the same commit for every assistant
-            with self._lock:
-                hit = self._refs.get(key)
-            if hit is None:
-                hit = resolve_commit(self.repo, ref)
-        if hit is None:
-            raise UnknownRef(f"tag {own_tag!r} points at no commit")
+        own = self.own_tag(assistant_id, ref) if ref != "HEAD" else None
+        return own if own is not None else self.ref_commit(ref)
+
+    def own_tag(self, assistant_id: str, label: str) -> str | None:
+        """The commit of the tag ``ID@label``; None when there is none."""
+        name = f"{assistant_id}@{label}"
+        if name not in self.tag_names():
+            return None
+        return self._cached(("tag", name), lambda: self.repo.ref_target(f"refs/tags/{name}"),
+                            f"tag {name!r} points at no commit")
+
+    def ref_commit(self, ref: str) -> str:
+        """A repo-wide ref's commit: the same for every assistant, so cached per refresh."""
+        return self._cached(("", ref), lambda: resolve_commit(self.repo, ref), "")
+
+    def _cached(self, key: tuple[str, str], find: Callable[[], str | None], missing: str) -> str:
         with self._lock:
-            self._refs[key] = hit
+            hit = self._refs.get(key)
+        if hit is None:
+            hit = find()
+            if hit is None:
+                raise UnknownRef(missing)
+            with self._lock:
+                self._refs[key] = hit
         return hit
 
     def tag_names(self) -> frozenset[str]:
