@@ -57,6 +57,8 @@ def _parse(data: dict[str, Any]) -> Published:
         raise TypeError("assistants is not a mapping")
     lineages = [_lineage(entry, pos) for entry in entries.values()
                 if isinstance(entry, dict) and entry.get("status") != "renamed"]
+    lineages += [_lineage(older, pos) for entry in entries.values() if isinstance(entry, dict)
+                 for older in entry.get("earlier") or ()]
     folder = _folder(lineages)
     contents: dict[str, dict[str, Any]] = {}
     deltas: dict[int, list[Change]] = {}

@@ -147,7 +147,6 @@ class IndexRoster:
         hit = snap.hot.get(key)
         if hit is not None:
             return hit
-        snap.check_cut()
         parsed = parse_spec(spec, ref)
         assistant_id, commit = resolve_target(snap, spec, ref)
         where = f"{parsed.assistant_id}@{parsed.ref}" if parsed.ref else parsed.assistant_id
@@ -175,8 +174,8 @@ class IndexRoster:
                                  f"and no tag ID@{env}")
             found = [self.get(f"{i}@{env}") for i in ids]
             return [a for a in found if a.matches(graph_id, metadata)]
-        snap.check_cut()
         commit = snap.ref_commit(check_ref_text(ref)) if ref else snap.pub.head
+        snap.check_cut()
         pos = snap.position(commit, ref or "HEAD")
         alive = sorted(alive_at(snap.chain, pos), key=lambda item: snap.path(item[1]))
         out = []

@@ -56,6 +56,9 @@ class IndexRefs:
                       | {c for c in self.pub.commits if c.startswith(low)})
 
     def revparse_commit(self, rev: str) -> str | None:
+        if re.search(r"\^[2-9]", rev):
+            raise UnknownRef(f"ref {rev!r} follows a parent other than the first, which is not on the published history "
+                             f"(the first-parent chain of {self.pub.head[:12]}); the index cannot answer for it")
         m = _SUFFIX.match(rev)
         base, ops = (m.group("base"), m.group("ops")) if m else (rev, "")
         commit = self._base(base)
@@ -88,8 +91,6 @@ def not_published(ref: str, commit: str, head: str) -> str:
 class Snapshot:
     """One parsed index: ``lookup.Targets`` for ``ID@REF``, and assistants and versions by commit."""
 
-    environments_folder = "environments"
-
     def __init__(self, pub: Published) -> None:
         self.pub = pub
         self.chain = pub.chain
@@ -98,11 +99,9 @@ class Snapshot:
         self.tags_at: dict[str, list[str]] = {}
         for name, commit in sorted(pub.tags.items()):
             self.tags_at.setdefault(commit, []).append(name)
-        for env in pub.environments.values():
-            path = env.get("path")
-            if isinstance(path, str) and "/" in path:
-                self.environments_folder = path.rpartition("/")[0]
-                break
+        # The layout's rule: environments/ beside assistants/ (both under a monorepo's root).
+        root = pub.folder.rpartition("/")[0]
+        self.environments_folder = f"{root}/environments" if root else "environments"
 
     def check_cut(self) -> None:
         if self.chain.cut:

@@ -148,6 +148,9 @@ class Planned(NamedTuple):
     ended_at: str | None  # the commit where it was deleted or renamed
     versions: list[tuple[VersionEntry, int]]  # (entry, version number)
     deletions: list[int]  # chain positions where this lineage was deleted (every time)
+    # Lineages that no id names at the end any more (an id deleted, then taken by a file renamed
+    # into it): kept under the id they last had, so no version of the history is lost.
+    earlier: list[tuple[list[tuple[VersionEntry, int]], list[int]]] = []
 
 
 def plan(chain: Timeline) -> dict[str, Planned]:
@@ -168,11 +171,13 @@ def plan(chain: Timeline) -> dict[str, Planned]:
                 if ended is not None:
                     deleted_at.setdefault(id(ended), []).append(gone.pos)
     out: dict[str, Planned] = {}
+    chosen: set[int] = set()
     for assistant_id in chain.timeline:
         live = chain.lineage_at(assistant_id, last)
         lineage = live or chain.last_lineage(assistant_id)
         if lineage is None:
             continue
+        chosen.add(id(lineage))
         numbers = [(e, i + 1) for i, e in enumerate(lineage.entries)]
         deletions = sorted(deleted_at.get(id(lineage), []))
         if live is not None:
@@ -185,7 +190,12 @@ def plan(chain: Timeline) -> dict[str, Planned]:
                                         [p for p in deletions if p < gone.pos])
         else:
             out[assistant_id] = Planned("deleted", None, gone.commit, numbers, deletions)
+    for lineage in lineages:
+        if id(lineage) not in chosen and lineage.entries and lineage.entries[-1].assistant_id in out:
+            key = lineage.entries[-1].assistant_id
+            earlier = (([(e, i + 1) for i, e in enumerate(lineage.entries)], sorted(deleted_at.get(id(lineage), []))))
+            out[key] = out[key]._replace(earlier=[*out[key].earlier, earlier])
     if chain.cut:
         # A shallow clone: numbering would be invented, so versions are left out.
-        return {k: v._replace(versions=[], deletions=[]) for k, v in out.items() if v.status == "active"}
+        return {k: v._replace(versions=[], deletions=[], earlier=[]) for k, v in out.items() if v.status == "active"}
     return out

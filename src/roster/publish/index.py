@@ -78,11 +78,12 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     planned, skipped = _valid(plan(chain))
     _check_paths(planned)
     entries = [e for item in planned.values() for e, _ in item.versions]
+    entries += [e for item in planned.values() for numbered, _ in item.earlier for e, _ in numbered]
     _verify_entries(repo, resolver.deltas.folder, entries)
     contents = _contents(repo, entries, previous, progress)
 
-    ended = {item.ended_at for item in planned.values() if item.ended_at}
-    ended |= {chain.commits[p] for item in planned.values() for p in item.deletions}
+    # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
+    ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
     wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
     known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
     known = known if isinstance(known, dict) else {}
@@ -91,29 +92,37 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
 
     assistants: dict[str, Any] = {}
     redacted_at: list[dict[str, Any]] = []
-    for key in sorted(planned):
-        item = planned[key]
-        versions = []
-        for entry, number in item.versions:
+
+    def version_rows(key: str, numbered: list[tuple[VersionEntry, int]], files: bool) -> list[dict[str, Any]]:
+        rows = []
+        for entry, number in numbered:
             content = contents[(entry.commit, entry.assistant_id)]
             # A key committed once is never published, in any version: the pages and the
             # per-version files are all made from this content.
             places = redacted_places(content, marked=True)
             if places:
                 content = redacted(content)
-                redacted_at += [{"assistant_id": key, "version": number, "path": p} for p in places]
-            versions.append({
+                redacted_at.extend({"assistant_id": key, "version": number, "path": p} for p in places)
+            rows.append({
                 "version": number,
                 "commit": entry.commit,
                 "pos": entry.pos,
                 "assistant_id": entry.assistant_id,
                 "kind": entry.kind,
                 "content": content,
-                "file": version_file(key, number),
+                "file": version_file(key, number) if files else None,
                 "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
             })
+        return rows
+
+    for key in sorted(planned):
+        item = planned[key]
         assistants[key] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
-                           "ended_at": item.ended_at, "deletions": list(item.deletions), "versions": versions}
+                           "ended_at": item.ended_at, "deletions": list(item.deletions),
+                           "versions": version_rows(key, item.versions, True)}
+        if item.earlier:
+            assistants[key]["earlier"] = [{"versions": version_rows(key, numbered, False), "deletions": deletions}
+                                          for numbered, deletions in item.earlier]
 
     data = {
         "format": FORMAT,
@@ -181,6 +190,9 @@ def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...
             # Earlier versions under a hostile name (renamed since): numbers stay, the page shows a gap.
             bad |= {e.assistant_id for e, _ in item.versions if id_problem(e.assistant_id)}
             item = item._replace(versions=kept)
+        if item.earlier:
+            item = item._replace(earlier=[([(e, n) for e, n in numbered if not id_problem(e.assistant_id)], deletions)
+                                          for numbered, deletions in item.earlier])
         if item.renamed_to is not None and id_problem(item.renamed_to):
             bad.add(item.renamed_to)
             item = item._replace(status="deleted", renamed_to=None)
