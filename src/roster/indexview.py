@@ -58,7 +58,8 @@ class IndexRefs:
     def revparse_commit(self, rev: str) -> str | None:
         if re.search(r"\^[2-9]", rev):
             raise UnknownRef(f"ref {rev!r} follows a parent other than the first, which is not on the published "
-                             f"history (the first-parent chain of {self.pub.head[:12]}); the index cannot answer for it")
+                             f"history (the first-parent chain of {self.pub.head[:12]}); the index "
+                             f"cannot answer for it")
         m = _SUFFIX.match(rev)
         base, ops = (m.group("base"), m.group("ops")) if m else (rev, "")
         commit = self._base(base)
