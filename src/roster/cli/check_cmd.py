@@ -8,8 +8,6 @@ import click
 from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
-from roster.hygiene import clean_text
-from roster.reporters import CHECK_REPORTERS
 
 
 @click.command("check", cls=RosterCommand)
@@ -33,6 +31,10 @@ def command(settings: Settings, ref: str | None, base: str | None, strict: bool,
 
     Exits 1 when any assistant is invalid, 2 on a usage or lookup error.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.hygiene import clean_text
+    from roster.reporters import CHECK_REPORTERS
+
     targets = _parse_outputs(outputs, CHECK_REPORTERS)
     report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)
     for name, path in targets:

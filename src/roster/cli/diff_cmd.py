@@ -6,7 +6,6 @@ import click
 from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
-from roster.reporters import assistants as out
 
 
 @click.command("diff", cls=RosterCommand)
@@ -20,6 +19,9 @@ def command(settings: Settings, spec_a: str, spec_b: str, exit_code: bool, fmt: 
 
     Multi-line prompts are shown as a line diff.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.reporters import assistants as out
+
     result = settings.roster().diff(spec_a, spec_b)
     emit(out.render_diff(result, fmt))
     return EXIT_INVALID if exit_code and result.changes else EXIT_OK

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import click
 
-from roster import known
 from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
-from roster.reporters import assistants as out
-from roster.reporters.environments import render_pin_history
-from roster.roster import Roster
 
 
 @click.command("history", cls=RosterCommand)
@@ -25,6 +21,12 @@ def command(settings: Settings, assistant_id: str, ref: str | None, env: str | N
     With --env ENV: every change of that environment's pin of ID instead: the
     commit (id and message), its author and date, the version before and after.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster import known
+    from roster.reporters import assistants as out
+    from roster.reporters.environments import render_pin_history
+    from roster.roster import Roster
+
     if env is not None:
         from roster.envhistory import pin_history  # lazy: loads pydantic
 

@@ -7,7 +7,6 @@ from roster.cli.exits import RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.servers import timeout_option, url_option
 from roster.cli.settings import settings_of
-from roster.reporters.server import render_import
 
 
 @click.command("import", cls=RosterCommand)
@@ -30,6 +29,7 @@ def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool,
     # lazy: the LangGraph client and the importer (pydantic) load for the server commands only
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.importer import import_assistants
+    from roster.reporters.server import render_import
 
     client = LangGraphClient(url, timeout=timeout)
     result = import_assistants(settings_of(ctx).project(), client, include_defaults=include_defaults,

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import click
 
-from roster import known
 from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
 from roster.errors import UsageError
-from roster.reporters import assistants as out
-from roster.roster import Roster
 
 
 @click.command("list", cls=RosterCommand)
@@ -24,6 +21,11 @@ from roster.roster import Roster
 def command(settings: Settings, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
             fmt: str) -> int:
     """List the assistants at a ref, with their version and graph."""
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster import known
+    from roster.reporters import assistants as out
+    from roster.roster import Roster
+
     wanted = {}
     for item in metadata:
         key, eq, value = item.partition("=")

@@ -6,8 +6,6 @@ from typing import Any
 
 import click
 
-from roster.hygiene import clean_text, end_lines
-
 
 def format_option(*choices: str) -> Callable[[Any], Any]:
     names = choices or ("text", "json")
@@ -21,4 +19,6 @@ def emit(text: str, *, err: bool = False, workflow_commands: bool = False) -> No
     (unless the format is ``github``, whose reporter escapes each field of its own commands),
     no line ending in whitespace."""
     if text:
+        from roster.hygiene import clean_text, end_lines  # lazy: not loaded by every `roster --help`
+
         click.echo(end_lines(clean_text(text, workflow_commands=workflow_commands)), err=err)

@@ -7,7 +7,6 @@ from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
 from roster.errors import UsageError
-from roster.reporters import assistants as out
 
 
 @click.command("promote", cls=RosterCommand)
@@ -33,6 +32,9 @@ def command(settings: Settings, assistant_id: str | None, target: str | None, la
     after and the field-level diff between them. ENV may not be HEAD, a number,
     a hex string, a branch or a repo-wide tag.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.reporters import assistants as out
+
     roster = settings.roster()
     if all_:
         if assistant_id or target or not source:

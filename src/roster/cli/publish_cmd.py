@@ -6,7 +6,6 @@ import click
 from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit
 from roster.cli.settings import Settings
-from roster.reporters.publish import render_publish
 
 
 @click.command("publish", cls=RosterCommand)
@@ -30,6 +29,7 @@ def command(settings: Settings, out: str, ref: str | None, title: str | None, fm
     # lazy: publishing loads pygit2 and pydantic
     from roster.publish import publish
     from roster.publish.progress import Progress
+    from roster.reporters.publish import render_publish
 
     emit(render_publish(publish(settings.roster(), out, ref=ref, title=title, progress=Progress()), fmt))
     return EXIT_OK

@@ -8,7 +8,6 @@ from roster.cli.options import emit, format_option
 from roster.cli.servers import env_url, timeout_option, url_option
 from roster.cli.settings import settings_of
 from roster.errors import UsageError
-from roster.reporters.server import render_pull
 
 
 @click.command("pull", cls=RosterCommand)
@@ -35,6 +34,7 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
     # lazy: the LangGraph client and the pull model (~60 ms) load for the server commands only
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.pull import pull
+    from roster.reporters.server import render_pull
 
     if url is not None:
         LangGraphClient(url, timeout=timeout)  # the API key and headers are checked before git is touched

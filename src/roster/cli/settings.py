@@ -7,8 +7,6 @@ import click
 
 from roster.cli.exits import one_line
 from roster.cli.options import emit
-from roster.project import open_project
-from roster.roster import Roster
 
 
 class Settings:
@@ -28,12 +26,16 @@ class Settings:
         return self.repo is not None and self.repo.split("?", 1)[0].endswith(".json")
 
     def project(self) -> Any:
+        from roster.project import open_project  # lazy: not loaded by every `roster --help` (SPEC section 8)
+
         project = open_project(self.repo or ".", root=self.root, cache_dir=self.cache_dir)
         if project.remote is not None:
             warn_if_stale(project.remote.staleness())
         return project
 
     def roster(self) -> Any:
+        from roster.roster import Roster  # lazy: not loaded by every `roster --help` (SPEC section 8)
+
         if self.repo is not None and self.is_index():
             return Roster.from_index(self.repo)
         roster = Roster(self.repo or ".", root=self.root, cache_dir=self.cache_dir)

@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import click
 
-from roster import known
 from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
-from roster.environments import check_label
 from roster.errors import UsageError
-from roster.reporters import assistants as out
-from roster.roster import Roster
 
 
 @click.command("show", cls=RosterCommand)
@@ -24,6 +20,12 @@ def command(settings: Settings, spec: str, env: str | None, fmt: str) -> int:
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster import known
+    from roster.environments import check_label
+    from roster.reporters import assistants as out
+    from roster.roster import Roster
+
     if env is not None:
         if "@" in spec:
             raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")

@@ -6,7 +6,6 @@ import click
 from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 from roster.cli.settings import Settings
-from roster.reporters.environments import render_status
 
 
 @click.command("status", cls=RosterCommand)
@@ -20,7 +19,9 @@ def command(settings: Settings, env: str | None, fmt: str) -> int:
     HEAD, else the tag ID@ENV) and how many versions it is behind HEAD;
     "-" when the environment does not run the assistant.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
     from roster.envstatus import status  # lazy: loads pydantic
+    from roster.reporters.environments import render_status
 
     emit(render_status(status(settings.roster(), env), fmt))
     return EXIT_OK

@@ -8,7 +8,6 @@ from roster.cli.options import emit, format_option
 from roster.cli.servers import URL_HELP, env_url, timeout_option, url_option
 from roster.cli.settings import settings_of
 from roster.errors import UsageError
-from roster.reporters.server import SyncRun, render_sync_plan, render_sync_result
 
 # What a plan means for --detailed-exitcode (SPEC section 10, like terraform plan -detailed-exitcode).
 NOTHING_TO_DO, BLOCKED, CHANGES = EXIT_OK, EXIT_INVALID, EXIT_USAGE
@@ -51,6 +50,7 @@ def command(ctx: click.Context, url: str | None, env: str | None, ref: str | Non
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.deploy import plan_deploy
     from roster.langgraph.sync import apply_sync
+    from roster.reporters.server import SyncRun, render_sync_plan, render_sync_result
 
     if url is not None:
         LangGraphClient(url, timeout=timeout)  # the API key and headers are checked before git is touched

@@ -7,7 +7,6 @@ import click
 
 from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
-from roster.reporters import CHECK_REPORTERS
 
 
 @click.command("validate", cls=RosterCommand)
@@ -22,7 +21,9 @@ def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) ->
     Each file is checked against the schemas of the project that holds its
     assistants/ folder. Exits 1 when any file is invalid.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
     from roster.check import validate_files  # lazy: the checker, which show, list and history never load
+    from roster.reporters import CHECK_REPORTERS
 
     fallback = getattr(settings, "repo", None) or os.getcwd()
     report = validate_files(files, fallback_root=fallback, strict=strict)
