@@ -142,6 +142,18 @@ def test_a_bug_as_a_subprocess(tmp_path: Path, debug: bool) -> None:
         assert proc.stderr == f"roster: internal error: KeyError: 'missing' {HINT}\n"
 
 
+def test_a_reader_that_went_away_is_not_an_error(tmp_path: Path) -> None:
+    # `roster list | head -0`: the pipe is closed before roster writes (it takes far longer to start)
+    g, _ = one_version(tmp_path / "repo")
+    env = dict(os.environ, PYTHONPATH=str(CLI_SOURCES.parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "roster", "--repo", str(g.path), "list"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert (proc.wait(timeout=60), err) == (0, b"")
+
+
 # --- the codes of SPEC section 6, through real commands ------------------------------------------
 
 @pytest.mark.parametrize("mode", ["runner", "subprocess"])
