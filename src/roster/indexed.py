@@ -36,9 +36,10 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
+from roster.freshness import Staleness
+from roster.git.urls import redact
 from roster.ids import nearest_hint, version_tags
 from roster.model import Assistant, Author, Version
-from roster.remote import Staleness, redact
 
 FORMAT = 1
 USER_AGENT = "roster (index reader)"
