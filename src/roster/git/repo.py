@@ -300,7 +300,8 @@ class Repo:
                                                                                    str | None, str | None]]:
         """(status, old path, new path, old blob, new blob) between two trees, renames found.
 
-        Statuses: A, M, D, R (a type change counts as M, a copy as A).
+        Statuses: A, M, D, R (a copy counts as A). libgit2 reports a file that becomes a
+        symlink (a type change) as D then A of the same path; a mode-only change is M.
         """
         with self.lock:
             if old_tree is None and new_tree is None:

@@ -14,6 +14,8 @@ from roster.errors import GitError, RosterError
 
 def valid_ref_name(name: str) -> bool:
     """Whether git accepts ``name`` (``refs/tags/x@prod``) as a reference name."""
+    if "\x00" in name:  # libgit2 reads a C string: it would judge only the part before the NUL
+        return False
     try:
         return bool(pygit2.reference_is_valid_name(name))
     except (ValueError, TypeError):
