@@ -31,6 +31,7 @@ Cheap to import: pygit2 is loaded (through ``roster.git.fetch``) on the first cl
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -84,8 +85,6 @@ def mirror_name(url: str) -> str:
 @contextlib.contextmanager
 def file_lock(path: str, *, timeout: float = LOCK_TIMEOUT, what: str = "the mirror") -> Iterator[None]:
     """An exclusive ``flock`` on ``path`` (created if needed), waited for at most ``timeout`` seconds."""
-    import fcntl
-
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout
