@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from roster.errors import NotARepository
 from roster.git.discover import worktree_top
-from roster.git.urls import is_remote_url
 from roster.source import Layout
 
 if TYPE_CHECKING:
@@ -51,11 +50,14 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
     with a path relative to the top (for bare repositories and monorepos).
     """
-    if isinstance(path, str) and is_remote_url(path):
-        from roster.git import Mirror, Repo  # lazy: Repo loads libgit2 (~50 ms)
+    if isinstance(path, str) and ":" in path:  # every URL has one; a plain path need not parse URLs
+        from roster.git.urls import is_remote_url  # lazy: urllib.parse, ~2 ms a worktree check does not need
 
-        mirror = Mirror(path, cache_dir=cache_dir).open()
-        return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
+        if is_remote_url(path):
+            from roster.git import Mirror, Repo  # lazy: Repo loads libgit2 (~50 ms)
+
+            mirror = Mirror(path, cache_dir=cache_dir).open()
+            return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
     start = os.path.abspath(path)
     workdir = worktree_top(start)
     if workdir is not None and os.path.isdir(start):
