@@ -65,7 +65,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     from roster.refs import resolve_commit
 
     progress = progress or NoProgress()
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
