@@ -45,7 +45,7 @@ def _tip(roster: Any, ref: str | None) -> str:
         raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
                          f"repository's history; run it on the repository")
     resolver = roster.resolver
-    return resolve_commit(roster._repo(), ref) if ref else str(resolver.head())
+    return resolve_commit(roster.repository, ref) if ref else str(resolver.head())
 
 
 def environments(roster: Any, ref: str | None = None) -> list[Environment]:
@@ -208,7 +208,8 @@ def _run(resolver: Resolver, env: EnvFile, assistant_id: str, head: str) -> dict
     try:
         then, commit = pin_target(resolver, env, assistant_id, head)
     except RosterError as e:
-        return {"assistant_id": assistant_id, "commit": None, "version": None, "error": str(e)}
+        return {"assistant_id": assistant_id, "commit": None, "version": None, "error": str(e),
+                "error_type": type(e).__name__}
     try:
         version = resolver.get(then, commit, validate=False).version
     except RosterError:
