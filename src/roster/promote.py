@@ -83,7 +83,7 @@ def _commit_env(roster: Roster, rel: str, done: list[EnvPromotion]) -> str | Non
     else:
         message = f"Promote {len(changed)} assistants to {changed[0].environment}\n\n" + "\n".join(
             f"{p.assistant_id}: {ver(p.before_version)} -> {ver(p.after_version)}" for p in changed)
-    made = roster._repo().commit_file(rel, message + "\n")
+    made = roster.repository.commit_file(rel, message + "\n")
     roster.refresh()
     return made
 
@@ -109,6 +109,7 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     to overwrite a concurrent move (compare-and-swap on the tag).
     """
     from roster.errors import UsageError
+    from roster.git import valid_ref_name  # lazy: loads libgit2
     from roster.ids import check_id
     from roster.refs import check_ref_text, is_version_number
 
@@ -119,16 +120,15 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
         raise UsageError(f"{roster.remote.display_url} is read through a mirror, which the next fetch overwrites: "
                          f"promote in a clone of it and push the tag (git push --force origin 'refs/tags/"
                          f"{assistant_id}@{label}')")
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     tag = f"{assistant_id}@{label}"
     ref_name = f"refs/tags/{tag}"
-    if not _valid_ref_name(ref_name):
+    if not valid_ref_name(ref_name):
         raise UsageError(f"{tag!r} is not a valid git tag name")
     before = repo.ref_target(ref_name)
-    raw_before = repo.raw.references.get(ref_name)
-    expected = str(raw_before.target) if raw_before is not None else None
+    expected = repo.ref_value(ref_name)  # what move_ref compares with, under the ref's lock
     assistant = roster.get(f"{assistant_id}@{target}")
     if is_version_number(target):
         after = assistant.commit or ""
@@ -151,19 +151,10 @@ def check_promotion_label(roster: Roster, label: str) -> None:
     from roster.errors import UsageError
 
     check_label(label)
-    repo = roster._repo()
+    repo = roster.repository
     if repo.ref_target(f"refs/heads/{label}") or repo.ref_target(f"refs/remotes/origin/{label}"):
         raise UsageError(f"{label!r} is a branch: ID@{label} must keep meaning the branch; choose another "
                          f"environment name")
     if repo.ref_target(f"refs/tags/{label}"):
         raise UsageError(f"{label!r} is a repo-wide tag: ID@{label} must keep meaning the tag; choose another "
                          f"environment name")
-
-
-def _valid_ref_name(name: str) -> bool:
-    import pygit2
-
-    try:
-        return bool(pygit2.reference_is_valid_name(name))
-    except (ValueError, TypeError):
-        return False

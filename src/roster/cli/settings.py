@@ -53,6 +53,6 @@ def settings_of(ctx: click.Context) -> Settings:
 def warn_if_stale(staleness: Any) -> None:
     """Offline: say that the answer comes from the mirror, and how old it is (stderr only)."""
     if staleness.error:
-        from roster.remote import describe  # lazy: roster.remote costs ~25 ms that `roster --help` need not pay
+        from roster.freshness import describe  # lazy: not loaded by every `roster --help` (SPEC section 8)
 
         emit(f"roster: warning: {one_line(describe(staleness))}", err=True)

@@ -40,9 +40,10 @@ class PublishedIndex(NamedTuple):
     """The ``index.json`` data, plus what the HTML needs that the format does not carry."""
 
     data: dict[str, Any]
-    # key -> chain positions at which that assistant's lineage was deleted (every time, not
-    # only the last): the releases page needs them to tell "deleted" from "unchanged".
-    deletions: dict[str, list[int]]
+    # The history the index was made from, and each key's entry in it: the releases page asks
+    # it where each assistant stood at each release (``timeline.state_at``).
+    chain: Chain
+    planned: dict[str, Planned]
     tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
     # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
     # file name left by a rebase-merged pull request): left out of the site, listed here.
@@ -64,13 +65,13 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     from roster.refs import resolve_commit
 
     progress = progress or NoProgress()
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
     head = resolve_commit(repo, ref) if ref else resolver.head()
     chain: Chain = resolver.chain(head, whole=True)
-    tags = _tags(repo)
+    tags = repo.tags()
     tags_at: dict[str, list[str]] = {}
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
@@ -132,7 +133,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "head": head,
         "chain": chain.commits,
         "cut": chain.cut,
-        "branches": _branches(repo),
+        "branches": repo.branches(),
         "tags": dict(sorted(tags.items())),
         "commits": commits,
         "assistants": assistants,
@@ -143,7 +144,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     environments = published_environments(roster, head)
     if environments:  # absent when the repository has no environment files (docs/index-format.md)
         data["environments"] = environments
-    return PublishedIndex(data, {k: v.deletions for k, v in planned.items()}, tags_at, skipped)
+    return PublishedIndex(data, chain, planned, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -299,26 +300,6 @@ def _parse(raw: bytes) -> dict[str, Any]:
     from roster.resolve import file_content
 
     return file_content(raw)
-
-
-def _tags(repo: Any) -> dict[str, str]:
-    out = {}
-    for name in repo.tag_names():
-        target = repo.ref_target(f"refs/tags/{name}")
-        if target:
-            out[name] = target
-    return out
-
-
-def _branches(repo: Any) -> dict[str, str]:
-    out = {}
-    with repo.lock:
-        names = [r for r in repo.raw.references if r.startswith("refs/heads/")]
-    for ref in sorted(names):
-        target = repo.ref_target(ref)
-        if target:
-            out[ref[len("refs/heads/"):]] = target
-    return out
 
 
 def _commit_json(repo: Any, commit: str) -> dict[str, Any]:
