@@ -133,3 +133,38 @@ def test_diff_compares_every_field_a_published_version_holds(repo: GitRepo) -> N
 
     a = Roster(repo.path).get("a")
     assert tuple(a.content()) == ASSISTANT_FIELDS == tuple(file_content(b"graph_id: writer\n"))
+
+
+# --- the one engine: same_value, key order, and every caller's changes ----------------------
+
+
+def test_same_value_is_json_equality_at_every_depth() -> None:
+    from roster.diff import same_value
+    from roster.frozen import freeze
+
+    assert same_value({"a": [1, {"b": "c"}]}, {"a": [1, {"b": "c"}]})
+    assert not same_value([1], [1.0]) and not same_value([1], [True]) and not same_value({"a": [0]}, {"a": [False]})
+    assert not same_value({"a": 1}, {"a": 1, "b": None}) and not same_value(None, {})
+    # A resolved assistant's read-only containers equal the plain ones they hold.
+    assert same_value(freeze({"t": [1, {"x": 2}]}), {"t": [1, {"x": 2}]})
+
+
+def test_a_number_changing_type_inside_a_list_is_a_change() -> None:
+    # Was missed: lists were compared with ==, which takes 1 and 1.0 (and True) as equal.
+    assert [(c.path, c.old, c.new) for c in diff_values({"nums": [1, 2]}, {"nums": [1, 2.0]})] == [
+        ("nums", [1, 2], [1, 2.0])]
+
+
+def test_frozen_and_plain_containers_are_no_change() -> None:
+    from roster.frozen import freeze
+
+    assert diff_values({"c": freeze({"tags": ["a"], "n": {"m": 1}})}, {"c": {"tags": ["a"], "n": {"m": 1}}}) == []
+
+
+def test_key_order_document_or_sorted_and_a_path_prefix() -> None:
+    old, new = {"b": 1, "a": {"z": 1}}, {"c": 3, "a": {"z": 2}}
+    assert [c.path for c in diff_values(old, new)] == ["b", "a.z", "c"]
+    assert [c.path for c in diff_values(old, new, sort_keys=True)] == ["a.z", "b", "c"]
+    assert [c.path for c in diff_values(old, new, ("config", "configurable"))][0] == "config.configurable.b"
+    assert diff_values("x", "y", ("name",)) == [FieldChange("name", "changed", "x", "y")]
+

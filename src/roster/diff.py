@@ -1,12 +1,15 @@
-"""Field-level diff of two assistants (or two versions of one)."""
+"""Field-level diff of two assistants (or two versions of one): the one diff engine.
+
+``roster diff``, ``check --base``, a promotion, ``sync``/``pull`` (file against server)
+and the site's timelines all list their changes with ``diff_values`` as ``FieldChange``s.
+"""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from roster.problems import pointer_of
-
-_MISSING = object()
 
 
 class FieldChange(NamedTuple):
@@ -32,23 +35,36 @@ class FieldChange(NamedTuple):
             n=2)][2:]
 
 
-def diff_values(old: Any, new: Any) -> list[FieldChange]:
-    """Changes from ``old`` to ``new``: mappings compared key by key, anything else as a whole."""
+def diff_values(old: Any, new: Any, path: tuple[Any, ...] = (), *, sort_keys: bool = False) -> list[FieldChange]:
+    """Changes from ``old`` to ``new``: mappings compared key by key, anything else as a whole
+    (``same_value``). ``path`` names where both are (``("config", "configurable")``).
+    Keys come in document order (``old``'s, then those only ``new`` has), or sorted with
+    ``sort_keys`` (sync compares a file with a server, whose order says nothing)."""
     out: list[FieldChange] = []
-    _walk(old, new, (), out)
+    _walk(old, new, path, out, sort_keys)
     return out
 
 
-def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange]) -> None:
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in list(old) + [k for k in new if k not in old]:
-            a, b = old.get(key, _MISSING), new.get(key, _MISSING)
-            if a is _MISSING:
-                out.append(FieldChange(pointer_of(path + (key,)), "added", None, b))
-            elif b is _MISSING:
-                out.append(FieldChange(pointer_of(path + (key,)), "removed", a, None))
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as JSON values, at every depth: 1, 1.0 and true are three different values in
+    a config (Python's ``==`` says they are one), a list and a tuple are the same."""
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return len(a) == len(b) and all(k in b and same_value(v, b[k]) for k, v in a.items())
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    return type(a) is type(b) and a == b
+
+
+def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange], sort_keys: bool) -> None:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        keys = list(old) + [k for k in new if k not in old]
+        for key in sorted(keys, key=str) if sort_keys else keys:
+            if key not in old:
+                out.append(FieldChange(pointer_of(path + (key,)), "added", None, new[key]))
+            elif key not in new:
+                out.append(FieldChange(pointer_of(path + (key,)), "removed", old[key], None))
             else:
-                _walk(a, b, path + (key,), out)
+                _walk(old[key], new[key], path + (key,), out, sort_keys)
         return
-    if old != new or type(old) is not type(new):
+    if not same_value(old, new):
         out.append(FieldChange(pointer_of(path), "changed", old, new))
