@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from roster.content import assistant_fields, diffable
 from roster.errors import HistoryCut, RemoteError, UnknownAssistant, UnknownRef, UsageError
 from roster.ids import nearest_hint, version_tags
 from roster.model import Assistant, Author, Version
@@ -295,7 +296,7 @@ class _Snapshot:
         entry = versions[number - 1]
         content = entry["content"]
         return Assistant(
-            **_content_fields(content, assistant_id),
+            **assistant_fields(content, assistant_id),
             path=entry.get("path") or f"{self.folder}/{assistant_id}.yaml",
             version=number, commit=entry["commit"], created_at=self.date(versions[0]["commit"]),
             updated_at=self.date(entry["commit"]))
@@ -323,7 +324,7 @@ class _Snapshot:
         author = info.get("author") or {}
         assistant_id = entry["assistant_id"]
         return Version(
-            **_content_fields(content, assistant_id),
+            **assistant_fields(content, assistant_id),
             version=number, commit=entry["commit"],  # no path: a version is content, as Resolver.version gives it
             created_at=self.date(versions[0]["commit"]), updated_at=info.get("date"),
             message=info.get("message") or "",
@@ -608,10 +609,10 @@ class IndexRoster:
     def diff(self, spec_a: str, spec_b: str) -> Any:
         """Field-level changes from ``spec_a`` to ``spec_b`` (a ``roster.roster.Diff``)."""
         from roster.diff import diff_values
-        from roster.roster import Diff, _diffable
+        from roster.roster import Diff
 
         old, new = self.get(spec_a), self.get(spec_b)
-        return Diff(old, new, diff_values(_diffable(old), _diffable(new)))
+        return Diff(old, new, diff_values(diffable(old), diffable(new)))
 
     def check(self, *args: Any, **kwargs: Any) -> Any:
         raise UsageError(f"{self.source} is a published index: it is read-only and already checked; "
@@ -632,10 +633,3 @@ class IndexRoster:
         return [Environment(name, env.get("path"), env.get("url"), env.get("default"), dict(env.get("pins") or {}))
                 for name, env in sorted(self._snap.environments.items())]
 
-
-def _content_fields(content: dict[str, Any], assistant_id: str) -> dict[str, Any]:
-    """The Assistant fields a published version's ``content`` gives (as ``Resolver`` fills them)."""
-    return dict(assistant_id=assistant_id, graph_id=content.get("graph_id") or "",
-                name=content.get("name") or assistant_id, description=content.get("description"),
-                config=content.get("config") or {}, context=content.get("context") or {},
-                metadata=content.get("metadata") or {}, server_id=content.get("server_id"))

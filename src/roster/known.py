@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.content import FIELDS, assistant_json
 from roster.source import FILE
 from roster.verdicts import VALID, verdict_key
 
@@ -110,14 +111,12 @@ class AssistantView:
         raise AttributeError(name)
 
     def content(self) -> dict[str, Any]:
-        return {k: self.__dict__[k] for k in ("graph_id", "name", "description", "config", "context", "metadata")}
+        return {k: self.__dict__.get(k) for k in FIELDS}  # a listing cached before a field existed lacks it
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"assistant_id": self.__dict__["assistant_id"]}
-        out.update(self.content())
-        out.update(version=self.__dict__["version"], created_at=self.__dict__["created_at"],
-                   updated_at=self.__dict__["updated_at"], commit=self.__dict__["commit"])
-        return out
+        d = self.__dict__
+        return assistant_json(d["assistant_id"], self.content(), version=d["version"], created_at=d["created_at"],
+                              updated_at=d["updated_at"], commit=d["commit"])
 
 
 class VersionRow(NamedTuple):

@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from roster.content import FIELDS, assistant_json, version_json
 from roster.errors import UsageError
 from roster.frozen import freeze
 
-# An assistant file's fields: what it says, what diff compares, what a published version holds.
-ASSISTANT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
+# The one list of an assistant file's fields (``roster.content.FIELDS``), under the name
+# the file's rules (roster.rules) know it by.
+ASSISTANT_FIELDS = FIELDS
 CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
 
@@ -152,16 +154,13 @@ class Assistant(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
-        out: dict[str, Any] = {"assistant_id": self.assistant_id}
-        # server_id is Roster's, not a field of LangGraph's Assistant: the JSON shape of SPEC 6 leaves it out.
-        out.update((k, v) for k, v in self.content().items() if k != "server_id")
-        out.update(version=self.version, created_at=self.created_at, updated_at=self.updated_at, commit=self.commit)
-        return out
+        return assistant_json(self.assistant_id, self.content(), version=self.version, created_at=self.created_at,
+                              updated_at=self.updated_at, commit=self.commit)
 
     def content(self) -> dict[str, Any]:
         """What the file says: the fields ``diff`` compares and a published version holds
-        (``ASSISTANT_FIELDS``, the one list shared with the index and ``file_content``)."""
-        return {field: getattr(self, field) for field in ASSISTANT_FIELDS}
+        (``roster.content.FIELDS``, the one list)."""
+        return {field: getattr(self, field) for field in FIELDS}
 
 
 class Author(BaseModel):
@@ -178,7 +177,6 @@ class Version(Assistant):
     tags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        out = super().as_json()
-        out.update(message=self.message, author={"name": self.author.name, "email": self.author.email},
-                   tags=list(self.tags))
-        return out
+        return version_json(self.assistant_id, self.content(), version=self.version, created_at=self.created_at,
+                            updated_at=self.updated_at, commit=self.commit, message=self.message,
+                            author={"name": self.author.name, "email": self.author.email}, tags=self.tags)

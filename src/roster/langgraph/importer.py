@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.content import from_raw
 from roster.errors import RosterError
 from roster.langgraph.content import ROSTER_KEYS, split_config
 from roster.langgraph.sync import ROSTER_NAMESPACE
@@ -97,9 +98,7 @@ def import_assistants(project: Any, client: Any, *, include_defaults: bool = Fal
 
 
 def _claimed_uuid(assistant_id: str, raw: bytes) -> str:
-    from roster.resolve import file_content
-
-    pinned = file_content(raw).get("server_id")
+    pinned = from_raw(raw).get("server_id")
     try:
         return str(uuid.UUID(str(pinned))) if pinned else str(uuid.uuid5(ROSTER_NAMESPACE, assistant_id))
     except ValueError:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.content import from_raw
 from roster.errors import RosterError
 from roster.langgraph.content import (
     ROSTER_KEYS,
@@ -70,10 +71,8 @@ class _FileView:
     """A working-tree file's fields, shaped like an Assistant for the content model."""
 
     def __init__(self, assistant_id: str, data: Mapping) -> None:
-        from roster.resolve import file_content
-
         self.data = data
-        fields = file_content(b"")  # defaults
+        fields = from_raw(b"")  # defaults
         fields.update({k: data[k] for k in fields if k in data and data[k] is not None})
         self.assistant_id = assistant_id
         self.graph_id = fields["graph_id"]

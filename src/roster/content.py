@@ -1,0 +1,135 @@
+"""An assistant's content: the one list of its fields, built from every source, and its JSON shapes.
+
+The content is what an assistant file says (``FIELDS``). Every place that holds or
+compares it builds it here: a validated file (``from_model``), a file's bytes valid or
+not (``from_raw``: history and the published index show every version), a published
+version (``assistant_fields``), a resolved assistant (``diffable``), and the JSON of
+SPEC section 6 (``assistant_json``, ``version_json``). ``roster.langgraph.content``
+compares the same fields with a server's (``server_fields``).
+
+Light on purpose: ``roster show`` and ``history`` import this without pydantic or
+jsonschema (tests/test_known.py), so the model and the YAML loader are imported
+only by ``from_raw``/``from_model``, which need them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from roster.model import AssistantFile
+
+# What an assistant file says, in the order every shape lists it: what diff compares,
+# what a published version holds, what sync compares with a server (less ROSTER_ONLY).
+FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
+# Roster's own, not a field of LangGraph's Assistant: where a server keeps the assistant.
+# The JSON of SPEC section 6 leaves it out, and a server assistant does not hold it.
+ROSTER_ONLY = ("server_id",)
+MAPPINGS = ("config", "context", "metadata")  # {} when the file leaves them out
+
+
+def server_fields() -> tuple[str, ...]:
+    """The fields LangGraph's Assistant has: SPEC 6's JSON, and what sync compares."""
+    return tuple(f for f in FIELDS if f not in ROSTER_ONLY)
+
+
+# --- builders -------------------------------------------------------------------------
+
+
+def from_model(parsed: AssistantFile) -> dict[str, Any]:
+    """The content of a validated file: config without its unset keys, mappings ``{}``
+    when left out, ``name`` None when the file sets none (see ``named``)."""
+    values: dict[str, Any] = {"config": parsed.config.model_dump(exclude_none=True) if parsed.config else {},
+                              "context": parsed.context or {}, "metadata": parsed.metadata or {}}
+    return {f: values[f] if f in values else getattr(parsed, f) for f in FIELDS}
+
+
+def from_raw(raw: bytes) -> dict[str, Any]:
+    """What a version's file says: ``from_model`` when it parses as an AssistantFile, else
+    the best-effort fields of the raw mapping (history and the published index show
+    every version, valid or not): text fields None and mappings ``{}`` when not that."""
+    # lazy: pydantic and the YAML loader, for the callers that read files only
+    from pydantic import ValidationError
+
+    from roster.model import AssistantFile
+    from roster.yamlload import YamlError, load_bytes
+
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+    try:
+        return from_model(AssistantFile.model_validate(data))
+    except ValidationError:
+        pass
+    out: dict[str, Any] = {}
+    for f in FIELDS:
+        value = data.get(f)
+        if f in MAPPINGS:
+            out[f] = value if isinstance(value, dict) else {}
+        else:
+            out[f] = value if isinstance(value, str) else None
+    out["graph_id"] = out["graph_id"] or ""
+    return out
+
+
+def named(content: Mapping[str, Any], assistant_id: str) -> dict[str, Any]:
+    """The content as an assistant holds it: every field, ``name`` defaulting to the id the
+    assistant had, ``graph_id`` ``""`` and the mappings ``{}`` when missing (an older or
+    damaged published version may lack them)."""
+    out = {f: content.get(f) for f in FIELDS}
+    for f in MAPPINGS:
+        out[f] = out[f] or {}
+    out["graph_id"] = out["graph_id"] or ""
+    out["name"] = out["name"] or assistant_id
+    return out
+
+
+def assistant_fields(content: Mapping[str, Any], assistant_id: str) -> dict[str, Any]:
+    """The keyword arguments of ``Assistant`` a content gives: the id, then ``named``."""
+    return {"assistant_id": assistant_id, **named(content, assistant_id)}
+
+
+# --- what diff compares -----------------------------------------------------------------
+
+
+def diffable(assistant: Any) -> dict[str, Any]:
+    """What ``roster diff`` (and a promotion's diff) compares of a resolved assistant:
+    its id, then every field of its content."""
+    return with_id(assistant.assistant_id, assistant.content())
+
+
+def with_id(assistant_id: str, content: Mapping[str, Any], *, hide_unset: bool = False) -> dict[str, Any]:
+    """The id, then every field of ``content``; ``hide_unset``: the ROSTER_ONLY fields only
+    when set (the site: a page of an assistant without a server_id never mentions one)."""
+    out: dict[str, Any] = {"assistant_id": assistant_id}
+    for f in FIELDS:
+        value = content.get(f)
+        if hide_unset and f in ROSTER_ONLY and not value:
+            continue
+        out[f] = value
+    return out
+
+
+# --- JSON shapes (SPEC section 6) ----------------------------------------------------------
+
+
+def assistant_json(assistant_id: str, content: Mapping[str, Any], *, version: int | None, created_at: str | None,
+                   updated_at: str | None, commit: str | None) -> dict[str, Any]:
+    """LangGraph's Assistant fields plus ``commit``: the id, the content without the
+    ROSTER_ONLY fields, then where it is in history (None in the working tree)."""
+    out: dict[str, Any] = {"assistant_id": assistant_id}
+    out.update((f, content.get(f)) for f in server_fields())
+    out.update(version=version, created_at=created_at, updated_at=updated_at, commit=commit)
+    return out
+
+
+def version_json(assistant_id: str, content: Mapping[str, Any], *, version: int | None, created_at: str | None,
+                 updated_at: str | None, commit: str | None, message: str, author: Mapping[str, Any],
+                 tags: Iterable[str]) -> dict[str, Any]:
+    """One version as ``roster history --format json`` and a published version file give it:
+    ``assistant_json`` plus the commit's message, author and the tags at it."""
+    out = assistant_json(assistant_id, content, version=version, created_at=created_at, updated_at=updated_at,
+                         commit=commit)
+    out.update(message=message, author={"name": author.get("name"), "email": author.get("email")}, tags=list(tags))
+    return out
