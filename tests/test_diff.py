@@ -168,3 +168,25 @@ def test_key_order_document_or_sorted_and_a_path_prefix() -> None:
     assert [c.path for c in diff_values(old, new, ("config", "configurable"))][0] == "config.configurable.b"
     assert diff_values("x", "y", ("name",)) == [FieldChange("name", "changed", "x", "y")]
 
+
+def test_sync_and_the_site_list_their_changes_with_this_engine() -> None:
+    from roster.langgraph.content import labelled_changes
+    from roster.langgraph.sync import plan_sync
+    from roster.publish.shown import pruned, shown
+
+    server = {"graph_id": "w", "name": "x", "description": "", "config": {}, "context": {"k": 1, "a": [1]},
+              "metadata": {"roster_id": "x"}}
+    git = dict(server, context={"k": 2, "a": [1.0]})
+    changes = labelled_changes(server, git, "config.configurable")
+    assert changes == [FieldChange("config.configurable.a", "changed", [1], [1.0]),
+                       FieldChange("config.configurable.k", "changed", 1, 2)]
+    assistant = type("A", (), {"assistant_id": "x", "graph_id": "w", "name": "x", "description": None,
+                               "config": {}, "context": {"k": 1}, "metadata": {}, "server_id": None,
+                               "version": 1, "commit": "c"})()
+    created = plan_sync([assistant], []).items[0]
+    assert created.action == "create" and all(isinstance(c, FieldChange) for c in created.changes)
+    assert [c.path for c in created.changes] == sorted(c.path for c in created.changes)
+    a = {"assistant_id": "x", "content": {"graph_id": "w", "config": {"t": [1]}}}
+    b = {"assistant_id": "x", "content": {"graph_id": "w", "config": {"t": [2]}, "server_id": "s"}}
+    assert diff_values(*pruned(shown(a), shown(b))) == [FieldChange("config.t", "changed", [1], [2]),
+                                                        FieldChange("server_id", "added", None, "s")]

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roster.content import from_raw
+from roster.diff import FieldChange
 from roster.errors import RosterError
 from roster.langgraph.content import (
     ROSTER_KEYS,
-    Change,
     desired_content,
     labelled_changes,
     managed_keys,
@@ -41,8 +41,8 @@ class PullItem:
     path: str  # the file, relative to the repository top
     server_id: str
     base: str = ""
-    server_changes: list[Change] = field(default_factory=list)  # base -> server
-    git_changes: list[Change] = field(default_factory=list)  # base -> file (conflicts)
+    server_changes: list[FieldChange] = field(default_factory=list)  # base -> server
+    git_changes: list[FieldChange] = field(default_factory=list)  # base -> file (conflicts)
     diff: list[str] = field(default_factory=list)  # unified diff of the file
     message: str = ""
 
