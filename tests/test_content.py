@@ -14,8 +14,7 @@ from roster.content import (
     assistant_fields,
     assistant_json,
     diffable,
-    from_model,
-    from_raw,
+    from_mapping,
     named,
     server_fields,
     version_json,
@@ -46,28 +45,31 @@ def test_the_one_list_is_the_files_fields_and_the_models() -> None:
     assert server_fields() == tuple(f for f in FIELDS if f != "server_id")
 
 
-def test_from_model_drops_unset_config_keys_and_fills_mappings() -> None:
+def test_a_valid_files_content_drops_unset_config_keys_and_fills_mappings() -> None:
     from roster.model import AssistantFile
 
     parsed = AssistantFile.model_validate({"graph_id": "w", "config": {"tags": ["x"]}, "server_id": PINNED.upper()})
-    assert from_model(parsed) == {"graph_id": "w", "name": None, "description": None, "config": {"tags": ["x"]},
-                                  "context": {}, "metadata": {}, "server_id": PINNED}
+    assert parsed.content() == {"graph_id": "w", "name": None, "description": None, "config": {"tags": ["x"]},
+                                "context": {}, "metadata": {}, "server_id": PINNED}
 
 
-def test_from_raw_of_a_valid_file_is_from_model() -> None:
-    from roster.model import AssistantFile
+def test_file_content_of_a_valid_file_is_the_models() -> None:
+    from roster.model import AssistantFile, file_content
 
     raw = b"graph_id: w\nname: N\ncontext:\n  k: 1\n"
-    assert from_raw(raw) == from_model(AssistantFile.model_validate({"graph_id": "w", "name": "N",
-                                                                     "context": {"k": 1}}))
+    assert file_content(raw) == AssistantFile.model_validate({"graph_id": "w", "name": "N",
+                                                              "context": {"k": 1}}).content()
 
 
-def test_from_raw_of_an_invalid_file_keeps_what_it_can() -> None:
+def test_file_content_of_an_invalid_file_keeps_what_it_can() -> None:
+    from roster.model import file_content
+
     raw = b"graph_id: w\nname: [not, text]\nconfig: 3\nmetadata:\n  owner: x\nunknown: 1\n"
-    assert from_raw(raw) == {"graph_id": "w", "name": None, "description": None, "config": {}, "context": {},
-                             "metadata": {"owner": "x"}, "server_id": None}
-    assert from_raw(b"graph_id: [\n") == {"graph_id": "", "name": None, "description": None, "config": {},
-                                          "context": {}, "metadata": {}, "server_id": None}
+    assert file_content(raw) == {"graph_id": "w", "name": None, "description": None, "config": {}, "context": {},
+                                 "metadata": {"owner": "x"}, "server_id": None}
+    blank = {"graph_id": "", "name": None, "description": None, "config": {}, "context": {}, "metadata": {},
+             "server_id": None}
+    assert file_content(b"graph_id: [\n") == from_mapping({}) == blank
 
 
 def test_named_and_assistant_fields_fill_what_a_published_version_lacks() -> None:
@@ -81,7 +83,7 @@ def test_named_and_assistant_fields_fill_what_a_published_version_lacks() -> Non
 
 def test_a_published_version_and_history_give_the_same_assistant(repo: GitRepo) -> None:
     """The three builders agree: git history, the resolver, and a published version's content."""
-    from roster.model import Version
+    from roster.model import Version, file_content
 
     roster = Roster(repo.path)
     versions = {v.version: v for v in roster.history("a")}
@@ -89,7 +91,7 @@ def test_a_published_version_and_history_give_the_same_assistant(repo: GitRepo) 
     assert resolved.content() == versions[1].content()
     for number, v in versions.items():
         raw = repo.git("show", f"{v.commit}:assistants/a.yaml").encode() + b"\n"
-        again = Version(**assistant_fields(named(from_raw(raw), "a"), "a"), version=number, commit=v.commit,
+        again = Version(**assistant_fields(named(file_content(raw), "a"), "a"), version=number, commit=v.commit,
                         created_at=v.created_at, updated_at=v.updated_at, message=v.message, author=v.author,
                         tags=v.tags)
         assert again.as_json() == v.as_json()
@@ -143,8 +145,8 @@ def test_a_field_added_to_the_list_shows_up_in_index_site_sync_and_diff(monkeypa
 
     monkeypatch.setattr(content, "FIELDS", (*FIELDS, "tools"))
 
-    # A file (not valid for the model, which does not know the field) and a published version.
-    parsed = from_raw(b"graph_id: w\ntools: web\n")
+    # A file (the model does not know the field: not valid there) and a published version.
+    parsed = from_mapping({"graph_id": "w", "tools": "web"})
     assert parsed["tools"] == "web"
     old = named(parsed, "x")
     new = named({**parsed, "tools": "search"}, "x")

@@ -128,11 +128,11 @@ def test_a_change_of_server_id_is_a_difference(tmp_path) -> None:
 
 
 def test_diff_compares_every_field_a_published_version_holds(repo: GitRepo) -> None:
-    from roster.content import FIELDS, from_raw
-    from roster.model import ASSISTANT_FIELDS
+    from roster.content import FIELDS
+    from roster.model import ASSISTANT_FIELDS, file_content
 
     a = Roster(repo.path).get("a")
-    assert tuple(a.content()) == ASSISTANT_FIELDS == FIELDS == tuple(from_raw(b"graph_id: writer\n"))
+    assert tuple(a.content()) == ASSISTANT_FIELDS == FIELDS == tuple(file_content(b"graph_id: writer\n"))
 
 
 # --- the one engine: same_value, key order, and every caller's changes ----------------------

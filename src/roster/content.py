@@ -1,23 +1,20 @@
 """An assistant's content: the one list of its fields, built from every source, and its JSON shapes.
 
 The content is what an assistant file says (``FIELDS``). Every place that holds or
-compares it builds it here: a validated file (``from_model``), a file's bytes valid or
-not (``from_raw``: history and the published index show every version), a published
-version (``assistant_fields``), a resolved assistant (``diffable``), and the JSON of
-SPEC section 6 (``assistant_json``, ``version_json``). ``roster.langgraph.content``
+compares it builds it here: a file that is not valid (``from_mapping``), a published
+version (``named``, ``assistant_fields``), a resolved assistant (``diffable``), and the
+JSON of SPEC section 6 (``assistant_json``, ``version_json``). ``roster.langgraph.content``
 compares the same fields with a server's (``server_fields``).
 
-Light on purpose: ``roster show`` and ``history`` import this without pydantic or
-jsonschema (tests/test_known.py), so the model and the YAML loader are imported
-only by ``from_raw``/``from_model``, which need them.
+A leaf: it imports no other roster module. ``roster show`` and ``history`` import it
+without pydantic or jsonschema (tests/test_known.py), and ``roster.model`` builds on it:
+a validated file's content is ``AssistantFile.content()`` and a file's bytes, valid or
+not, are read by ``model.file_content`` (pydantic and the YAML loader are theirs).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from roster.model import AssistantFile
+from typing import Any
 
 # What an assistant file says, in the order every shape lists it: what diff compares,
 # what a published version holds, what sync compares with a server (less ROSTER_ONLY).
@@ -36,32 +33,11 @@ def server_fields() -> tuple[str, ...]:
 # --- builders -------------------------------------------------------------------------
 
 
-def from_model(parsed: AssistantFile) -> dict[str, Any]:
-    """The content of a validated file: config without its unset keys, mappings ``{}``
-    when left out, ``name`` None when the file sets none (see ``named``)."""
-    values: dict[str, Any] = {"config": parsed.config.model_dump(exclude_none=True) if parsed.config else {},
-                              "context": parsed.context or {}, "metadata": parsed.metadata or {}}
-    return {f: values[f] if f in values else getattr(parsed, f) for f in FIELDS}
-
-
-def from_raw(raw: bytes) -> dict[str, Any]:
-    """What a version's file says: ``from_model`` when it parses as an AssistantFile, else
-    the best-effort fields of the raw mapping (history and the published index show
-    every version, valid or not): text fields None and mappings ``{}`` when not that."""
-    # lazy: pydantic and the YAML loader, for the callers that read files only
-    from pydantic import ValidationError
-
-    from roster.model import AssistantFile
-    from roster.yamlload import YamlError, load_bytes
-
-    try:
-        data = load_bytes(raw).data
-    except YamlError:
-        data = {}
-    try:
-        return from_model(AssistantFile.model_validate(data))
-    except ValidationError:
-        pass
+def from_mapping(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The best-effort content of a file that is not a valid AssistantFile (history and the
+    published index show every version, valid or not): text fields None and mappings ``{}``
+    where the file holds something else, ``graph_id`` ``""``. A valid file's content is
+    ``AssistantFile.content()``; ``model.file_content`` reads a file's bytes either way."""
     out: dict[str, Any] = {}
     for f in FIELDS:
         value = data.get(f)

@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from roster.hygiene import visible_diff_line
 from roster.problems import pointer_of
 
 
@@ -28,8 +29,6 @@ class FieldChange(NamedTuple):
     def line_diff(self) -> list[str]:
         """A unified line diff of a multi-line string change (prompts), for display: trailing
         blanks of a line are escaped (``hygiene.visible_diff_line``)."""
-        from roster.hygiene import visible_diff_line
-
         return [visible_diff_line(line) for line in difflib.unified_diff(
             str(self.old).splitlines(), str(self.new).splitlines(), fromfile="old", tofile="new", lineterm="",
             n=2)][2:]

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
-from roster.content import FIELDS, assistant_json, version_json
+from roster.content import FIELDS, assistant_json, from_mapping, version_json
 from roster.errors import UsageError
 from roster.frozen import freeze
 
@@ -48,12 +49,33 @@ class AssistantFile(_Strict):
     def _uuid(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        import uuid
-
         try:
             return str(uuid.UUID(value))
         except ValueError:
             raise ValueError("server_id must be a UUID like 6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60") from None
+
+    def content(self) -> dict[str, Any]:
+        """What the file says (``roster.content.FIELDS``): config without its unset keys,
+        mappings ``{}`` when left out, ``name`` None when unset (``roster.content.named``)."""
+        values: dict[str, Any] = {"config": self.config.model_dump(exclude_none=True) if self.config else {},
+                                  "context": self.context or {}, "metadata": self.metadata or {}}
+        return {f: values[f] if f in values else getattr(self, f) for f in FIELDS}
+
+
+def file_content(raw: bytes) -> dict[str, Any]:
+    """What a version's file says: ``AssistantFile.content()`` when it is one, else what
+    ``roster.content.from_mapping`` keeps of it (history and the published index show every
+    version, valid or not)."""
+    from roster.yamlload import YamlError, load_bytes  # lazy: PyYAML, for the callers that read files only
+
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+    try:
+        return AssistantFile.model_validate(data).content()
+    except ValidationError:
+        return from_mapping(data)
 
 
 class GraphSchema(BaseModel):

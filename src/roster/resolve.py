@@ -9,7 +9,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from roster.content import assistant_fields, from_model, from_raw, named
+from roster.content import assistant_fields, named
 from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
@@ -298,7 +298,7 @@ class Resolver:
             key = key_for(self.repo, commit, self.layout, blob, {"graph_id": parsed.graph_id})
             if key is not None:
                 self.verdicts.put(key, VALID)
-        return named(from_model(parsed), assistant_id), problems
+        return named(parsed.content(), assistant_id), problems
 
     def _numbering(self, assistant_id: str, commit: str) -> dict[str, Any]:
         chain, pos = self.chain_containing(commit)
@@ -345,10 +345,10 @@ class Resolver:
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
         # History shows what each commit wrote, valid or not then: parse, never validate.
-        from roster.model import Author, Version
+        from roster.model import Author, Version, file_content  # lazy: pydantic
 
         info = self.repo.commit_info(entry.commit)
-        fields = assistant_fields(from_raw(self.repo.read_blob(entry.blob)), entry.assistant_id)
+        fields = assistant_fields(file_content(self.repo.read_blob(entry.blob)), entry.assistant_id)
         return Version(**fields, version=number, commit=entry.commit,
                        created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
                        message=info.message, author=Author(name=info.author_name, email=info.author_email),

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from roster.content import from_raw
+from roster.content import from_mapping
 from roster.diff import FieldChange
 from roster.errors import RosterError
 from roster.langgraph.content import (
@@ -72,7 +72,7 @@ class _FileView:
 
     def __init__(self, assistant_id: str, data: Mapping) -> None:
         self.data = data
-        fields = from_raw(b"")  # defaults
+        fields = from_mapping({})  # defaults
         fields.update({k: data[k] for k in fields if k in data and data[k] is not None})
         self.assistant_id = assistant_id
         self.graph_id = fields["graph_id"]

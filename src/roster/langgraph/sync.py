@@ -54,13 +54,11 @@ from roster.langgraph.content import (
     desired_content,
     labelled_changes,
     managed_keys,
+    payload_for,
     same,
     server_content,
     source_of,
     split_config,
-)
-from roster.langgraph.content import (
-    payload_for as _payload,
 )
 from roster.langgraph.drift import DriftLookup, find_base, rollback_version
 
@@ -252,7 +250,7 @@ def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *
         if server is None:
             want = desired_content(a)
             plan.items.append(SyncItem(CREATE, changes=diff_values({}, want, sort_keys=True),
-                                       reason="not on the server", payload=_payload(a, None), **common))
+                                       reason="not on the server", payload=payload_for(a, None), **common))
             continue
         owner = (server.get("metadata") or {}).get("roster_id")
         if owner is not None and owner != a.assistant_id and not getattr(a, "server_id", None):
@@ -299,7 +297,7 @@ def _plan_existing(a: Any, server: Mapping, owner: Any, lookup: DriftLookup | No
         return SyncItem(UNCHANGED, server_version=version, **common)
     changes = labelled_changes(theirs, ours, source)
     base = find_base(a, server, lookup)
-    item = SyncItem(UPDATE, changes=changes, drift=base.drifted, payload=_payload(a, server), server_version=version,
+    item = SyncItem(UPDATE, changes=changes, drift=base.drifted, payload=payload_for(a, server), server_version=version,
                     base=base.where, **common)
     if base.drifted:
         if base.content is not None and base.theirs is not None:

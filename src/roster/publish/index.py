@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from roster import __version__
-from roster.content import from_raw, named
+from roster.content import named
 from roster.content import version_json as content_json
 from roster.errors import RosterError
 from roster.git import read_blobs
@@ -316,7 +316,9 @@ def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:
 
 def _parse(raw: bytes) -> dict[str, Any]:
     """The content ``roster history`` shows for a version (one function for both)."""
-    return from_raw(raw)
+    from roster.model import file_content  # lazy: pydantic
+
+    return file_content(raw)
 
 
 def _tags(repo: Any) -> dict[str, str]:
