@@ -6,7 +6,6 @@ and the site's timelines all list their changes with ``diff_values`` as ``FieldC
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from roster.hygiene import visible_diff_line
@@ -46,16 +45,21 @@ def diff_values(old: Any, new: Any, path: tuple[Any, ...] = (), *, sort_keys: bo
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal as JSON values, at every depth: 1, 1.0 and true are three different values in
-    a config (Python's ``==`` says they are one), a list and a tuple are the same."""
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return len(a) == len(b) and all(k in b and same_value(v, b[k]) for k, v in a.items())
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(map(same_value, a, b))
-    return type(a) is type(b) and a == b
+    a config, where Python's ``==`` takes them for one."""
+    return bool(a == b) and _same_kinds(a, b)
+
+
+def _same_kinds(a: Any, b: Any) -> bool:
+    # a == b already holds (C speed): only the kinds of numbers can still differ.
+    if isinstance(a, dict):
+        return isinstance(b, dict) and all(_same_kinds(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return isinstance(b, list) and all(map(_same_kinds, a, b))
+    return type(a) is type(b)
 
 
 def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange], sort_keys: bool) -> None:
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
+    if isinstance(old, dict) and isinstance(new, dict):
         keys = list(old) + [k for k in new if k not in old]
         for key in sorted(keys, key=str) if sort_keys else keys:
             if key not in old:
@@ -65,5 +69,5 @@ def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange], sor
             else:
                 _walk(old[key], new[key], path + (key,), out, sort_keys)
         return
-    if not same_value(old, new):
+    if old != new or not _same_kinds(old, new):  # same_value, inlined: the site diffs every version
         out.append(FieldChange(pointer_of(path), "changed", old, new))
