@@ -15,6 +15,7 @@ from roster.content import (
     assistant_json,
     diffable,
     from_mapping,
+    from_valid,
     named,
     server_fields,
     version_json,
@@ -51,6 +52,19 @@ def test_a_valid_files_content_drops_unset_config_keys_and_fills_mappings() -> N
     parsed = AssistantFile.model_validate({"graph_id": "w", "config": {"tags": ["x"]}, "server_id": PINNED.upper()})
     assert parsed.content() == {"graph_id": "w", "name": None, "description": None, "config": {"tags": ["x"]},
                                 "context": {}, "metadata": {}, "server_id": PINNED}
+
+
+@pytest.mark.parametrize("data", [
+    {"graph_id": "g"},
+    {"graph_id": "g", "config": {"run_name": "r", "configurable": {"x": None}, "tags": None, "recursion_limit": 3}},
+    {"graph_id": "g", "name": "N", "context": {"a": [1]}, "metadata": None, "server_id": PINNED.replace("-", "")},
+])
+def test_from_valid_is_the_models_content_without_pydantic(data: dict) -> None:
+    from roster.model import AssistantFile
+
+    expected = AssistantFile.model_validate(data).content()
+    assert named(from_valid(data), "x") == named(expected, "x")
+    assert list(from_valid(data)["config"]) == list(expected["config"])
 
 
 def test_file_content_of_a_valid_file_is_the_models() -> None:

@@ -1,7 +1,8 @@
 """An assistant's content: the one list of its fields, built from every source, and its JSON shapes.
 
 The content is what an assistant file says (``FIELDS``). Every place that holds or
-compares it builds it here: a file that is not valid (``from_mapping``), a published
+compares it builds it here: a file known to be valid, without pydantic (``from_valid``),
+a file that is not valid (``from_mapping``), a published
 version (``named``, ``assistant_fields``), a resolved assistant (``diffable``), and the
 JSON of SPEC section 6 (``assistant_json``, ``version_json``). ``roster.langgraph.content``
 compares the same fields with a server's (``server_fields``).
@@ -13,6 +14,7 @@ not, are read by ``model.file_content`` (pydantic and the YAML loader are theirs
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,6 +25,9 @@ FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "s
 # The JSON of SPEC section 6 leaves it out, and a server assistant does not hold it.
 ROSTER_ONLY = ("server_id",)
 MAPPINGS = ("config", "context", "metadata")  # {} when the file leaves them out
+# LangGraph's RunnableConfig as a file keeps it, in the order of the model's ConfigFile
+# (pydantic's model_dump lists them so; from_valid gives the same order without it).
+CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
 
 def server_fields() -> tuple[str, ...]:
@@ -46,6 +51,18 @@ def from_mapping(data: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[f] = value if isinstance(value, str) else None
     out["graph_id"] = out["graph_id"] or ""
+    return out
+
+
+def from_valid(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The content of a file known to be valid (its verdict is kept), read without pydantic:
+    what ``AssistantFile.content()`` gives for it (config without unset keys, in the
+    model's order; server_id as the UUID's canonical text; ``named`` fills the rest)."""
+    out = {f: data.get(f) for f in FIELDS}
+    config = out["config"] or {}
+    out["config"] = {k: config[k] for k in CONFIG_FIELDS if config.get(k) is not None}
+    if out["server_id"] is not None:
+        out["server_id"] = str(uuid.UUID(out["server_id"]))
     return out
 
 

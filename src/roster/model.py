@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
+from roster.content import CONFIG_FIELDS as CONFIG_FIELDS  # the one list of config fields, re-exported
 from roster.content import FIELDS, assistant_json, from_mapping, version_json
 from roster.errors import UsageError
 from roster.frozen import freeze
@@ -15,7 +16,6 @@ from roster.frozen import freeze
 # The one list of an assistant file's fields (``roster.content.FIELDS``), under the name
 # the file's rules (roster.rules) know it by.
 ASSISTANT_FIELDS = FIELDS
-CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
 
 class _Strict(BaseModel):
