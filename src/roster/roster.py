@@ -17,11 +17,11 @@ if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that
     from roster.check import CheckReport
     from roster.diff import FieldChange
     from roster.envstatus import Environment
-    from roster.git import Repo
+    from roster.freshness import Staleness
+    from roster.git import Mirror, Repo
     from roster.gitlookup import GitTargets
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
-    from roster.remote import Mirror, Staleness
     from roster.resolve import Resolver
 
 

@@ -71,7 +71,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     progress.stage("reading history", 0)
     head = resolve_commit(repo, ref) if ref else resolver.head()
     chain: Chain = resolver.chain(head, whole=True)
-    tags = _tags(repo)
+    tags = repo.tags()
     tags_at: dict[str, list[str]] = {}
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
@@ -133,7 +133,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "head": head,
         "chain": chain.commits,
         "cut": chain.cut,
-        "branches": _branches(repo),
+        "branches": repo.branches(),
         "tags": dict(sorted(tags.items())),
         "commits": commits,
         "assistants": assistants,
@@ -286,26 +286,6 @@ def _parse(raw: bytes) -> dict[str, Any]:
     from roster.model import file_content  # lazy: pydantic
 
     return file_content(raw)
-
-
-def _tags(repo: Any) -> dict[str, str]:
-    out = {}
-    for name in repo.tag_names():
-        target = repo.ref_target(f"refs/tags/{name}")
-        if target:
-            out[name] = target
-    return out
-
-
-def _branches(repo: Any) -> dict[str, str]:
-    out = {}
-    with repo.lock:
-        names = [r for r in repo.raw.references if r.startswith("refs/heads/")]
-    for ref in sorted(names):
-        target = repo.ref_target(ref)
-        if target:
-            out[ref[len("refs/heads/"):]] = target
-    return out
 
 
 def _commit_json(repo: Any, commit: str) -> dict[str, Any]:
