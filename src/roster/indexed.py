@@ -30,6 +30,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from roster.content import diffable
 from roster.errors import RemoteError, UnknownRef, UsageError
 from roster.freshness import Freshness, Staleness
 from roster.indexchain import parse
@@ -191,10 +192,10 @@ class IndexRoster:
     def diff(self, spec_a: str, spec_b: str) -> Any:
         """Field-level changes from ``spec_a`` to ``spec_b`` (a ``roster.roster.Diff``)."""
         from roster.diff import diff_values
-        from roster.roster import Diff, _diffable
+        from roster.roster import Diff
 
         old, new = self.get(spec_a), self.get(spec_b)
-        return Diff(old, new, diff_values(_diffable(old), _diffable(new)))
+        return Diff(old, new, diff_values(diffable(old), diffable(new)))
 
     def check(self, *args: Any, **kwargs: Any) -> Any:
         raise UsageError(f"{self.source} is a published index: it is read-only and already checked; "
