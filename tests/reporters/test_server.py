@@ -14,7 +14,7 @@ import pytest
 from gitrepo import GitRepo
 from reporters.conftest import KEY
 from roster import Roster
-from roster.langgraph.content import Change
+from roster.diff import FieldChange
 from roster.langgraph.importer import ImportResult
 from roster.langgraph.pull import PullItem, PullResult
 from roster.langgraph.sync import SyncPlan, SyncResult, plan_sync, server_id_for
@@ -93,14 +93,14 @@ def test_the_plan_while_applying_and_the_result(inputs: tuple[list[Any], list[di
 
 
 def _pull() -> PullResult:
-    secret = Change("context.api_note", "changed", "none", KEY)
+    secret = FieldChange("context.api_note", "changed", "none", KEY)
     return PullResult(items=[
         PullItem("write", "a", "assistants/a.yaml", "sid-a", base="v1",
                  diff=["--- a/assistants/a.yaml", "+++ b/assistants/a.yaml", "-    greeting: Hi ",
                        "+    greeting: Hello"]),
         PullItem("current", "c", "assistants/c.yaml", "sid-c", message="the file already holds the server's content"),
         PullItem("conflict", "b", "assistants/b.yaml", "sid-b", base="v2", server_changes=[secret],
-                 git_changes=[Change("name", "changed", "B", "Bee")], message="changed in git and on the server"),
+                 git_changes=[FieldChange("name", "changed", "B", "Bee")], message="changed in git and on the server"),
     ], dry_run=True)
 
 
