@@ -23,10 +23,11 @@ from typing import Any
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, short
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo, init_repo, short
+from helpers.pygit import commit_files
 from roster import Roster
 from roster.model import Assistant
-from testing import commit_files, init_repo
 
 # --- shapes -------------------------------------------------------------------------------------
 
@@ -386,7 +387,7 @@ def _pygit2(path: Path) -> Shape:
 
 
 def _writer_schema() -> str:
-    from gitrepo import WRITER_SCHEMA
+    from helpers.content import WRITER_SCHEMA
 
     return json.dumps(WRITER_SCHEMA, indent=2) + "\n"
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 import json
 import random
 
+from helpers.cli import run_cli
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.gitcmd import git, make_repo
+from helpers.pygit import commit_files
 from roster import Roster
 from roster.changes import _pair_renames
-from testing import GOOD_SUPPORT, GOOD_WRITER, commit_files, git, make_repo, run_cli
 
 
 def statuses(report):

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, git_env, run_git
+from helpers.gitcmd import GitRepo, run_git
+from helpers.identity import git_env
+from helpers.servers import free_port, wait_for_port
 from roster import RemoteError, Roster, UnknownRef, UsageError
 from roster.remote import Mirror, cache_root, is_remote_url, mirror_name, redact
-from testing import free_port, wait_for_port
 
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[1]
