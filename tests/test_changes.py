@@ -277,8 +277,8 @@ def test_unrelated_histories_are_a_usage_error_from_the_library(tmp_path: Path) 
 
 @pytest.mark.parametrize("base", [
     "--upload-pack=touch pwned", "HEAD;rm -rf x", "no-such-branch", "-h", "HEAD~99", "../../etc/passwd",
-    pytest.param("\x1b[31mred", marks=pytest.mark.xfail(strict=True, reason="refs.py: the ref is shown raw (with "
-                                                                             "its escape) in the 'tried:' list")),
+    pytest.param("\x1b[31mred", marks=pytest.mark.xfail(strict=True, reason="refs.py: the library message holds the raw ref (its escape) in "
+                                                                             "the tried: list; the CLI escapes it")),
 ])
 def test_a_hostile_or_unknown_base_is_a_clean_unknown_ref(tmp_path: Path, base: str) -> None:
     repo = make_repo(tmp_path, {"assistants/a.yaml": GOOD_WRITER})
