@@ -380,6 +380,8 @@ def _pygit2(path: Path) -> Shape:
                         "assistants/p/q.yml": assistant_yaml(prompt="q")}, "a: two, p/q")
     commit_files(path, {"assistants/a.yaml": None}, "remove a")
     commit_files(path, {"assistants/a.yaml": assistant_yaml(prompt="three")}, "a is back")
+    commit_files(path, {"assistants/a.yaml": assistant_yaml(prompt="three")}, "a: executable bit only",
+                 executable=frozenset({"assistants/a.yaml"}))
     repo = pygit2.Repository(str(path))
     repo.branches.local.create("side", repo.head.peel(pygit2.Commit))
     commit_files(path, {"assistants/p/q.yml": assistant_yaml(prompt="q on a branch")}, "side: q", branch="side")
