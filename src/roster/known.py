@@ -138,7 +138,7 @@ def show(roster: Any, spec: str) -> AssistantView | None:
     roster._maybe_fetch()
     resolver.maybe_refresh()
     # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
-    assistant_id, commit = roster._target(spec)
+    assistant_id, commit = roster.target(spec)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
     return AssistantView(fields) if fields is not None else None
 
@@ -185,7 +185,7 @@ def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]
     read from commits alone (the text shows no content, so no file is parsed)."""
     from roster.ids import check_id, version_tags
     from roster.refs import resolve_commit
-    from roster.resolve import _cut
+    from roster.timeline import versions_at
 
     check_id(assistant_id)
     resolver = roster.resolver
@@ -193,10 +193,8 @@ def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]
     resolver.maybe_refresh()
     tip = resolve_commit(resolver.repo, ref) if ref else resolver.head()
     chain, lineage = resolver.lineage(assistant_id, tip)
-    if chain.cut:
-        raise _cut(chain)
     rows = []
-    for number, entry in enumerate(lineage.entries, 1):
+    for number, entry in enumerate(versions_at(chain, lineage), 1):
         info = resolver.repo.commit_info(entry.commit)
         rows.append(VersionRow(entry.assistant_id, number, entry.commit, info.time,
                                AuthorView(info.author_name, info.author_email), info.message,

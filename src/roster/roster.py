@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.errors import NotARepository, UsageError
 from roster.project import Project, open_project
-from roster.refs import is_version_number, parse_spec, resolve_commit
+from roster.refs import resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that
     from roster.diff import FieldChange
     from roster.envstatus import Environment
     from roster.git import Repo
+    from roster.gitlookup import GitTargets
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
     from roster.remote import Mirror, Staleness
@@ -69,7 +70,7 @@ class Roster:
         # Monotonic time the hot cache was last known fresh; None forces a look at the
         # refs. (A 0.0 sentinel meant "fresh" on a machine up for less than the interval.)
         self._hot_checked: float | None = None
-        self._env_names: tuple[str, frozenset[str]] | None = None  # (HEAD, environment file names there)
+        self._targets: GitTargets | None = None
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
@@ -163,56 +164,19 @@ class Roster:
         hit = self._hot.get(key)
         if hit is not None:
             return hit
-        assistant = resolver.get(*self._target(spec, ref))
+        assistant = resolver.get(*self.target(spec, ref))
         self._hot[key] = assistant
         return assistant
 
-    def _target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
-        """(id, commit) that ``spec`` names: a version number, an environment's pin, or a ref."""
-        parsed = parse_spec(spec, ref)
-        if parsed.ref is not None and is_version_number(parsed.ref):
-            entry = self.resolver.version_entry(parsed.assistant_id, int(parsed.ref))
-            return entry.assistant_id, entry.commit
-        target = self._env_target(parsed.assistant_id, parsed.ref)
-        if target is None:
-            target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
-        return target
+    def target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
+        """(id, commit) that ``spec`` names: a version number, an environment's pin, an own tag, or a ref."""
+        from roster.gitlookup import GitTargets
+        from roster.lookup import resolve_target
 
-    def _commit_for(self, assistant_id: str, ref: str | None) -> str:
-        from roster.errors import UnknownRef
-
-        try:
-            return str(self.resolver.commit_for(assistant_id, ref))
-        except UnknownRef as e:
-            text = str(e)
-            if ref is None or "(tried: " not in text:
-                raise
-            # Name everything that was tried, the environment file and the own tag first (SPEC 4).
-            tried = f"{self._project.layout.environments}/{ref}.yaml at HEAD, tag {assistant_id}@{ref}, "
-            raise UnknownRef(text.replace("(tried: ", f"(tried: {tried}", 1)) from None
-
-    def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
-        """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
-        from roster.environments import (
-            environment_at,
-            environments_at,
-            label_problem,
-            pin_target,
-        )
-
-        if label is None or label_problem(label) is not None:
-            return None
-        resolver = self.resolver
-        head = resolver.head()
-        # The names of the environment files, listed once per HEAD: most refs (tags, branches)
-        # are not environments, and a new id@tag should cost no more than it did before.
-        names = self._env_names
-        if names is None or names[0] != head:
-            names = self._env_names = (head, frozenset(environments_at(resolver, head)))
-        if label not in names[1]:
-            return None
-        env = environment_at(resolver, head, label)
-        return pin_target(resolver, env, assistant_id, head) if env is not None else None
+        targets = self._targets
+        if targets is None:
+            targets = self._targets = GitTargets(self.resolver)
+        return resolve_target(targets, spec, ref)
 
     def environments(self, ref: str | None = None) -> list[Environment]:
         """Every environment at ``ref`` (HEAD by default): its file, else per-assistant tags ``ID@env``."""
@@ -251,7 +215,7 @@ class Roster:
     def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
         from roster.ids import check_id
-        from roster.resolve import _cut
+        from roster.timeline import versions_at
 
         check_id(assistant_id)
         resolver = self.resolver
@@ -259,9 +223,8 @@ class Roster:
         resolver.maybe_refresh()
         tip = resolve_commit(self._repo(), ref) if ref else resolver.head()
         chain, lineage = resolver.lineage(assistant_id, tip)
-        if chain.cut:
-            raise _cut(chain)
-        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(lineage.entries)]
+        entries = versions_at(chain, lineage)
+        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(entries)]
         versions.reverse()
         return versions
 
