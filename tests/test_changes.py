@@ -275,10 +275,12 @@ def test_unrelated_histories_are_a_usage_error_from_the_library(tmp_path: Path) 
         Roster(str(repo)).check(ref="HEAD", base=lonely)
 
 
+RAW_ESCAPE = "refs.py: the library message holds the raw ref (its escape) in the tried: list; the CLI escapes it"
+
+
 @pytest.mark.parametrize("base", [
     "--upload-pack=touch pwned", "HEAD;rm -rf x", "no-such-branch", "-h", "HEAD~99", "../../etc/passwd",
-    pytest.param("\x1b[31mred", marks=pytest.mark.xfail(strict=True, reason="refs.py: the library message holds the raw ref (its escape) in "
-                                                                             "the tried: list; the CLI escapes it")),
+    pytest.param("\x1b[31mred", marks=pytest.mark.xfail(strict=True, reason=RAW_ESCAPE)),
 ])
 def test_a_hostile_or_unknown_base_is_a_clean_unknown_ref(tmp_path: Path, base: str) -> None:
     repo = make_repo(tmp_path, {"assistants/a.yaml": GOOD_WRITER})
