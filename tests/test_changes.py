@@ -14,7 +14,7 @@ from helpers.pygit import commit_files
 from roster import Roster
 from roster.changes import _pair_renames
 from roster.diff import FieldChange
-from roster.errors import RosterError, UnknownRef, UsageError
+from roster.errors import GitError, RosterError, UnknownRef, UsageError
 
 
 def statuses(report):
@@ -347,3 +347,24 @@ def test_a_newline_in_a_file_name_stays_on_one_line_of_the_report(tmp_path: Path
     commit_files(repo, {"assistants/new\nline.yaml": GOOD_WRITER}, "a newline in a file name")
     full = Roster(str(repo)).check(ref="HEAD")
     assert full.errors and all("\n" not in p.format() for p in full.problems)
+
+
+def test_a_missing_commit_object_is_a_clean_git_error_not_a_traceback(tmp_path: Path) -> None:
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema("writer")
+    g.write_assistant("a", _writer("A"))
+    root = g.commit("root")
+    g.write_assistant("a", _writer("A", LONG_PROMPT + "\nfork"))
+    fork = g.commit("the fork point")
+    g.checkout("-b", "pr")
+    g.write_assistant("b", _writer("B"))
+    g.commit("pr: add b")
+    g.checkout("main")
+    g.write_assistant("a", _writer("A", LONG_PROMPT + "\nmain"))
+    g.commit("main: edit a")
+    for commit in (fork, root):  # the history below both tips is gone (a broken or partial copy)
+        (g.path / ".git" / "objects" / commit[:2] / commit[2:]).unlink()
+    with pytest.raises(GitError) as info:
+        Roster(str(g.path)).check(ref="pr", base="main")
+    assert str(info.value).startswith("cannot find the merge base of main and the checked commit: ")
+    assert "\n" not in str(info.value)
