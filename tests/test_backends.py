@@ -589,3 +589,18 @@ def params() -> list[Any]:
 def test_backends_answer_alike(name: str, call: str, kind: str, built: Callable[[str], Built]) -> None:
     b = built(name)
     compare(b, "list" if call == "list-env" else call, cases(b, call, kind), BY_DESIGN.get((name, kind)))
+
+
+def test_both_backends_are_one_interface(tmp_path: Path) -> None:
+    from roster.backend import Backend
+
+    b = build("linear", tmp_path)  # its own copy: this test moves the repository on
+    for backend in (b.git, b.index):
+        assert isinstance(backend, Backend)
+        assert backend.refresh() is False  # nothing moved since it was opened
+    assert (b.git.read_only, b.index.read_only) == (False, True)
+    g = GitRepo(b.shape.path, init=False)
+    g.write_assistant("a", prompt="after the publish")
+    g.commit("a: after")
+    assert b.git.refresh() is True  # a new commit is seen, and said
+    assert b.git.refresh() is False

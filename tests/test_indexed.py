@@ -336,7 +336,7 @@ def _commit_of(git: Roster, ref: str) -> str | None:
     from roster.refs import resolve_commit
 
     try:
-        return resolve_commit(git._repo(), ref)
+        return resolve_commit(git.repository, ref)
     except UnknownRef:
         return None
 

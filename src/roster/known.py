@@ -134,9 +134,7 @@ class VersionRow(NamedTuple):
 
 def show(roster: Any, spec: str) -> AssistantView | None:
     """``roster show SPEC`` from known verdicts; None: take the full way (``Roster.get``)."""
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
     assistant_id, commit = roster.target(spec)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
@@ -152,9 +150,7 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
     from roster.git import TreeSource
     from roster.refs import resolve_commit
 
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     commit = resolve_commit(resolver.repo, ref) if ref else resolver.head()
     folder = resolver.layout.assistants
     slug = folder.replace("/", "__")
@@ -188,9 +184,7 @@ def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]
     from roster.timeline import versions_at
 
     check_id(assistant_id)
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     tip = resolve_commit(resolver.repo, ref) if ref else resolver.head()
     chain, lineage = resolver.lineage(assistant_id, tip)
     rows = []

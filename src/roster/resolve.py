@@ -58,21 +58,25 @@ class Resolver:
 
     # --- freshness ------------------------------------------------------------
 
-    def maybe_refresh(self, force: bool = False) -> None:
-        """Forget ref resolutions when refs moved (checked at most once per interval)."""
+    def maybe_refresh(self, force: bool = False) -> bool:
+        """Forget ref resolutions when refs moved (checked at most once per interval); True when they had."""
         now = time.monotonic()
         checked = self._checked_at
         if not force and checked is not None and now - checked < self.refresh_interval:
-            return
+            return False
         fingerprint = self.repo.refs_fingerprint()
         with self._lock:
             self._checked_at = now
-            if fingerprint != self._fingerprint:
-                self._fingerprint = fingerprint
-                self._refs.clear()
-                self._tags = None
-                self._tag_names = None
-                self.generation += 1
+            if fingerprint == self._fingerprint:
+                return False
+            first, self._fingerprint = self._fingerprint is None, fingerprint
+            if first:
+                return False  # the first look: nothing cached yet, nothing moved
+            self._refs.clear()
+            self._tags = None
+            self._tag_names = None
+            self.generation += 1
+            return True
 
     # --- refs -----------------------------------------------------------------
 

@@ -139,6 +139,24 @@ def missing_message(chain: Timeline, assistant_id: str, commit: str, pos: int,
     return message + nearest_hint(assistant_id, [i for i, _ in alive_at(chain, pos)])
 
 
+class State(NamedTuple):
+    """Where one lineage stands at a chain position."""
+
+    versions: int  # how many so far (0: not yet)
+    alive: bool  # its id names it there (not deleted, not renamed away)
+    assistant_id: str | None  # the id of its latest version so far
+
+
+def state_at(chain: Timeline, lineage: Lineage | None, pos: int) -> State:
+    if lineage is None or chain.cut:
+        return State(0, False, None)
+    count = lineage.count_at(pos)
+    if count == 0:
+        return State(0, False, None)
+    latest = lineage.entries[count - 1].assistant_id
+    return State(count, chain.lineage_at(latest, pos) is lineage, latest)
+
+
 # --- the published plan: one entry per id that ever existed ----------------------------
 
 
@@ -151,6 +169,7 @@ class Planned(NamedTuple):
     # Lineages that no id names at the end any more (an id deleted, then taken by a file renamed
     # into it): kept under the id they last had, so no version of the history is lost.
     earlier: list[tuple[list[tuple[VersionEntry, int]], list[int]]] = []
+    lineage: Lineage | None = None  # the lineage the versions are from
 
 
 def plan(chain: Timeline) -> dict[str, Planned]:
@@ -181,15 +200,15 @@ def plan(chain: Timeline) -> dict[str, Planned]:
         numbers = [(e, i + 1) for i, e in enumerate(lineage.entries)]
         deletions = sorted(deleted_at.get(id(lineage), []))
         if live is not None:
-            out[assistant_id] = Planned("active", None, None, numbers, deletions)
+            out[assistant_id] = Planned("active", None, None, numbers, deletions, lineage=lineage)
             continue
         gone = chain.gone[assistant_id][-1]
         if gone.renamed_to is not None:
             mine = [(e, n) for e, n in numbers if e.assistant_id == assistant_id]
             out[assistant_id] = Planned("renamed", gone.renamed_to, gone.commit, mine,
-                                        [p for p in deletions if p < gone.pos])
+                                        [p for p in deletions if p < gone.pos], lineage=lineage)
         else:
-            out[assistant_id] = Planned("deleted", None, gone.commit, numbers, deletions)
+            out[assistant_id] = Planned("deleted", None, gone.commit, numbers, deletions, lineage=lineage)
     for lineage in lineages:
         if id(lineage) not in chosen and lineage.entries and lineage.entries[-1].assistant_id in out:
             key = lineage.entries[-1].assistant_id

@@ -40,9 +40,10 @@ class PublishedIndex(NamedTuple):
     """The ``index.json`` data, plus what the HTML needs that the format does not carry."""
 
     data: dict[str, Any]
-    # key -> chain positions at which that assistant's lineage was deleted (every time, not
-    # only the last): the releases page needs them to tell "deleted" from "unchanged".
-    deletions: dict[str, list[int]]
+    # The history the index was made from, and each key's entry in it: the releases page asks
+    # it where each assistant stood at each release (``timeline.state_at``).
+    chain: Chain
+    planned: dict[str, Planned]
     tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
     # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
     # file name left by a rebase-merged pull request): left out of the site, listed here.
@@ -64,7 +65,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     from roster.refs import resolve_commit
 
     progress = progress or NoProgress()
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
@@ -143,7 +144,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     environments = published_environments(roster, head)
     if environments:  # absent when the repository has no environment files (docs/index-format.md)
         data["environments"] = environments
-    return PublishedIndex(data, {k: v.deletions for k, v in planned.items()}, tags_at, skipped)
+    return PublishedIndex(data, chain, planned, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:

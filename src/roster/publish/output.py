@@ -337,7 +337,7 @@ def _mac(key: bytes, body: dict[str, Any]) -> str:
 
 def _site_key(roster: Any) -> bytes:
     """The key that signs a site's manifest: in the git dir, which no commit or pull request can write."""
-    folder = Path(roster._repo().path) / "roster"
+    folder = Path(roster.repository.path) / "roster"
     path = folder / "site.key"
     try:
         with open(path, "rb") as f:
