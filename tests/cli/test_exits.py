@@ -18,7 +18,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from gitrepo import GitRepo, assert_clean_error, invoke, one_version
+from helpers.cli import assert_clean_error, invoke
+from helpers.gitcmd import GitRepo
+from helpers.stories import one_version
 from roster.cli.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, RosterCommand, RosterGroup
 from roster.cli.main import cli
 from roster.cli.settings import Settings

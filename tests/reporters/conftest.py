@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 from roster import CheckReport, Roster
 
 KEY = "sk-ant-api03-Zq3xT7bN9mK2pL5vR8wY1cF4hJ6dS0aE-AbCdEf"  # the shape of an Anthropic key; not a real one

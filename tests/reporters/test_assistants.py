@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 from reporters.conftest import HOSTILE_NAME, Made
 from roster import Roster
 from roster.reporters import assistants as out

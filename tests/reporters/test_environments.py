@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster import Roster
 from roster.envhistory import pin_history
 from roster.envstatus import status

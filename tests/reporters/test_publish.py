@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from reporters.conftest import KEY
 from roster import Roster
 from roster.publish import publish

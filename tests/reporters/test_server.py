@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from reporters.conftest import KEY
 from roster import Roster
 from roster.diff import FieldChange

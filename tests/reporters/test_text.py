@@ -6,13 +6,14 @@ from roster.reporters.text import plural, render_check, summary_line
 
 
 def test_problems_then_changes_then_the_summary(made: Made) -> None:
+    # one line per problem, also when a YAML key holds a line break (Problem.format escapes it)
     lines = render_check(made.report).splitlines()
     source = made.report.source
     assert source.endswith(" against HEAD~1")
     assert lines == [
         "assistants/leaky.yaml:10:10: error: metadata.token: looks like a secret (Anthropic API key); keep "
         "credentials out of git and read them from the environment at run time",
-        "assistants/new.yaml:9:1: error: evil\\n::error file=x::pwned|`x`: unknown field "
+        "assistants/new.yaml:9:1: error: evil\\u000a::error file=x::pwned|`x`: unknown field "
         "'evil\\n::error file=x::pwned|`x`'; allowed: graph_id, name, description, config, context, metadata, "
         "server_id",
         "assistants/keep.yaml: modified, 2 field(s)",

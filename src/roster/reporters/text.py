@@ -9,16 +9,11 @@ def plural(n: int, word: str) -> str:
 
 
 def render_check(report: CheckReport) -> str:
-    lines = [one_line(p.format()) for p in sorted(report.problems, key=lambda p: (p.path, p.line, p.column))]
+    lines = [p.format() for p in sorted(report.problems, key=lambda p: (p.path, p.line, p.column))]
     for change in report.changes:
         lines.append(change.format())
     lines.append(summary_line(report))
     return "\n".join(lines)
-
-
-def one_line(text: str) -> str:
-    """A problem stays on its line: a line break inside (a YAML key may hold one) shows as ``\\n``."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def summary_line(report: CheckReport) -> str:
