@@ -125,13 +125,13 @@ def test_a_pull_as_json() -> None:
 
 def test_an_import(tmp_path: Path) -> None:
     result = ImportResult(written=["assistants/bot.yaml"], schemas=["schemas/echo.json"],
-                          skipped=["server default assistant 'echo' (--include-defaults imports it)"])
+                          skipped=["server default assistant 'echo' (imported only when defaults are included)"])
     assert render_import(result, URL, "text", dry_run=True).splitlines() == [
         "would write schemas/echo.json", "would write assistants/bot.yaml",
-        "skipped server default assistant 'echo' (--include-defaults imports it)",
+        "skipped server default assistant 'echo' (imported only when defaults are included)",
         f"Imported from {URL}: 1 assistant(s), 1 schema(s) (dry run: nothing written)."]
     assert render_import(result, URL, "text", dry_run=False).splitlines()[-1] == \
         f"Imported from {URL}: 1 assistant(s), 1 schema(s)."
     assert json.loads(render_import(result, URL, "json", dry_run=False)) == {
         "url": URL, "dry_run": False, "written": ["assistants/bot.yaml"], "schemas": ["schemas/echo.json"],
-        "skipped": ["server default assistant 'echo' (--include-defaults imports it)"]}
+        "skipped": ["server default assistant 'echo' (imported only when defaults are included)"]}

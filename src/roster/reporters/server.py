@@ -34,14 +34,14 @@ class SyncRun(NamedTuple):
 
 
 def _dumps(data: Any) -> str:
-    from roster.langgraph.plantext import redact_json  # lazy: the sync model, for sync and pull only
+    from roster.reporters.syncplan import redact_json  # lazy: the sync model, for sync and pull only
 
     return json.dumps(redact_json(data), indent=2, default=str)
 
 
 def render_sync_plan(run: SyncRun, fmt: str, *, applying: bool = False) -> str:
     """The plan; ``applying``: the text says it is being applied (JSON waits for the result)."""
-    from roster.langgraph.plantext import format_plan  # lazy: the sync model, for sync only
+    from roster.reporters.syncplan import format_plan  # lazy: the sync model, for sync only
 
     if fmt == "json":
         return _dumps(run.as_json())
@@ -50,7 +50,7 @@ def render_sync_plan(run: SyncRun, fmt: str, *, applying: bool = False) -> str:
 
 def render_sync_result(run: SyncRun, result: SyncResult, fmt: str) -> str:
     """What was applied: the text follows the plan printed before; JSON is the plan and the result."""
-    from roster.langgraph.plantext import format_result  # lazy: the sync model, for sync only
+    from roster.reporters.syncplan import format_result  # lazy: the sync model, for sync only
 
     if fmt == "json":
         return _dumps({**run.as_json(), **result.as_json()})
@@ -58,7 +58,7 @@ def render_sync_result(run: SyncRun, result: SyncResult, fmt: str) -> str:
 
 
 def render_pull(result: PullResult, url: str, fmt: str) -> str:
-    from roster.langgraph.plantext import change_lines  # lazy: the sync model, for pull only
+    from roster.reporters.syncplan import change_lines  # lazy: the sync model, for pull only
 
     if fmt == "json":
         return _dumps({"url": url, **result.as_json()})
