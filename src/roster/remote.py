@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
+from roster.cachetrust import usable
 from roster.errors import RemoteError, RosterError, UsageError
 
 _SCHEMES = ("http", "https", "ssh", "git", "file", "git+ssh", "ssh+git")
@@ -356,6 +357,7 @@ class Mirror:
         return self._read_stamp().get("started", float("-inf"))
 
     def _stamp(self, started: float) -> None:
+        usable(self.path)  # the folder is made with this user's stamp, so no reader sets it aside
         os.makedirs(os.path.dirname(self._meta("fetched.json")), exist_ok=True)
         tmp = self._meta(f"fetched.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -461,6 +463,7 @@ class Mirror:
                               f"{shown}); remove that folder and Roster clones again")
 
     def _ensure_meta(self, name: str) -> str:
+        usable(self.path)  # as in _stamp
         os.makedirs(self._meta(""), exist_ok=True)
         return self._meta(name)
 

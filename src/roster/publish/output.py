@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from roster.cachetrust import usable
 from roster.errors import HistoryCut, RosterError, UsageError
 from roster.publish.index import PublishedIndex, build_index, version_json
 from roster.publish.progress import NoProgress, Progress
@@ -337,6 +338,8 @@ def _mac(key: bytes, body: dict[str, Any]) -> str:
 
 def _site_key(roster: Any) -> bytes:
     """The key that signs a site's manifest: in the git dir, which no commit or pull request can write."""
+    if not usable(roster._repo().path):  # a key that came with a restored repository signs nothing here
+        return secrets.token_bytes(32)
     folder = Path(roster._repo().path) / "roster"
     path = folder / "site.key"
     try:
