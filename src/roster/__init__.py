@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# The one place the version lives: pyproject.toml reads it (setuptools dynamic), the
-# published index names it, and the validation verdict cache keys on it.
-__version__ = "0.2.0"
+from roster.version import __version__ as __version__  # re-exported: roster.__version__
 
 __all__ = [
     "Roster", "Assistant", "Version", "Problem", "CheckReport",

@@ -16,8 +16,8 @@ import threading
 import zlib
 from typing import Any
 
-from roster import __version__
 from roster.cachetrust import usable
+from roster.version import __version__
 
 MAGIC = b"RSTRLST1"
 KEEP = 8

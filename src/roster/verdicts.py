@@ -20,8 +20,8 @@ import threading
 import weakref
 import zlib
 
-from roster import __version__
 from roster.cachetrust import usable
+from roster.version import __version__
 
 try:  # hashlib's blake2b without loading OpenSSL's half of hashlib (~3 ms of every CLI start)
     from _blake2 import blake2b

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from roster import __version__
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, Lineage, VersionEntry
@@ -29,6 +28,7 @@ from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
 from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
+from roster.version import __version__
 
 FORMAT = 1
 CONTENT_FIELDS = ASSISTANT_FIELDS  # a version's content: the one list diff and file_content use too
