@@ -24,6 +24,7 @@ from roster.errors import RosterError, UsageError
 from roster.ids import SUFFIXES, check_id
 from roster.model import Assistant
 from roster.refs import check_ref_text, is_version_number
+from roster.yamlcore import plain_means_string
 
 
 class EnvPromotion(NamedTuple):
@@ -126,18 +127,15 @@ def _write(full: str, data: bytes) -> None:
 # --- the located edit ---------------------------------------------------------------------
 
 
+# Characters that give a plain scalar at its start another meaning (YAML 1.2, 5.3).
+_INDICATORS = ("!", "&", "*", "'", '"', "{", "[", "|", ">", "%", "@", "`", "#", "?", ":", ",")
+
+
 def scalar_text(value: str) -> str:
     """``value`` as a YAML scalar that reads back as that string (or as a version number)."""
     if is_version_number(value):
         return str(int(value))
-    from roster.yamlload import YamlError, _plain
-
-    try:
-        plain_ok = _plain(value, (1, 1)) == value
-    except YamlError:
-        plain_ok = False
-    if plain_ok and not value.startswith(("!", "&", "*", "'", '"', "{", "[", "|", ">", "%", "@", "`", "#", "?", ":",
-                                          ",")) and ": " not in value and " #" not in value:
+    if plain_means_string(value) and not value.startswith(_INDICATORS) and ": " not in value and " #" not in value:
         return value
     return json.dumps(value)
 
