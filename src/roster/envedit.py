@@ -19,6 +19,7 @@ from roster.environments import (
     InvalidEnvironment,
     check_label,
     parse_environment,
+    pin_target,
 )
 from roster.errors import RosterError, UsageError
 from roster.ids import SUFFIXES, check_id
@@ -93,8 +94,6 @@ def promote_in_file(roster: Any, rel: str, assistant_id: str, target: str, env: 
 
 def _pinned(roster: Any, env: EnvFile, assistant_id: str) -> Assistant | None:
     """What the file runs now for the id (the pin, else the default), unvalidated; None when nothing."""
-    from roster.environments import pin_target
-
     if assistant_id not in env.pins and env.default is None:
         return None
     resolver = roster.resolver

@@ -14,10 +14,13 @@ So, whatever the format:
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from roster.problems import pointer_of
 
 REDACTED = "[redacted]"
 QUOTE_LIMIT = 80
@@ -37,7 +40,7 @@ def redacted(data: Any, key: str = "") -> Any:
 
     ``key`` is the name the value sits under (a value under ``api_key`` is judged by it).
     """
-    from roster.secrets import find_secrets
+    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
 
     wrapped = {key: _thaw(data)}
     flagged = [path for path, _ in find_secrets(wrapped)]
@@ -66,8 +69,7 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
 
     ``marked``: also the places already holding ``[redacted]`` (content an earlier publish redacted).
     """
-    from roster.problems import pointer_of
-    from roster.secrets import find_secrets
+    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
 
     plain = _thaw(data)
     found = {pointer_of(path) for path, _ in find_secrets(plain)}
@@ -86,7 +88,7 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
 
 def secret_values(data: Any) -> list[str]:
     """The flagged strings of a document, longest first (to scrub them out of messages)."""
-    from roster.secrets import find_secrets
+    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
 
     found = set()
     for path, _ in find_secrets(data):
@@ -206,8 +208,6 @@ def md_text(text: str) -> str:
 
 def html_text(text: str) -> str:
     """Text inside an HTML element of the summary (``<summary>``)."""
-    import html
-
     return html.escape(" ".join(clean_text(text).splitlines()), quote=True)
 
 

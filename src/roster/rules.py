@@ -4,13 +4,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from roster.hints import HintBudget, did_you_mean
 from roster.hygiene import scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, Severity, pointer_of
 from roster.regex import search
 from roster.schema_words import violation
-from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
+from roster.schemas import VALIDATED_KINDS, LoadedSchema, fast_check, resolve_local
 from roster.secrets import find_secrets
 from roster.yamlload import Document
 
@@ -95,8 +97,6 @@ def _unknown_keys(out: _Collector, mapping: dict[str, Any], where: tuple[Any, ..
 
 
 def _parse(out: _Collector, data: dict[str, Any]) -> AssistantFile | None:
-    from pydantic import ValidationError
-
     try:
         return AssistantFile.model_validate(data)
     except ValidationError as e:
@@ -197,9 +197,7 @@ def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool)
 
 def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
               run_supplied: frozenset[str] = frozenset()) -> None:
-    from referencing.exceptions import Unresolvable
-
-    from roster.schemas import fast_check
+    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
 
     fast = fast_check(validator)
     try:
@@ -224,7 +222,7 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
 def _leaves(error: Any) -> list[Any]:
     """anyOf/oneOf errors carry their branches; the best one says more."""
     if error.validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
+        from jsonschema.exceptions import best_match  # lazy: jsonschema (slow to import), as above
 
         # best_match([error]), not best_match(error.context): only the former prefers
         # the branch whose type matches the value (-5 vs {integer > 0} | null).
