@@ -69,7 +69,7 @@ class Graphs:
     def lookup(self, graph_id: str) -> LoadedSchema | None:
         if graph_id in self._loaded:
             return self._loaded[graph_id]
-        from roster.schemas import LoadedSchema
+        from roster.schemas import LoadedSchema  # lazy: imports pydantic (roster.model)
 
         entry = self._entries.get(graph_id)
         if entry is None:
@@ -106,7 +106,7 @@ class Graphs:
 
     def _orphan_settings(self) -> list[LoadedSchema]:
         """A settings file for a graph nobody names is most likely a misspelt file name."""
-        from roster.schemas import LoadedSchema
+        from roster.schemas import LoadedSchema  # lazy: imports pydantic (roster.model)
 
         out = []
         for graph_id, entry in sorted(self._settings.items()):
