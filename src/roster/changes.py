@@ -44,12 +44,12 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
     Like GitHub's three-dot diff: on a branch that is behind ``base``, what ``base`` gained
     since the branch forked is not this change.
     """
-    repo = roster._repo()
+    repo = roster.repository
     layout = roster.project.layout
     head_commit = resolve_commit(repo, "HEAD" if ref is None else ref)
     fork, note = merge_base(repo, resolve_commit(repo, base), head_commit, base)
     base_source = TreeSource(repo, fork)
-    head_source = roster._source(ref)
+    head_source = roster.source(ref)
     old = _contents(base_source, layout)
     new = _contents(head_source, layout)
     old_schemas = _schema_bytes(base_source, layout)

@@ -46,7 +46,7 @@ def tip_commit(roster: Any, ref: str | None) -> str:
         raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
                          f"repository's history; run it on the repository")
     resolver = roster.resolver
-    return resolve_commit(roster._repo(), ref) if ref else str(resolver.head())
+    return resolve_commit(roster.repository, ref) if ref else str(resolver.head())
 
 
 def pin_history(roster: Any, assistant_id: str, name: str, ref: str | None = None) -> list[PinChange]:

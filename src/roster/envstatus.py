@@ -197,7 +197,8 @@ def _run(resolver: Resolver, env: EnvFile, assistant_id: str, head: str) -> dict
     try:
         then, commit = pin_target(resolver, env, assistant_id, head)
     except RosterError as e:
-        return {"assistant_id": assistant_id, "commit": None, "version": None, "error": str(e)}
+        return {"assistant_id": assistant_id, "commit": None, "version": None, "error": str(e),
+                "error_type": type(e).__name__}
     try:
         version = resolver.get(then, commit, validate=False).version
     except RosterError:

@@ -139,24 +139,29 @@ class Chain:
 
     def lineage_at(self, assistant_id: str, pos: int) -> Lineage | None:
         """The lineage that holds ``assistant_id`` at chain position ``pos``."""
-        events = self.timeline.get(assistant_id)
-        if not events:
-            return None
-        i = bisect.bisect_right([p for p, _ in events], pos) - 1
-        return events[i][1] if i >= 0 else None
+        return lineage_in(self.timeline.get(assistant_id), pos)
 
-    def last_lineage(self, assistant_id: str) -> Lineage | None:
-        """The most recent lineage that ever had this id (for deleted or renamed ones)."""
-        events = self.timeline.get(assistant_id)
-        if not events:
-            return None
-        for _, lineage in reversed(events):
-            if lineage is not None:
-                return lineage
-        return None
+    def last_lineage(self, assistant_id: str, pos: int | None = None) -> Lineage | None:
+        """The most recent lineage that had this id up to ``pos`` (for deleted or renamed ones)."""
+        return last_of(self.timeline.get(assistant_id), pos)
 
     def ids_at_end(self) -> list[str]:
         return sorted(i for i, ev in self.timeline.items() if ev and ev[-1][1] is not None)
+
+
+def lineage_in(events: list[tuple[int, Lineage | None]] | None, pos: int) -> Lineage | None:
+    """The lineage an id's events give it at ``pos`` (None: not there)."""
+    if not events:
+        return None
+    i = bisect.bisect_right([p for p, _ in events], pos) - 1
+    return events[i][1] if i >= 0 else None
+
+
+def last_of(events: list[tuple[int, Lineage | None]] | None, pos: int | None) -> Lineage | None:
+    for at, lineage in reversed(events or ()):
+        if lineage is not None and (pos is None or at <= pos):
+            return lineage
+    return None
 
 
 class DeltaIndex:

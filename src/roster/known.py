@@ -134,11 +134,9 @@ class VersionRow(NamedTuple):
 
 def show(roster: Any, spec: str) -> AssistantView | None:
     """``roster show SPEC`` from known verdicts; None: take the full way (``Roster.get``)."""
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
-    assistant_id, commit = roster._target(spec)
+    assistant_id, commit = roster.target(spec)
     fields = resolver.get_fields(assistant_id, commit, known_only=True)
     return AssistantView(fields) if fields is not None else None
 
@@ -152,9 +150,7 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
     from roster.git import TreeSource
     from roster.refs import resolve_commit
 
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     commit = resolve_commit(resolver.repo, ref) if ref else resolver.head()
     folder = resolver.layout.assistants
     slug = folder.replace("/", "__")
@@ -185,18 +181,14 @@ def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]
     read from commits alone (the text shows no content, so no file is parsed)."""
     from roster.ids import check_id, version_tags
     from roster.refs import resolve_commit
-    from roster.resolve import _cut
+    from roster.timeline import versions_at
 
     check_id(assistant_id)
-    resolver = roster.resolver
-    roster._maybe_fetch()
-    resolver.maybe_refresh()
+    resolver = roster.ready()
     tip = resolve_commit(resolver.repo, ref) if ref else resolver.head()
     chain, lineage = resolver.lineage(assistant_id, tip)
-    if chain.cut:
-        raise _cut(chain)
     rows = []
-    for number, entry in enumerate(lineage.entries, 1):
+    for number, entry in enumerate(versions_at(chain, lineage), 1):
         info = resolver.repo.commit_info(entry.commit)
         rows.append(VersionRow(entry.assistant_id, number, entry.commit, info.time,
                                AuthorView(info.author_name, info.author_email), info.message,

@@ -11,7 +11,6 @@ clone are not kept (a later unshallow changes them).
 """
 from __future__ import annotations
 
-import bisect
 import marshal
 import os
 import threading
@@ -20,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from roster.cachetrust import usable
-from roster.history import Chain, Gone, Lineage, VersionEntry
+from roster.history import Chain, Gone, Lineage, VersionEntry, last_of, lineage_in
 
 MAGIC = b"RSTRLIN1"
 FORMAT = 1
@@ -221,19 +220,12 @@ class LazyChain:
     def lineage_at(self, assistant_id: str, pos: int) -> Lineage | None:
         """As ``Chain.lineage_at``."""
         record = self.record(assistant_id)
-        if not record or not record[0]:
-            return None
-        events = record[0]
-        i = bisect.bisect_right([p for p, _ in events], pos) - 1
-        return events[i][1] if i >= 0 else None
+        return lineage_in(record[0] if record else None, pos)
 
-    def last_lineage(self, assistant_id: str) -> Lineage | None:
+    def last_lineage(self, assistant_id: str, pos: int | None = None) -> Lineage | None:
         """As ``Chain.last_lineage``."""
         record = self.record(assistant_id)
-        for _, lineage in reversed(record[0] if record else []):
-            if lineage is not None:
-                return lineage
-        return None
+        return last_of(record[0] if record else None, pos)
 
     def record(self, assistant_id: str) -> tuple[list[tuple[int, Lineage | None]], list[Gone]] | None:
         with self._lock:

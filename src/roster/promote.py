@@ -83,7 +83,7 @@ def _commit_env(roster: Roster, rel: str, done: list[EnvPromotion]) -> str | Non
     else:
         message = f"Promote {len(changed)} assistants to {changed[0].environment}\n\n" + "\n".join(
             f"{p.assistant_id}: {ver(p.before_version)} -> {ver(p.after_version)}" for p in changed)
-    made = roster._repo().commit_file(rel, message + "\n")
+    made = roster.repository.commit_file(rel, message + "\n")
     roster.refresh()
     return made
 
@@ -119,7 +119,7 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
         raise UsageError(f"{roster.remote.display_url} is read through a mirror, which the next fetch overwrites: "
                          f"promote in a clone of it and push the tag (git push --force origin 'refs/tags/"
                          f"{assistant_id}@{label}')")
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     tag = f"{assistant_id}@{label}"
@@ -151,7 +151,7 @@ def check_promotion_label(roster: Roster, label: str) -> None:
     from roster.errors import UsageError
 
     check_label(label)
-    repo = roster._repo()
+    repo = roster.repository
     if repo.ref_target(f"refs/heads/{label}") or repo.ref_target(f"refs/remotes/origin/{label}"):
         raise UsageError(f"{label!r} is a branch: ID@{label} must keep meaning the branch; choose another "
                          f"environment name")

@@ -1,13 +1,26 @@
 """The ``ID[@REF]`` grammar (SPEC section 4) and how a ref becomes a commit."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from roster.errors import UnknownRef, UsageError
 from roster.ids import check_id
 
-if TYPE_CHECKING:
-    from roster.git import Repo
+
+class RefStore(Protocol):
+    """The refs a backend knows: a git repository (``git.Repo``), or a published index's
+    (``indexed.IndexRefs``). ``resolve_commit`` reads both through this, so a ref means
+    the same in each."""
+
+    def has_commits(self) -> bool: ...
+
+    def head(self) -> str: ...
+
+    def ref_target(self, name: str) -> str | None: ...  # a full ref name: refs/heads/x, refs/tags/x, ...
+
+    def commit_from_hex(self, text: str) -> list[str]: ...
+
+    def revparse_commit(self, rev: str) -> str | None: ...
 
 
 class Spec(NamedTuple):
@@ -48,7 +61,7 @@ def is_version_number(ref: str) -> bool:
     return ref.isascii() and ref.isdigit() and len(ref) <= MAX_VERSION_DIGITS
 
 
-def resolve_commit(repo: Repo, ref: str) -> str:
+def resolve_commit(repo: RefStore, ref: str) -> str:
     """A repo-wide ref (branch, tag, commit, revision expression) to a commit id.
 
     Order: local branch, else ``origin/<name>``; a tag; a commit id (7+ hex);

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from roster.errors import HistoryCut, InvalidAssistant, UnknownAssistant, UnknownRef
+from roster.errors import InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
-from roster.history import Chain, DeltaIndex, Lineage, VersionEntry, gone_hint
-from roster.ids import SUFFIXES, nearest_hint, version_tags
+from roster.history import Chain, DeltaIndex, Lineage, VersionEntry
+from roster.ids import SUFFIXES, version_tags
 from roster.lineages import AnyChain, LazyChain
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
+from roster.timeline import find_lineage, missing_message, numbered
+from roster.timeline import version_entry as numbered_entry
 from roster.verdicts import VALID, VerdictStore
 
 if TYPE_CHECKING:  # pydantic and jsonschema are imported only when content must be validated
@@ -55,45 +58,56 @@ class Resolver:
 
     # --- freshness ------------------------------------------------------------
 
-    def maybe_refresh(self, force: bool = False) -> None:
-        """Forget ref resolutions when refs moved (checked at most once per interval)."""
+    def maybe_refresh(self, force: bool = False) -> bool:
+        """Forget ref resolutions when refs moved (checked at most once per interval); True when they had."""
         now = time.monotonic()
         checked = self._checked_at
         if not force and checked is not None and now - checked < self.refresh_interval:
-            return
+            return False
         fingerprint = self.repo.refs_fingerprint()
         with self._lock:
             self._checked_at = now
-            if fingerprint != self._fingerprint:
-                self._fingerprint = fingerprint
-                self._refs.clear()
-                self._tags = None
-                self._tag_names = None
-                self.generation += 1
+            if fingerprint == self._fingerprint:
+                return False
+            first, self._fingerprint = self._fingerprint is None, fingerprint
+            if first:
+                return False  # the first look: nothing cached yet, nothing moved
+            self._refs.clear()
+            self._tags = None
+            self._tag_names = None
+            self.generation += 1
+            return True
 
     # --- refs -----------------------------------------------------------------
 
     def commit_for(self, assistant_id: str, ref: str | None) -> str:
-        """The commit of ``assistant_id@ref`` for a ref that is not a version number."""
+        """The commit of ``assistant_id@ref`` for a ref that is not a version number:
+        the own tag ``ID@ref``, else the repo-wide ref (not environment files: see roster.lookup)."""
         ref = ref or "HEAD"
-        own_tag = f"{assistant_id}@{ref}"
-        # A tag ID@HEAD (an older promote accepted the label) must never pin the default ref.
-        if ref != "HEAD" and own_tag in self.tag_names():
-            key = ("tag", own_tag)
-            with self._lock:
-                hit = self._refs.get(key)
-            if hit is None:
-                hit = self.repo.ref_target(f"refs/tags/{own_tag}")
-        else:
-            key = ("", ref)  # a repo-wide ref: the same commit for every assistant
-            with self._lock:
-                hit = self._refs.get(key)
-            if hit is None:
-                hit = resolve_commit(self.repo, ref)
-        if hit is None:
-            raise UnknownRef(f"tag {own_tag!r} points at no commit")
+        own = self.own_tag(assistant_id, ref) if ref != "HEAD" else None
+        return own if own is not None else self.ref_commit(ref)
+
+    def own_tag(self, assistant_id: str, label: str) -> str | None:
+        """The commit of the tag ``ID@label``; None when there is none."""
+        name = f"{assistant_id}@{label}"
+        if name not in self.tag_names():
+            return None
+        return self._cached(("tag", name), lambda: self.repo.ref_target(f"refs/tags/{name}"),
+                            f"tag {name!r} points at no commit")
+
+    def ref_commit(self, ref: str) -> str:
+        """A repo-wide ref's commit: the same for every assistant, so cached per refresh."""
+        return self._cached(("", ref), lambda: resolve_commit(self.repo, ref), "")
+
+    def _cached(self, key: tuple[str, str], find: Callable[[], str | None], missing: str) -> str:
         with self._lock:
-            self._refs[key] = hit
+            hit = self._refs.get(key)
+        if hit is None:
+            hit = find()
+            if hit is None:
+                raise UnknownRef(missing)
+            with self._lock:
+                self._refs[key] = hit
         return hit
 
     def tag_names(self) -> frozenset[str]:
@@ -176,24 +190,10 @@ class Resolver:
 
     def lineage(self, assistant_id: str, tip: str | None = None) -> tuple[AnyChain, Lineage]:
         chain = self.chain(tip or self.head())
-        end = len(chain.commits) - 1
-        lineage = chain.lineage_at(assistant_id, end) or chain.last_lineage(assistant_id)
-        if lineage is None:
-            hint = self._renamed_hint(chain, assistant_id) or nearest_hint(assistant_id, chain.timeline)
-            raise UnknownAssistant(f"no assistant {assistant_id!r} in the history of {chain.commits[-1][:12]}{hint}")
-        return chain, lineage
+        return chain, find_lineage(chain, assistant_id)
 
     def version_entry(self, assistant_id: str, number: int, tip: str | None = None) -> VersionEntry:
-        chain, lineage = self.lineage(assistant_id, tip)
-        if chain.cut:
-            raise _cut(chain)
-        if not 1 <= number <= len(lineage.entries):
-            raise UnknownRef(f"assistant {assistant_id!r} has {len(lineage.entries)} version(s); "
-                             f"there is no version {number}")
-        return lineage.entries[number - 1]
-
-    def _renamed_hint(self, chain: AnyChain, assistant_id: str) -> str:
-        return gone_hint(chain.gone.get(assistant_id))
+        return numbered_entry(self.chain(tip or self.head()), assistant_id, number)
 
     # --- loading --------------------------------------------------------------
 
@@ -304,17 +304,11 @@ class Resolver:
 
     def _numbering(self, assistant_id: str, commit: str) -> dict[str, Any]:
         chain, pos = self.chain_containing(commit)
-        if chain.cut:
+        found = numbered(chain, assistant_id, pos)
+        if found is None:
             return {}
-        lineage = chain.lineage_at(assistant_id, pos)
-        if lineage is None:
-            return {}
-        count = lineage.count_at(pos)
-        if count == 0:
-            return {}
-        entry = lineage.entries[count - 1]
-        return dict(version=count, commit=entry.commit, created_at=self.commit_time(lineage.entries[0].commit),
-                    updated_at=self.commit_time(entry.commit))
+        return dict(version=found.number, commit=found.entry.commit, created_at=self.commit_time(found.first.commit),
+                    updated_at=self.commit_time(found.entry.commit))
 
     def commit_time(self, commit: str) -> str:
         with self._lock:
@@ -326,23 +320,11 @@ class Resolver:
         return hit
 
     def _missing_message(self, assistant_id: str, commit: str) -> str:
-        message = f"no assistant {assistant_id!r} at commit {commit[:12]}"
         try:
             chain, pos = self.chain_containing(commit)
         except UnknownRef:
-            return message
-        for gone in reversed(chain.gone.get(assistant_id, [])):
-            if gone.pos <= pos:
-                last = chain.lineage_at(assistant_id, gone.pos - 1) if gone.pos else None
-                number = last.count_at(gone.pos - 1) if last is not None and not chain.cut else None
-                version = f" (last version {number}, commit {gone.last.commit[:12]})" if number else ""
-                if gone.renamed_to:
-                    return (f"{message}: it was renamed to {gone.renamed_to!r} in commit {gone.commit[:12]} "
-                            f"({self.commit_time(gone.commit)}){version}")
-                when = self.commit_time(gone.commit)
-                return f"{message}: it was deleted in commit {gone.commit[:12]} ({when}){version}"
-        alive = [other for other in chain.timeline if chain.lineage_at(other, pos) is not None]
-        return message + nearest_hint(assistant_id, alive)
+            return f"no assistant {assistant_id!r} at commit {commit[:12]}"
+        return missing_message(chain, assistant_id, commit, pos, self.commit_time)
 
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
@@ -397,7 +379,3 @@ def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
     fields.update(assistant_id=assistant_id, name=fields["name"] or assistant_id)
     return fields
 
-
-def _cut(chain: AnyChain) -> HistoryCut:
-    return HistoryCut(f"history is cut at commit {chain.commits[0][:12]} (shallow clone): version numbers "
-                      f"are unknown; fetch the full history (git fetch --unshallow, or fetch-depth: 0)")

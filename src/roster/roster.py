@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.errors import NotARepository, UsageError
 from roster.project import Project, open_project
-from roster.refs import is_version_number, parse_spec, resolve_commit
+from roster.refs import resolve_commit
 from roster.source import FolderSource, Source
 
 if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
@@ -17,9 +17,11 @@ if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that
     from roster.diff import FieldChange
     from roster.envstatus import Environment
     from roster.git import Repo
+    from roster.gitlookup import GitTargets
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
     from roster.remote import Mirror, Staleness
+    from roster.resolve import Resolver
 
 
 class Diff(NamedTuple):
@@ -62,14 +64,14 @@ class Roster:
             self._fetch_interval = refresh_interval
             self._refresh_interval = 1.0 if refresh_interval is None else min(1.0, refresh_interval)
             self._remote.on_fetched.append(self._fetched)
-        self._resolver: Any = None
+        self._resolver: Resolver | None = None
         self._lock = threading.Lock()
         self._hot: dict[tuple[str, str | None], Assistant] = {}
         self._hot_generation = -1
         # Monotonic time the hot cache was last known fresh; None forces a look at the
         # refs. (A 0.0 sentinel meant "fresh" on a machine up for less than the interval.)
         self._hot_checked: float | None = None
-        self._env_names: tuple[str, frozenset[str]] | None = None  # (HEAD, environment file names there)
+        self._targets: GitTargets | None = None
 
     @classmethod
     def from_index(cls, url_or_path: str, *, refresh_interval: float | None = None,
@@ -88,37 +90,45 @@ class Roster:
     def project(self) -> Project:
         return self._project
 
-    def _repo(self) -> Repo:
+    read_only = False  # see IndexRoster: a published index refuses what needs a repository
+
+    @property
+    def repository(self) -> Repo:
+        """The git repository (``NotARepository`` for a folder outside one)."""
         if self._project.repo is None:
             raise NotARepository(f"{self._project.top}: not a git repository (refs and history need one)")
         return self._project.repo
 
     @property
-    def resolver(self) -> Any:
+    def resolver(self) -> Resolver:
+        """Assistants by commit, with their caches (shared by every command of this Roster)."""
         if self._resolver is None:
             from roster.resolve import Resolver
 
             with self._lock:
                 if self._resolver is None:
-                    self._resolver = Resolver(self._repo(), self._project.layout,
+                    self._resolver = Resolver(self.repository, self._project.layout,
                                               refresh_interval=self._refresh_interval)
         return self._resolver
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Look for moved refs now rather than at the next interval; for a URL, fetch first.
 
         The next ``get`` sees the refs as they are now, whatever ``refresh_interval``
         is and however long the machine has been up (call it from a push webhook).
 
-        A failed fetch raises RemoteError; the mirror keeps serving its last good
-        state and ``staleness()`` reports the failure.
+        True when a ref moved since the last look. A failed fetch raises RemoteError;
+        the mirror keeps serving its last good state and ``staleness()`` reports the failure.
         """
+        resolver = self.resolver
+        before = resolver.generation  # a fetch's own callback may already have seen the move
         try:
             if self._remote is not None:
                 self._remote.fetch()
         finally:
-            self.resolver.maybe_refresh(force=True)
+            resolver.maybe_refresh(force=True)
             self._hot_checked = None
+        return resolver.generation != before
 
     def staleness(self) -> Staleness | None:
         """For a URL: time since the last successful fetch, and the last failure; None for a local repository."""
@@ -135,9 +145,14 @@ class Roster:
             self._resolver.maybe_refresh(force=True)
         self._hot_checked = None
 
-    def _maybe_fetch(self) -> None:
+    def ready(self) -> Resolver:
+        """The resolver, once a due background fetch is started and moved refs are looked for:
+        where every read starts."""
+        resolver = self.resolver
         if self._fetch_interval is not None and self._remote is not None:
             self._remote.fetch_in_background(self._fetch_interval)
+        resolver.maybe_refresh()
+        return resolver
 
     # --- resolve --------------------------------------------------------------
 
@@ -153,9 +168,7 @@ class Roster:
             hit = self._hot.get(key)
             if hit is not None:
                 return hit
-        resolver = self.resolver
-        self._maybe_fetch()
-        resolver.maybe_refresh()
+        resolver = self.ready()
         self._hot_checked = now
         if resolver.generation != self._hot_generation:
             self._hot = {}
@@ -163,56 +176,19 @@ class Roster:
         hit = self._hot.get(key)
         if hit is not None:
             return hit
-        assistant = resolver.get(*self._target(spec, ref))
+        assistant = resolver.get(*self.target(spec, ref))
         self._hot[key] = assistant
         return assistant
 
-    def _target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
-        """(id, commit) that ``spec`` names: a version number, an environment's pin, or a ref."""
-        parsed = parse_spec(spec, ref)
-        if parsed.ref is not None and is_version_number(parsed.ref):
-            entry = self.resolver.version_entry(parsed.assistant_id, int(parsed.ref))
-            return entry.assistant_id, entry.commit
-        target = self._env_target(parsed.assistant_id, parsed.ref)
-        if target is None:
-            target = parsed.assistant_id, self._commit_for(parsed.assistant_id, parsed.ref)
-        return target
+    def target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
+        """(id, commit) that ``spec`` names: a version number, an environment's pin, an own tag, or a ref."""
+        from roster.gitlookup import GitTargets
+        from roster.lookup import resolve_target
 
-    def _commit_for(self, assistant_id: str, ref: str | None) -> str:
-        from roster.errors import UnknownRef
-
-        try:
-            return str(self.resolver.commit_for(assistant_id, ref))
-        except UnknownRef as e:
-            text = str(e)
-            if ref is None or "(tried: " not in text:
-                raise
-            # Name everything that was tried, the environment file and the own tag first (SPEC 4).
-            tried = f"{self._project.layout.environments}/{ref}.yaml at HEAD, tag {assistant_id}@{ref}, "
-            raise UnknownRef(text.replace("(tried: ", f"(tried: {tried}", 1)) from None
-
-    def _env_target(self, assistant_id: str, label: str | None) -> tuple[str, str] | None:
-        """(id, commit) of ``ID@label`` through ``environments/<label>.yaml`` at HEAD; None without such a file."""
-        from roster.environments import (
-            environment_at,
-            environments_at,
-            label_problem,
-            pin_target,
-        )
-
-        if label is None or label_problem(label) is not None:
-            return None
-        resolver = self.resolver
-        head = resolver.head()
-        # The names of the environment files, listed once per HEAD: most refs (tags, branches)
-        # are not environments, and a new id@tag should cost no more than it did before.
-        names = self._env_names
-        if names is None or names[0] != head:
-            names = self._env_names = (head, frozenset(environments_at(resolver, head)))
-        if label not in names[1]:
-            return None
-        env = environment_at(resolver, head, label)
-        return pin_target(resolver, env, assistant_id, head) if env is not None else None
+        targets = self._targets
+        if targets is None:
+            targets = self._targets = GitTargets(self.resolver)
+        return resolve_target(targets, spec, ref)
 
     def environments(self, ref: str | None = None) -> list[Environment]:
         """Every environment at ``ref`` (HEAD by default): its file, else per-assistant tags ``ID@env``."""
@@ -229,17 +205,15 @@ class Roster:
         """
         from roster.catalog import scan_assistants
 
-        resolver = self.resolver
-        self._maybe_fetch()
-        resolver.maybe_refresh()
+        resolver = self.ready()
         if env is not None:
             from roster.envstatus import environment_assistants
 
             return [a for a in environment_assistants(self, env, ref) if a.matches(graph_id, metadata)]
         from roster.git import TreeSource
 
-        commit = resolve_commit(self._repo(), ref) if ref else resolver.head()
-        entries, _ = scan_assistants(TreeSource(self._repo(), commit), self._project.layout)
+        commit = resolve_commit(self.repository, ref) if ref else resolver.head()
+        entries, _ = scan_assistants(TreeSource(self.repository, commit), self._project.layout)
         out = []
         for item in entries:
             assistant = resolver.get(item.assistant_id, commit)
@@ -251,17 +225,14 @@ class Roster:
     def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
         from roster.ids import check_id
-        from roster.resolve import _cut
+        from roster.timeline import versions_at
 
         check_id(assistant_id)
-        resolver = self.resolver
-        self._maybe_fetch()
-        resolver.maybe_refresh()
-        tip = resolve_commit(self._repo(), ref) if ref else resolver.head()
+        resolver = self.ready()
+        tip = resolve_commit(self.repository, ref) if ref else resolver.head()
         chain, lineage = resolver.lineage(assistant_id, tip)
-        if chain.cut:
-            raise _cut(chain)
-        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(lineage.entries)]
+        entries = versions_at(chain, lineage)
+        versions = [resolver.version(e, i + 1, lineage) for i, e in enumerate(entries)]
         versions.reverse()
         return versions
 
@@ -292,11 +263,12 @@ class Roster:
 
     # --- check ----------------------------------------------------------------
 
-    def _source(self, ref: str | None) -> Source:
+    def source(self, ref: str | None) -> Source:
+        """The files to check: the working tree when ``ref`` is None (and there is one), else the commit."""
         project = self._project
         if ref is None and project.top is not None:
             return FolderSource(project.top)
-        repo = self._repo()
+        repo = self.repository
         from roster.git import TreeSource
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
@@ -315,14 +287,14 @@ class Roster:
         else:
             from roster.check import check_source
 
-            report = check_source(self._source(ref), self._project.layout, strict=strict,
+            report = check_source(self.source(ref), self._project.layout, strict=strict,
                                   allow_empty=allow_empty)
         from roster.check import strictly
         from roster.envcheck import check_environments
 
         # Environment files are checked whole on every run (a pin is cheap to check, and a pin
         # can break without its file changing: a deleted tag, an assistant made invalid).
-        found = strictly(check_environments(self, self._source(ref), ref), strict)
+        found = strictly(check_environments(self, self.source(ref), ref), strict)
         return report._replace(problems=[*report.problems, *found]) if found else report
 
 

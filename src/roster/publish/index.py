@@ -23,11 +23,12 @@ from typing import Any, NamedTuple
 
 from roster.errors import RosterError
 from roster.git import read_blobs
-from roster.history import Chain, Lineage, VersionEntry
+from roster.history import Chain, VersionEntry
 from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
 from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
+from roster.timeline import Planned, plan
 from roster.version import __version__
 
 FORMAT = 1
@@ -39,9 +40,10 @@ class PublishedIndex(NamedTuple):
     """The ``index.json`` data, plus what the HTML needs that the format does not carry."""
 
     data: dict[str, Any]
-    # key -> chain positions at which that assistant's lineage was deleted (every time, not
-    # only the last): the releases page needs them to tell "deleted" from "unchanged".
-    deletions: dict[str, list[int]]
+    # The history the index was made from, and each key's entry in it: the releases page asks
+    # it where each assistant stood at each release (``timeline.state_at``).
+    chain: Chain
+    planned: dict[str, Planned]
     tags_at: dict[str, list[str]]  # commit -> tag names pointing at it, sorted
     # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
     # file name left by a rebase-merged pull request): left out of the site, listed here.
@@ -63,7 +65,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     from roster.refs import resolve_commit
 
     progress = progress or NoProgress()
-    repo = roster._repo()
+    repo = roster.repository
     resolver = roster.resolver
     resolver.maybe_refresh(force=True)
     progress.stage("reading history", 0)
@@ -74,14 +76,15 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
 
-    plan, skipped = _valid(_plan(chain))
-    _check_paths(plan)
-    entries = [e for item in plan.values() for e, _ in item.versions]
+    planned, skipped = _valid(plan(chain))
+    _check_paths(planned)
+    entries = [e for item in planned.values() for e, _ in item.versions]
+    entries += [e for item in planned.values() for numbered, _ in item.earlier for e, _ in numbered]
     _verify_entries(repo, resolver.deltas.folder, entries)
     contents = _contents(repo, entries, previous, progress)
 
-    ended = {item.ended_at for item in plan.values() if item.ended_at}
-    ended |= {chain.commits[p] for item in plan.values() for p in item.deletions}
+    # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
+    ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
     wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
     known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
     known = known if isinstance(known, dict) else {}
@@ -90,29 +93,37 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
 
     assistants: dict[str, Any] = {}
     redacted_at: list[dict[str, Any]] = []
-    for key in sorted(plan):
-        item = plan[key]
-        versions = []
-        for entry, number in item.versions:
+
+    def version_rows(key: str, numbered: list[tuple[VersionEntry, int]], files: bool) -> list[dict[str, Any]]:
+        rows = []
+        for entry, number in numbered:
             content = contents[(entry.commit, entry.assistant_id)]
             # A key committed once is never published, in any version: the pages and the
             # per-version files are all made from this content.
             places = redacted_places(content, marked=True)
             if places:
                 content = redacted(content)
-                redacted_at += [{"assistant_id": key, "version": number, "path": p} for p in places]
-            versions.append({
+                redacted_at.extend({"assistant_id": key, "version": number, "path": p} for p in places)
+            rows.append({
                 "version": number,
                 "commit": entry.commit,
                 "pos": entry.pos,
                 "assistant_id": entry.assistant_id,
                 "kind": entry.kind,
                 "content": content,
-                "file": version_file(key, number),
+                "file": version_file(key, number) if files else None,
                 "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
             })
+        return rows
+
+    for key in sorted(planned):
+        item = planned[key]
         assistants[key] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
-                           "ended_at": item.ended_at, "deletions": list(item.deletions), "versions": versions}
+                           "ended_at": item.ended_at, "deletions": list(item.deletions),
+                           "versions": version_rows(key, item.versions, True)}
+        if item.earlier:
+            assistants[key]["earlier"] = [{"versions": version_rows(key, numbered, False), "deletions": deletions}
+                                          for numbered, deletions in item.earlier]
 
     data = {
         "format": FORMAT,
@@ -133,7 +144,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     environments = published_environments(roster, head)
     if environments:  # absent when the repository has no environment files (docs/index-format.md)
         data["environments"] = environments
-    return PublishedIndex(data, {k: v.deletions for k, v in plan.items()}, tags_at, skipped)
+    return PublishedIndex(data, chain, planned, tags_at, skipped)
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -162,54 +173,7 @@ def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, 
 # --- which entries, under which keys ------------------------------------------
 
 
-class _Planned(NamedTuple):
-    status: str
-    renamed_to: str | None
-    ended_at: str | None
-    versions: list[tuple[VersionEntry, int]]
-    deletions: list[int]
-
-
-def _plan(chain: Chain) -> dict[str, _Planned]:
-    """One entry per id that ever existed, chosen exactly as ``Resolver.lineage`` does."""
-    end = len(chain.commits) - 1
-    deleted_at: dict[int, list[int]] = {}  # id(lineage) -> deletion positions
-    owner: dict[tuple[int, str], Lineage] = {}
-    for lineage in chain.lineages:
-        for e in lineage.entries:
-            owner[(e.pos, e.assistant_id)] = lineage
-    for gone_list in chain.gone.values():
-        for gone in gone_list:
-            if gone.renamed_to is None:
-                ended = owner.get((gone.last.pos, gone.last.assistant_id))
-                if ended is not None:
-                    deleted_at.setdefault(id(ended), []).append(gone.pos)
-    plan: dict[str, _Planned] = {}
-    for assistant_id in chain.timeline:
-        live = chain.lineage_at(assistant_id, end)
-        shown = live or chain.last_lineage(assistant_id)
-        if shown is None:
-            continue
-        lineage = shown
-        numbered = [(e, i + 1) for i, e in enumerate(lineage.entries)]
-        deletions = sorted(deleted_at.get(id(lineage), []))
-        if live is not None:
-            plan[assistant_id] = _Planned("active", None, None, numbered, deletions)
-            continue
-        gone = chain.gone[assistant_id][-1]
-        if gone.renamed_to is not None:
-            mine = [(e, n) for e, n in numbered if e.assistant_id == assistant_id]
-            plan[assistant_id] = _Planned("renamed", gone.renamed_to, gone.commit, mine,
-                                          [p for p in deletions if p < gone.pos])
-        else:
-            plan[assistant_id] = _Planned("deleted", None, gone.commit, numbered, deletions)
-    if chain.cut:
-        # A shallow clone: numbering would be invented, so versions are left out (the format's rule).
-        return {k: v._replace(versions=[], deletions=[]) for k, v in plan.items() if v.status == "active"}
-    return plan
-
-
-def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, ...]]:
+def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...]]:
     """The plan without the ids that could not name a file or link safely.
 
     History is written by others: ``check`` refuses such names in new changes, but a
@@ -227,6 +191,9 @@ def _valid(plan: dict[str, _Planned]) -> tuple[dict[str, _Planned], tuple[str, .
             # Earlier versions under a hostile name (renamed since): numbers stay, the page shows a gap.
             bad |= {e.assistant_id for e, _ in item.versions if id_problem(e.assistant_id)}
             item = item._replace(versions=kept)
+        if item.earlier:
+            item = item._replace(earlier=[([(e, n) for e, n in numbered if not id_problem(e.assistant_id)], deletions)
+                                          for numbered, deletions in item.earlier])
         if item.renamed_to is not None and id_problem(item.renamed_to):
             bad.add(item.renamed_to)
             item = item._replace(status="deleted", renamed_to=None)
@@ -250,7 +217,7 @@ def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None
                               f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
-def _check_paths(plan: dict[str, _Planned]) -> None:
+def _check_paths(plan: dict[str, Planned]) -> None:
     """Refuse the one id layout the pinned file paths cannot hold: ``x`` beside ``x/v1.json``."""
     for key in plan:
         parent, _, last = key.rpartition("/")

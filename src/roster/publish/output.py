@@ -338,9 +338,9 @@ def _mac(key: bytes, body: dict[str, Any]) -> str:
 
 def _site_key(roster: Any) -> bytes:
     """The key that signs a site's manifest: in the git dir, which no commit or pull request can write."""
-    if not usable(roster._repo().path):  # a key that came with a restored repository signs nothing here
+    if not usable(roster.repository.path):  # a key that came with a restored repository signs nothing here
         return secrets.token_bytes(32)
-    folder = Path(roster._repo().path) / "roster"
+    folder = Path(roster.repository.path) / "roster"
     path = folder / "site.key"
     try:
         with open(path, "rb") as f:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from roster.diff import diff_values
 from roster.publish.index import PublishedIndex
 from roster.publish.shown import changes_shown, pruned, shown, yamlish
+from roster.timeline import State, state_at
 
 _HERE = Path(__file__).resolve().parent
 # No inline script, no handlers, nothing from elsewhere: a slip in escaping cannot run.
@@ -98,7 +99,6 @@ class _Site:
         self.title = title
         self.commits: dict[str, Any] = self.data["commits"]
         self.pos: dict[str, int] = {c: i for i, c in enumerate(self.data["chain"])}
-        self._pos_cache: dict[str, list[int]] = {}
         self.env_tags, tags = _split_tags(self.data["tags"], index.assistants)
         for env, info in (self.data.get("environments") or {}).items():  # a file wins over a tag (SPEC 4)
             for key, run in info["runs"].items():
@@ -244,7 +244,7 @@ class _Site:
         # Every (position, key) at which an assistant changed: a release only looks at the keys
         # that changed inside its interval (not at all of them, for each of ~100 releases).
         events = sorted((p, k) for k, a in self.index.assistants.items() if a["status"] != "renamed"
-                        for p in [v["pos"] for v in a["versions"]] + self.index.deletions.get(k, []))
+                        for p in [v["pos"] for v in a["versions"]] + self.index.planned[k].deletions)
         event_pos = [p for p, _ in events]
         groups: dict[str, list[str]] = {}
         for name, commit in self.releases.items():
@@ -293,24 +293,10 @@ class _Site:
             row.update(kind="both")
         return row
 
-    def state(self, entry: dict[str, Any], pos: int) -> tuple[int, bool, str | None]:
-        """(version count, exists, id) of an assistant at chain position ``pos``."""
-        positions = self._positions(entry)
-        i = bisect.bisect_right(positions, pos)
-        if i == 0:
-            return 0, False, None
-        v = entry["versions"][i - 1]
-        last_pos = v["pos"]
-        deletions = self.index.deletions.get(entry["assistant_id"], ())
-        deleted = bool(deletions) and any(last_pos < d <= pos for d in deletions)
-        return v["version"], not deleted, v["assistant_id"]
-
-    def _positions(self, entry: dict[str, Any]) -> list[int]:
-        key = entry["assistant_id"]
-        found = self._pos_cache.get(key)
-        if found is None:
-            found = self._pos_cache[key] = [v["pos"] for v in entry["versions"]]
-        return found
+    def state(self, entry: dict[str, Any], pos: int) -> State:
+        """Where an assistant stands at chain position ``pos`` (the one rule: ``timeline.state_at``)."""
+        planned = self.index.planned.get(entry["assistant_id"])
+        return state_at(self.index.chain, planned.lineage if planned else None, pos)
 
     def environments(self) -> list[dict[str, Any]]:
         """Each per-assistant tag and the version it points at, for the releases page."""
