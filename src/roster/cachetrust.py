@@ -28,7 +28,8 @@ STAMP = "stamp"
 KEY_FILE = "cache.key"
 _KEY_BYTES = 32
 _lock = threading.Lock()
-_known: dict[tuple[str, str], bool] = {}  # (key file, git dir) -> usable, once per process
+_known: dict[tuple[str, str], bool] = {}  # (key file, real git dir) -> usable, once per process
+_asked: dict[tuple[str, str | None, str | None], bool] = {}  # (git dir as given, the key's env) -> usable
 
 
 def key_path() -> str:
@@ -44,11 +45,18 @@ def key_path() -> str:
 def usable(git_dir: str) -> bool:
     """True when ``<git_dir>/roster`` may be read and written: it carries this user's
     stamp for this git dir (a missing or foreign folder is made so here, once per process)."""
+    # Called on every cache read (a service resolves many ids): the answer for this very
+    # argument and environment is one dict lookup; realpath and the files are read once.
+    asked = (git_dir, os.environ.get("XDG_STATE_HOME"), os.environ.get("HOME"))
+    known = _asked.get(asked)
+    if known is not None:
+        return known
     memo = (key_path(), os.path.realpath(git_dir))
     with _lock:
         known = _known.get(memo)
         if known is None:
             known = _known[memo] = _vouch(memo[0], memo[1])
+        _asked[asked] = known
         return known
 
 
@@ -56,6 +64,7 @@ def forget() -> None:
     """Look at every git dir and key again (for tests that plant a folder after a first look)."""
     with _lock:
         _known.clear()
+        _asked.clear()
 
 
 def stamp_for(key: bytes, git_dir: str) -> str:
