@@ -67,7 +67,7 @@ def forget() -> None:
         _asked.clear()
 
 
-def stamp_for(key: bytes, git_dir: str) -> str:
+def _stamp_for(key: bytes, git_dir: str) -> str:
     """The stamp of ``git_dir`` (its real path) under ``key``."""
     return hmac.new(key, b"roster-cache\0" + os.fsencode(git_dir), hashlib.sha256).hexdigest()
 
@@ -146,7 +146,7 @@ def _vouch(key_file: str, git_dir: str) -> bool:
     if key is None or not os.path.isdir(git_dir):
         return False
     folder = os.path.join(git_dir, "roster")
-    want = stamp_for(key, git_dir)
+    want = _stamp_for(key, git_dir)
     for _attempt in range(3):
         state = _state(folder, want)
         if state == "good":
