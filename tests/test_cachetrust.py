@@ -242,3 +242,15 @@ def test_concurrent_processes_make_one_folder_and_lose_nothing(tmp_path: Path, p
             assert set(found) <= {VALID, None}  # a writer whose folder was replaced after it wrote loses its record
         else:
             assert found == [VALID] * len(seeds)
+
+
+def test_a_new_mirror_is_stamped_before_its_fetch_record_is_written(tmp_path: Path) -> None:
+    """The mirror of a git URL keeps its fetch record in the same folder: written there
+    first, it must not be taken for a foreign folder (and lost) by the first cache read."""
+    g = _two_versions(tmp_path)
+    cache = tmp_path / "cache"
+    Roster(g.path.as_uri(), cache_dir=str(cache)).get("a")
+    (mirror,) = [p for p in cache.iterdir() if p.is_dir()]
+    assert (mirror / "roster" / "fetched.json").exists()
+    cachetrust.forget()
+    assert cachetrust.usable(str(mirror)) and (mirror / "roster" / "fetched.json").exists()
