@@ -64,6 +64,7 @@ def load_bytes(raw: bytes) -> Document:
 
 
 def load_text(text: str) -> Document:
+    """Load one document from text (JSON is YAML too: schema files are located with it)."""
     import yaml  # lazy: PyYAML and its C parser cost ~30 ms; the CLI's --help must not pay for them
 
     builder = Builder()
