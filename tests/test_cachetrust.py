@@ -254,3 +254,14 @@ def test_a_new_mirror_is_stamped_before_its_fetch_record_is_written(tmp_path: Pa
     assert (mirror / "roster" / "fetched.json").exists()
     cachetrust.forget()
     assert cachetrust.usable(str(mirror)) and (mirror / "roster" / "fetched.json").exists()
+
+
+def test_what_a_killed_process_left_beside_the_folder_is_removed(bad_repo: GitRepo) -> None:
+    git_dir = bad_repo.path / ".git"
+    for name in ("roster.untrusted-1-dead", "roster.new-1-dead", "roster.new-2-live"):
+        (git_dir / name).mkdir()
+        (git_dir / name / "verdicts.bin").write_bytes(b"RSTRVRD1")
+    os.utime(git_dir / "roster.new-1-dead", (0, 0))  # left long ago
+    (git_dir / "roster").mkdir()  # a foreign folder (no stamp): the slow path looks around
+    assert cachetrust.usable(str(git_dir))
+    assert sorted(p.name for p in git_dir.glob("roster*")) == ["roster", "roster.new-2-live"]

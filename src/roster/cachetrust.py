@@ -23,10 +23,12 @@ import os
 import shutil
 import stat
 import threading
+import time
 
 STAMP = "stamp"
 KEY_FILE = "cache.key"
 _KEY_BYTES = 32
+_NEW_GRACE = 60.0  # seconds after which a new folder never put in place is a leftover
 _lock = threading.Lock()
 _known: dict[tuple[str, str], bool] = {}  # (key file, real git dir) -> usable, once per process
 _asked: dict[tuple[str, str | None, str | None], bool] = {}  # (git dir as given, the key's env) -> usable
@@ -151,6 +153,7 @@ def _vouch(key_file: str, git_dir: str) -> bool:
         state = _state(folder, want)
         if state == "good":
             return True
+        _clear_leftovers(folder)
         if state == "foreign" and not _set_aside(folder):
             return False  # cannot be replaced: never read
         if _make(folder, want):
@@ -177,6 +180,29 @@ def _set_aside(folder: str) -> bool:
         except OSError:
             pass
     return True
+
+
+def _clear_leftovers(folder: str) -> None:
+    """Remove what a process killed half-way left beside the folder: folders set aside
+    (garbage at once) and new folders never renamed into place (a minute old: a live
+    process renames its own within microseconds)."""
+    parent, name = os.path.split(folder)
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for other in names:
+        path = os.path.join(parent, other)
+        if other.startswith(f"{name}.new-"):
+            try:
+                if time.time() - os.lstat(path).st_mtime < _NEW_GRACE:
+                    continue
+            except OSError:
+                continue
+        elif not other.startswith(f"{name}.untrusted-"):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _make(folder: str, want: str) -> bool:
