@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from roster.problems import pointer_of
+from roster.secrets import find_secrets
 
 REDACTED = "[redacted]"
 QUOTE_LIMIT = 80
@@ -40,8 +41,6 @@ def redacted(data: Any, key: str = "") -> Any:
 
     ``key`` is the name the value sits under (a value under ``api_key`` is judged by it).
     """
-    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
-
     wrapped = {key: _thaw(data)}
     flagged = [path for path, _ in find_secrets(wrapped)]
     if not flagged:
@@ -69,8 +68,6 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
 
     ``marked``: also the places already holding ``[redacted]`` (content an earlier publish redacted).
     """
-    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
-
     plain = _thaw(data)
     found = {pointer_of(path) for path, _ in find_secrets(plain)}
     if marked:
@@ -88,8 +85,6 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
 
 def secret_values(data: Any) -> list[str]:
     """The flagged strings of a document, longest first (to scrub them out of messages)."""
-    from roster.secrets import find_secrets  # lazy: compiles ~20 patterns (~4 ms); history prints no content
-
     found = set()
     for path, _ in find_secrets(data):
         node = data
