@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,25 @@ def test_what_a_killed_process_left_beside_the_folder_is_removed(bad_repo: GitRe
     (git_dir / "roster").mkdir()  # a foreign folder (no stamp): the slow path looks around
     assert cachetrust.usable(str(git_dir))
     assert sorted(p.name for p in git_dir.glob("roster*")) == ["roster", "roster.new-2-live"]
+
+
+def _forge_listing(g: GitRepo) -> None:
+    """A kept listing of HEAD whose assistant has another name than its file says."""
+    assert run_roster_subprocess("--repo", str(g.path), "list").returncode == 0  # validates, keeps verdicts
+    assert run_roster_subprocess("--repo", str(g.path), "list").returncode == 0  # answers from them, keeps the listing
+    (kept,) = _folder(g).glob("list-*.bin")
+    magic = kept.read_bytes()[:8]
+    version, folder, commit, rows = marshal.loads(kept.read_bytes()[12:])
+    rows[0]["name"] = "FORGED"
+    body = marshal.dumps((version, folder, commit, rows))
+    kept.write_bytes(magic + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+def test_a_forged_listing_in_a_copied_repository_is_not_read(tmp_path: Path) -> None:
+    g = _two_versions(tmp_path)
+    _forge_listing(g)
+    shown = run_roster_subprocess("--repo", str(g.path), "list", "--format", "json")
+    assert "FORGED" in shown.stdout  # where the stamp is good, the listing is believed
+    elsewhere = _copy(g, tmp_path / "restored")
+    shown = run_roster_subprocess("--repo", str(elsewhere), "list", "--format", "json")
+    assert shown.returncode == 0 and '"a"' in shown.stdout and "FORGED" not in shown.stdout
