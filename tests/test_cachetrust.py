@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.cli import run_roster_subprocess
+from helpers.gitcmd import GitRepo
 from roster import InvalidAssistant, Roster, cachetrust
 from roster.git import Repo
 from roster.history import INDEX_FORMAT
@@ -22,7 +23,6 @@ from roster.known import key_for
 from roster.publish import publish
 from roster.source import Layout
 from roster.verdicts import VALID, VerdictStore
-from testing import run_roster_subprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 
