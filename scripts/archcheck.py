@@ -13,7 +13,8 @@ Prints one line per finding, ``path:line: rule: what``, then a count per rule:
   (namedtuple's ``_replace``, ``_asdict``, ``_fields``, ``_make``, ``_field_defaults`` are public API);
 - ``lazy-unneeded``: an import inside a function of a module that is neither heavy (pygit2,
   jsonschema, pydantic, yaml, ruamel, jinja2, markupsafe, re2, langgraph*, multiprocessing) nor a
-  roster module whose top-level imports reach a heavy one, transitively: it belongs at the top;
+  roster module whose top-level imports reach a heavy one, transitively, and has no ``# lazy:`` comment
+  saying why it stays out of a start-up path: it belongs at the top;
 - ``lazy-comment``: a needed import inside a function without a ``# lazy: <why>`` comment on its
   line, or on the line before it or before the block of imports it belongs to.
 """
@@ -86,9 +87,28 @@ def _is_type_checking(test: ast.expr) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def imports(module: str, path: Path, tree: ast.Module, known: dict[str, Path]) -> list[Import]:
+def lazy_exports(trees: dict[str, ast.Module], files: dict[str, Path]) -> dict[str, dict[str, str]]:
+    """package -> {name: submodule} for a package that re-exports names lazily (a ``_WHERE``
+    dict literal read by its ``__getattr__``, as roster.git does): ``from roster.git import Repo``
+    loads ``roster.git.repo``, and whatever that loads."""
+    out: dict[str, dict[str, str]] = {}
+    for module, tree in trees.items():
+        if files[module].name != "__init__.py":
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id == "_WHERE" and isinstance(node.value, ast.Dict)):
+                pairs = zip(node.value.keys, node.value.values, strict=True)
+                out[module] = {k.value: f"{module}.{v.value}" for k, v in pairs
+                               if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
+    return out
+
+
+def imports(module: str, path: Path, tree: ast.Module, known: dict[str, Path],
+            lazy: dict[str, dict[str, str]] | None = None) -> list[Import]:
     """Every import statement of a module, with whether it runs at import time."""
     is_package = path.name == "__init__.py"
+    lazy = lazy or {}
     out: list[Import] = []
 
     def visit(node: ast.AST, top: bool, typing_only: bool) -> None:
@@ -99,12 +119,14 @@ def imports(module: str, path: Path, tree: ast.Module, known: dict[str, Path]) -
             elif isinstance(child, ast.ImportFrom):
                 target = _absolute(module, is_package, child)
                 names = tuple(a.name for a in child.names)
-                # ``from roster import errors`` imports the module roster.errors.
-                subs = [f"{target}.{n}" for n in names if f"{target}.{n}" in known]
+                # ``from roster import errors`` imports the module roster.errors; a name a package
+                # re-exports lazily imports the submodule that defines it.
+                subs = [lazy[target][n] if n in lazy.get(target, {}) else f"{target}.{n}" for n in names
+                        if f"{target}.{n}" in known or n in lazy.get(target, {})]
                 if subs:
                     for sub in subs:
                         out.append(Import(module, sub, (), child.lineno, top, typing_only))
-                    rest = tuple(n for n in names if f"{target}.{n}" not in known)
+                    rest = tuple(n for n in names if f"{target}.{n}" not in known and n not in lazy.get(target, {}))
                     if rest:
                         out.append(Import(module, target, rest, child.lineno, top, typing_only))
                 else:
@@ -303,10 +325,13 @@ def check_lazy(all_imports: list[Import], files: dict[str, Path], texts: dict[st
             why = heavy[imp.target]
         else:
             why = None
-        if why is None:
+        commented = _commented(texts[imp.module].splitlines(), imp.line, import_lines[imp.module])
+        if why is None and not commented:
+            # A light module may still be kept out of a start-up path on purpose (the checker out of
+            # `roster show`); its comment says so. Without one, it belongs at the top.
             kind = "a roster module that loads nothing heavy" if imp.target in files else "not a heavy module"
             yield Finding(path, imp.line, "lazy-unneeded", f"import of {imp.target} inside a function: {kind}")
-        elif not _commented(texts[imp.module].splitlines(), imp.line, import_lines[imp.module]):
+        elif why is not None and not commented:
             yield Finding(path, imp.line, "lazy-comment",
                           f"import of {imp.target} inside a function (heavy: {why}) has no '# lazy:' comment")
 
@@ -323,7 +348,8 @@ def run(src: Path) -> list[Finding]:
     files = modules(src)
     texts = {m: p.read_text(encoding="utf-8") for m, p in files.items()}
     trees = {m: ast.parse(texts[m], filename=str(p)) for m, p in files.items()}
-    all_imports = [imp for m, p in files.items() for imp in imports(m, p, trees[m], files)]
+    lazy = lazy_exports(trees, files)
+    all_imports = [imp for m, p in files.items() for imp in imports(m, p, trees[m], files, lazy)]
     found = [*check_sizes(files, texts, root), *check_cycles(all_imports, files, root),
              *check_private_imports(all_imports, files, root)]
     for m, p in files.items():
