@@ -22,7 +22,6 @@ from roster.errors import (
     UnknownRef,
     UsageError,
 )
-from roster.problems import Problem
 from roster.version import __version__ as __version__  # re-exported: roster.__version__
 
 __all__ = [
@@ -34,6 +33,7 @@ __all__ = [
 if TYPE_CHECKING:
     from roster.check import CheckReport
     from roster.model import Assistant, Version
+    from roster.problems import Problem
     from roster.roster import Roster
 
 
@@ -47,6 +47,10 @@ def __getattr__(name: str) -> Any:
         from roster import model  # lazy: imports pydantic
 
         return getattr(model, name)
+    if name == "Problem":
+        from roster.problems import Problem  # lazy: kept out of --help (tests/cli/test_main.py)
+
+        return Problem
     if name == "CheckReport":
         from roster.check import CheckReport  # lazy: kept out of show and history (tests/test_known.py)
 
