@@ -80,7 +80,11 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     _check_paths(planned)
     entries = [e for item in planned.values() for e, _ in item.versions]
     entries += [e for item in planned.values() for numbered, _ in item.earlier for e, _ in numbered]
-    _verify_entries(repo, resolver.deltas.folder, entries)
+    # A version the signed previous index holds at the same commit, id and path was checked by that publish.
+    layout = roster.project.layout.assistants
+    checked = _previous_rows(previous) if previous else set()
+    _verify_entries(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
+        e.commit, e.assistant_id, f"{layout}/{e.path}") not in checked])
     contents = _contents(repo, entries, previous, progress)
 
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
@@ -109,7 +113,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
                 "kind": entry.kind,
                 "content": content,
                 "file": version_file(key, number) if files else None,
-                "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
+                "path": f"{layout}/{entry.path}" if entry.path else None,
             })
         return rows
 
@@ -261,6 +265,12 @@ def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] |
 def _scanned(content: dict[str, Any]) -> Content:
     places = redacted_places(content, marked=True)
     return (redacted(content) if places else content), places
+
+
+def _previous_rows(previous: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(commit, id, path) of every version the previous index took content for."""
+    return {(v["commit"], v["assistant_id"], v["path"]) for v in _previous_versions(previous)
+            if all(isinstance(v.get(field), str) for field in ("commit", "assistant_id", "path"))}
 
 
 def _previous_places(previous: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
