@@ -128,8 +128,65 @@ def test_a_change_of_server_id_is_a_difference(tmp_path) -> None:
 
 
 def test_diff_compares_every_field_a_published_version_holds(repo: GitRepo) -> None:
-    from roster.model import ASSISTANT_FIELDS
-    from roster.resolve import file_content
+    from roster.content import FIELDS
+    from roster.model import ASSISTANT_FIELDS, file_content
 
     a = Roster(repo.path).get("a")
-    assert tuple(a.content()) == ASSISTANT_FIELDS == tuple(file_content(b"graph_id: writer\n"))
+    assert tuple(a.content()) == ASSISTANT_FIELDS == FIELDS == tuple(file_content(b"graph_id: writer\n"))
+
+
+# --- the one engine: same_value, key order, and every caller's changes ----------------------
+
+
+def test_same_value_is_json_equality_at_every_depth() -> None:
+    from roster.diff import same_value
+    from roster.frozen import freeze
+
+    assert same_value({"a": [1, {"b": "c"}]}, {"a": [1, {"b": "c"}]})
+    assert not same_value([1], [1.0]) and not same_value([1], [True]) and not same_value({"a": [0]}, {"a": [False]})
+    assert not same_value({"a": 1}, {"a": 1, "b": None}) and not same_value(None, {})
+    # A resolved assistant's read-only containers equal the plain ones they hold.
+    assert same_value(freeze({"t": [1, {"x": 2}]}), {"t": [1, {"x": 2}]})
+
+
+def test_a_number_changing_type_inside_a_list_is_a_change() -> None:
+    # Was missed: lists were compared with ==, which takes 1 and 1.0 (and True) as equal.
+    assert [(c.path, c.old, c.new) for c in diff_values({"nums": [1, 2]}, {"nums": [1, 2.0]})] == [
+        ("nums", [1, 2], [1, 2.0])]
+
+
+def test_frozen_and_plain_containers_are_no_change() -> None:
+    from roster.frozen import freeze
+
+    assert diff_values({"c": freeze({"tags": ["a"], "n": {"m": 1}})}, {"c": {"tags": ["a"], "n": {"m": 1}}}) == []
+
+
+def test_key_order_document_or_sorted_and_a_path_prefix() -> None:
+    old, new = {"b": 1, "a": {"z": 1}}, {"c": 3, "a": {"z": 2}}
+    assert [c.path for c in diff_values(old, new)] == ["b", "a.z", "c"]
+    assert [c.path for c in diff_values(old, new, sort_keys=True)] == ["a.z", "b", "c"]
+    assert [c.path for c in diff_values(old, new, ("config", "configurable"))][0] == "config.configurable.b"
+    assert diff_values("x", "y", ("name",)) == [FieldChange("name", "changed", "x", "y")]
+
+
+def test_sync_and_the_site_list_their_changes_with_this_engine() -> None:
+    from roster.langgraph.content import labelled_changes
+    from roster.langgraph.sync import plan_sync
+    from roster.publish.shown import pruned, shown
+
+    server = {"graph_id": "w", "name": "x", "description": "", "config": {}, "context": {"k": 1, "a": [1]},
+              "metadata": {"roster_id": "x"}}
+    git = dict(server, context={"k": 2, "a": [1.0]})
+    changes = labelled_changes(server, git, "config.configurable")
+    assert changes == [FieldChange("config.configurable.a", "changed", [1], [1.0]),
+                       FieldChange("config.configurable.k", "changed", 1, 2)]
+    assistant = type("A", (), {"assistant_id": "x", "graph_id": "w", "name": "x", "description": None,
+                               "config": {}, "context": {"k": 1}, "metadata": {}, "server_id": None,
+                               "version": 1, "commit": "c"})()
+    created = plan_sync([assistant], []).items[0]
+    assert created.action == "create" and all(isinstance(c, FieldChange) for c in created.changes)
+    assert [c.path for c in created.changes] == sorted(c.path for c in created.changes)
+    a = {"assistant_id": "x", "content": {"graph_id": "w", "config": {"t": [1]}}}
+    b = {"assistant_id": "x", "content": {"graph_id": "w", "config": {"t": [2]}, "server_id": "s"}}
+    assert diff_values(*pruned(shown(a), shown(b))) == [FieldChange("config.t", "changed", [1], [2]),
+                                                        FieldChange("server_id", "added", None, "s")]

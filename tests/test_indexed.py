@@ -568,3 +568,13 @@ def test_an_unknown_id_in_a_published_index_suggests_the_nearest(published: Path
         r.get("blog-writr")
     with pytest.raises(UnknownAssistant, match="did you mean 'tweet-writer'"):
         r.history("tweet-writr")
+
+
+def test_reading_a_published_index_needs_no_git_library(published: Path) -> None:
+    import roster
+
+    code = ("import sys; from roster import Roster; r = Roster.from_index(sys.argv[1]); r.get('blog-writer'); "
+            "r.history('blog-writer'); print('pygit2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(published)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(roster.__file__).parents[1])}, check=True)
+    assert done.stdout.strip() == "False"

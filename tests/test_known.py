@@ -110,10 +110,11 @@ def test_unknown_content_goes_the_full_way(tmp_path: Path) -> None:
 
 
 def test_config_order_follows_the_model() -> None:
-    from roster.known import CONFIG_ORDER
-    from roster.model import CONFIG_FIELDS
+    from roster.content import CONFIG_FIELDS
+    from roster.model import CONFIG_FIELDS as MODEL_CONFIG_FIELDS
+    from roster.model import ConfigFile
 
-    assert CONFIG_ORDER == CONFIG_FIELDS
+    assert CONFIG_FIELDS == MODEL_CONFIG_FIELDS == tuple(ConfigFile.model_fields)
 
 
 @pytest.mark.parametrize("data", [

@@ -351,7 +351,7 @@ def test_a_concurrent_move_is_refused_and_kept(three: tuple[GitRepo, list[str]])
     r.promote("a", "1", to="prod")
     repo = r.project.repo
     assert repo is not None
-    stale = str(repo.raw.references.get("refs/tags/a@prod").target)  # what we read before moving
+    stale = repo.ref_value("refs/tags/a@prod")  # what we read before moving
     assert stale == commits[0]
     g.tag("a@prod", commits[1], force=True)  # someone else moves it in between
     with pytest.raises(RosterError, match="moved by someone else"):

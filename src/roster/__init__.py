@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: importing roster must not pull pygit2 and jsonschema until they are used.
+    # Lazy: importing roster must not pull libgit2 and jsonschema until they are used.
     if name == "Roster":
         from roster.roster import Roster
         return Roster

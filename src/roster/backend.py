@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from roster.check import CheckReport
+    from roster.freshness import Staleness
     from roster.model import Assistant, Version
-    from roster.remote import Staleness
 
 
 @runtime_checkable

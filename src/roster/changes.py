@@ -9,7 +9,7 @@ from roster.catalog import scan_assistants
 from roster.check import CheckReport, check_source, short_ids
 from roster.diff import FieldChange, diff_values
 from roster.errors import GitError, UsageError
-from roster.git import TreeSource
+from roster.git import Repo, TreeSource
 from roster.refs import resolve_commit
 from roster.source import FILE, Source
 
@@ -84,18 +84,14 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
     return focused._replace(source=short_ids(f"{focused.source} against {base}{note}"), changes=changes)
 
 
-def merge_base(repo: Any, base_commit: str, head_commit: str, base: str) -> tuple[str, str]:
+def merge_base(repo: Repo, base_commit: str, head_commit: str, base: str) -> tuple[str, str]:
     """The fork point of the two commits, and a note for the report when it is not the merge base."""
-    import pygit2
-
-    # git.py has no merge-base yet; this is its one pygit2 call outside git.py.
-    with repo.lock:
-        try:
-            found = repo.raw.merge_base(base_commit, head_commit)
-        except (pygit2.GitError, ValueError) as e:
-            raise GitError(f"cannot find the merge base of {base} and the checked commit: {e}") from e
+    try:
+        found = repo.merge_base(base_commit, head_commit)
+    except GitError as e:
+        raise GitError(f"cannot find the merge base of {base} and the checked commit: {e}") from e
     if found is not None:
-        return str(found), ""
+        return found, ""
     if repo.is_shallow():
         # A shallow checkout may hold the two tips but not their fork point: compare with the tip,
         # and say so, rather than fail the pull request.

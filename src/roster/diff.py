@@ -1,12 +1,15 @@
-"""Field-level diff of two assistants (or two versions of one)."""
+"""Field-level diff of two assistants (or two versions of one): the one diff engine.
+
+``roster diff``, ``check --base``, a promotion, ``sync``/``pull`` (file against server)
+and the site's timelines all list their changes with ``diff_values`` as ``FieldChange``s.
+"""
 from __future__ import annotations
 
 import difflib
 from typing import Any, NamedTuple
 
+from roster.hygiene import visible_diff_line
 from roster.problems import pointer_of
-
-_MISSING = object()
 
 
 class FieldChange(NamedTuple):
@@ -25,30 +28,46 @@ class FieldChange(NamedTuple):
     def line_diff(self) -> list[str]:
         """A unified line diff of a multi-line string change (prompts), for display: trailing
         blanks of a line are escaped (``hygiene.visible_diff_line``)."""
-        from roster.hygiene import visible_diff_line
-
         return [visible_diff_line(line) for line in difflib.unified_diff(
             str(self.old).splitlines(), str(self.new).splitlines(), fromfile="old", tofile="new", lineterm="",
             n=2)][2:]
 
 
-def diff_values(old: Any, new: Any) -> list[FieldChange]:
-    """Changes from ``old`` to ``new``: mappings compared key by key, anything else as a whole."""
+def diff_values(old: Any, new: Any, path: tuple[Any, ...] = (), *, sort_keys: bool = False) -> list[FieldChange]:
+    """Changes from ``old`` to ``new``: mappings compared key by key, anything else as a whole
+    (``same_value``). ``path`` names where both are (``("config", "configurable")``).
+    Keys come in document order (``old``'s, then those only ``new`` has), or sorted with
+    ``sort_keys`` (sync compares a file with a server, whose order says nothing)."""
     out: list[FieldChange] = []
-    _walk(old, new, (), out)
+    _walk(old, new, path, out, sort_keys)
     return out
 
 
-def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange]) -> None:
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as JSON values, at every depth: 1, 1.0 and true are three different values in
+    a config, where Python's ``==`` takes them for one."""
+    return bool(a == b) and _same_kinds(a, b)
+
+
+def _same_kinds(a: Any, b: Any) -> bool:
+    # a == b already holds (C speed): only the kinds of numbers can still differ.
+    if isinstance(a, dict):
+        return isinstance(b, dict) and all(_same_kinds(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return isinstance(b, list) and all(map(_same_kinds, a, b))
+    return type(a) is type(b)
+
+
+def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange], sort_keys: bool) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in list(old) + [k for k in new if k not in old]:
-            a, b = old.get(key, _MISSING), new.get(key, _MISSING)
-            if a is _MISSING:
-                out.append(FieldChange(pointer_of(path + (key,)), "added", None, b))
-            elif b is _MISSING:
-                out.append(FieldChange(pointer_of(path + (key,)), "removed", a, None))
+        keys = list(old) + [k for k in new if k not in old]
+        for key in sorted(keys, key=str) if sort_keys else keys:
+            if key not in old:
+                out.append(FieldChange(pointer_of(path + (key,)), "added", None, new[key]))
+            elif key not in new:
+                out.append(FieldChange(pointer_of(path + (key,)), "removed", old[key], None))
             else:
-                _walk(a, b, path + (key,), out)
+                _walk(old[key], new[key], path + (key,), out, sort_keys)
         return
-    if old != new or type(old) is not type(new):
+    if old != new or not _same_kinds(old, new):  # same_value, inlined: the site diffs every version
         out.append(FieldChange(pointer_of(path), "changed", old, new))

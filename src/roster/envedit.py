@@ -13,6 +13,7 @@ import json
 import os
 from typing import Any, NamedTuple
 
+from roster.content import diffable
 from roster.diff import FieldChange, diff_values
 from roster.environments import (
     EnvFile,
@@ -84,7 +85,7 @@ def promote_in_file(roster: Any, rel: str, assistant_id: str, target: str, env: 
         _write(full, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
     file_diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                              f"a/{rel}", f"b/{rel}", n=0))
-    changes = diff_values(_diffable(before_assistant), _diffable(after_assistant)) if before_assistant else []
+    changes = diff_values(diffable(before_assistant), diffable(after_assistant)) if before_assistant else []
     after_version = int(target) if is_version_number(target) else after_assistant.version
     return EnvPromotion(env, rel, assistant_id, before_text, target,
                         before_assistant.version if before_assistant else None, after_version, changes, file_diff)
@@ -103,14 +104,6 @@ def _pinned(roster: Any, env: EnvFile, assistant_id: str) -> Assistant | None:
         return found
     except RosterError:
         return None  # the old pin no longer resolves: nothing to compare with
-
-
-def _diffable(a: Assistant | None) -> dict[str, Any]:
-    if a is None:
-        return {}
-    out: dict[str, Any] = {"assistant_id": a.assistant_id}
-    out.update(a.content())
-    return out
 
 
 def _write(full: str, data: bytes) -> None:

@@ -13,10 +13,12 @@ import bisect
 import marshal
 import os
 import threading
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.git import Repo
 from roster.ids import id_from_relpath, is_assistant_file
+
+if TYPE_CHECKING:  # a type only: the published-index reader builds chains without loading pygit2
+    from roster.git import Repo
 
 INDEX_FORMAT = 2
 

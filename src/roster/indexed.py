@@ -30,14 +30,15 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from roster.content import diffable
 from roster.errors import RemoteError, UnknownRef, UsageError
+from roster.freshness import Freshness, Staleness
 from roster.indexchain import parse
 from roster.indexload import IndexLoader
 from roster.indexview import Snapshot
 from roster.lookup import resolve_target
 from roster.model import Assistant, Version
 from roster.refs import check_ref_text, parse_spec
-from roster.remote import Staleness
 from roster.timeline import alive_at, find_lineage, versions_at
 
 
@@ -55,16 +56,12 @@ class IndexRoster:
         self._loader = IndexLoader(location, timeout)
         self._refresh_interval = refresh_interval
         self._lock = threading.Lock()  # one download at a time
-        self._state_lock = threading.Lock()
-        self._background: threading.Thread | None = None
-        self._last_attempt = time.monotonic()
-        self._last_success: float | None = None
-        self._error: str | None = None
-        self._failed_at: float | None = None
+        self._freshness = Freshness()
+        self._freshness.attempt()  # the first download is this one: the next is due an interval from now
         data = self._loader.load()
         assert data is not None
         self._snap = self._parse(data)
-        self._last_success = time.time()
+        self._freshness.succeeded()
 
     def __repr__(self) -> str:
         return f"Roster.from_index({self._loader.display!r})"
@@ -96,34 +93,27 @@ class IndexRoster:
         """Download the index again now; True when it changed. Raises RemoteError on failure
         (the copy in memory keeps serving; ``staleness()`` reports the failure)."""
         started = time.time()
-        with self._state_lock:
-            self._last_attempt = time.monotonic()
+        self._freshness.attempt()
         with self._lock:
             try:
                 data = self._loader.load()
                 snap = self._parse(data) if data is not None else None
             except RemoteError as e:
-                with self._state_lock:
-                    self._error, self._failed_at = str(e), started
+                self._freshness.failed(str(e), started)
                 raise
             if snap is not None:
                 self._snap = snap
-            with self._state_lock:
-                self._last_success, self._error, self._failed_at = time.time(), None, None
+            self._freshness.succeeded()
         return snap is not None
 
     def staleness(self) -> Staleness:
         """Time since the index was last downloaded (or confirmed unchanged), and the last failure."""
-        with self._state_lock:
-            last, error, failed_at = self._last_success, self._error, self._failed_at
-        return Staleness(self._loader.display, last, None if last is None else max(0.0, time.time() - last),
-                         error, failed_at)
+        return self._freshness.staleness(self._loader.display)
 
     def _maybe_refresh(self) -> None:
         if self._refresh_interval is not None:
-            from roster.background import start_if_due
-
-            start_if_due(self, self._refresh_interval, self._background_refresh, f"roster-index {self._loader.display}")
+            self._freshness.start_if_due(self._refresh_interval, self._background_refresh,
+                                         f"roster-index {self._loader.display}")
 
     def _background_refresh(self) -> None:
         try:
@@ -133,9 +123,7 @@ class IndexRoster:
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for a background download (tests, shutdown)."""
-        thread = self._background
-        if thread is not None:
-            thread.join(timeout)
+        self._freshness.wait(timeout)
 
     # --- the Roster API ---
 
@@ -204,10 +192,10 @@ class IndexRoster:
     def diff(self, spec_a: str, spec_b: str) -> Any:
         """Field-level changes from ``spec_a`` to ``spec_b`` (a ``roster.roster.Diff``)."""
         from roster.diff import diff_values
-        from roster.roster import Diff, _diffable
+        from roster.roster import Diff
 
         old, new = self.get(spec_a), self.get(spec_b)
-        return Diff(old, new, diff_values(_diffable(old), _diffable(new)))
+        return Diff(old, new, diff_values(diffable(old), diffable(new)))
 
     def check(self, *args: Any, **kwargs: Any) -> Any:
         raise UsageError(f"{self.source} is a published index: it is read-only and already checked; "

@@ -13,7 +13,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import RemoteError
-from roster.remote import redact
+from roster.git.urls import redact
 
 USER_AGENT = "roster (index reader)"
 

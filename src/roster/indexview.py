@@ -10,8 +10,8 @@ resolved. A snapshot never changes after it is built.
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from roster.content import assistant_fields
 from roster.errors import HistoryCut, RosterError, UnknownAssistant, UnknownRef
 from roster.history import VersionEntry
 from roster.ids import version_tags
@@ -162,7 +162,7 @@ class Snapshot:
         if found is None:
             raise UnknownAssistant(missing_message(self.chain, assistant_id, commit, pos, self.date))
         entry = found.entry
-        return Assistant(**_content_fields(self.pub.contents[entry.blob], assistant_id),
+        return Assistant(**assistant_fields(self.pub.contents[entry.blob], assistant_id),
                          path=self.path(entry), version=found.number, commit=entry.commit,
                          created_at=self.date(found.first.commit), updated_at=self.date(entry.commit))
 
@@ -174,17 +174,10 @@ class Snapshot:
         info = self.pub.commits.get(entry.commit) or {}
         author = info.get("author") or {}
         return Version(
-            **_content_fields(self.pub.contents[entry.blob], entry.assistant_id),
+            **assistant_fields(self.pub.contents[entry.blob], entry.assistant_id),
             version=number, commit=entry.commit,  # no path: a version is content, as Resolver.version gives it
             created_at=self.date(first.commit), updated_at=info.get("date"),
             message=info.get("message") or "",
             author=Author(name=author.get("name") or "", email=author.get("email") or ""),
             tags=tuple(version_tags(self.tags_at.get(entry.commit, ()), entry.assistant_id)))
 
-
-def _content_fields(content: dict[str, Any], assistant_id: str) -> dict[str, Any]:
-    """The Assistant fields a published version's ``content`` gives (as ``Resolver`` fills them)."""
-    return dict(assistant_id=assistant_id, graph_id=content.get("graph_id") or "",
-                name=content.get("name") or assistant_id, description=content.get("description"),
-                config=content.get("config") or {}, context=content.get("context") or {},
-                metadata=content.get("metadata") or {}, server_id=content.get("server_id"))

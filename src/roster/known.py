@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.content import FIELDS, assistant_fields, assistant_json, from_valid
 from roster.source import FILE
 from roster.verdicts import VALID, verdict_key
 
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
     from roster.resolve import Resolver
     from roster.source import Layout
     from roster.yamlload import Document
-
-# The order of AssistantFile.config's fields: pydantic's model_dump lists them so
-# (tests/test_known.py keeps it equal to roster.model.CONFIG_FIELDS).
-CONFIG_ORDER = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
 
 
 def schema_key(repo: Repo, commit: str, layout: Layout, graph_id: Any) -> str | None:
@@ -64,16 +61,7 @@ def key_for(repo: Repo, commit: str, layout: Layout, blob: str, data: Any) -> by
 def plain_fields(data: dict[str, Any], assistant_id: str) -> dict[str, Any]:
     """The fields of a file known to be valid, exactly as Resolver builds them from the
     parsed AssistantFile (config without unset keys, in the model's order)."""
-    config = data.get("config") or {}
-    server_id = data.get("server_id")
-    if server_id is not None:
-        import uuid
-
-        server_id = str(uuid.UUID(server_id))
-    return dict(assistant_id=assistant_id, graph_id=data["graph_id"], name=data.get("name") or assistant_id,
-                description=data.get("description"),
-                config={k: config[k] for k in CONFIG_ORDER if config.get(k) is not None},
-                context=data.get("context") or {}, metadata=data.get("metadata") or {}, server_id=server_id)
+    return assistant_fields(from_valid(data), assistant_id)
 
 
 def known_fields(resolver: Resolver, raw: bytes, blob: str, commit: str,
@@ -110,14 +98,12 @@ class AssistantView:
         raise AttributeError(name)
 
     def content(self) -> dict[str, Any]:
-        return {k: self.__dict__[k] for k in ("graph_id", "name", "description", "config", "context", "metadata")}
+        return {k: self.__dict__.get(k) for k in FIELDS}  # a listing cached before a field existed lacks it
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"assistant_id": self.__dict__["assistant_id"]}
-        out.update(self.content())
-        out.update(version=self.__dict__["version"], created_at=self.__dict__["created_at"],
-                   updated_at=self.__dict__["updated_at"], commit=self.__dict__["commit"])
-        return out
+        d = self.__dict__
+        return assistant_json(d["assistant_id"], self.content(), version=d["version"], created_at=d["created_at"],
+                              updated_at=d["updated_at"], commit=d["commit"])
 
 
 class VersionRow(NamedTuple):

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
+from roster.content import CONFIG_FIELDS as CONFIG_FIELDS  # the one list of config fields, re-exported
+from roster.content import FIELDS, assistant_json, from_mapping, version_json
 from roster.errors import UsageError
 from roster.frozen import freeze
 
-# An assistant file's fields: what it says, what diff compares, what a published version holds.
-ASSISTANT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata", "server_id")
-CONFIG_FIELDS = ("tags", "recursion_limit", "configurable", "metadata", "run_name", "max_concurrency")
+# The one list of an assistant file's fields (``roster.content.FIELDS``), under the name
+# the file's rules (roster.rules) know it by.
+ASSISTANT_FIELDS = FIELDS
 
 
 class _Strict(BaseModel):
@@ -46,12 +49,33 @@ class AssistantFile(_Strict):
     def _uuid(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        import uuid
-
         try:
             return str(uuid.UUID(value))
         except ValueError:
             raise ValueError("server_id must be a UUID like 6f1c0c8e-0d8a-4c5e-9d3a-1b2c3d4e5f60") from None
+
+    def content(self) -> dict[str, Any]:
+        """What the file says (``roster.content.FIELDS``): config without its unset keys,
+        mappings ``{}`` when left out, ``name`` None when unset (``roster.content.named``)."""
+        values: dict[str, Any] = {"config": self.config.model_dump(exclude_none=True) if self.config else {},
+                                  "context": self.context or {}, "metadata": self.metadata or {}}
+        return {f: values[f] if f in values else getattr(self, f) for f in FIELDS}
+
+
+def file_content(raw: bytes) -> dict[str, Any]:
+    """What a version's file says: ``AssistantFile.content()`` when it is one, else what
+    ``roster.content.from_mapping`` keeps of it (history and the published index show every
+    version, valid or not)."""
+    from roster.yamlload import YamlError, load_bytes  # lazy: PyYAML, for the callers that read files only
+
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+    try:
+        return AssistantFile.model_validate(data).content()
+    except ValidationError:
+        return from_mapping(data)
 
 
 class GraphSchema(BaseModel):
@@ -152,16 +176,13 @@ class Assistant(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         """LangGraph's Assistant fields plus ``commit`` (SPEC section 6)."""
-        out: dict[str, Any] = {"assistant_id": self.assistant_id}
-        # server_id is Roster's, not a field of LangGraph's Assistant: the JSON shape of SPEC 6 leaves it out.
-        out.update((k, v) for k, v in self.content().items() if k != "server_id")
-        out.update(version=self.version, created_at=self.created_at, updated_at=self.updated_at, commit=self.commit)
-        return out
+        return assistant_json(self.assistant_id, self.content(), version=self.version, created_at=self.created_at,
+                              updated_at=self.updated_at, commit=self.commit)
 
     def content(self) -> dict[str, Any]:
         """What the file says: the fields ``diff`` compares and a published version holds
-        (``ASSISTANT_FIELDS``, the one list shared with the index and ``file_content``)."""
-        return {field: getattr(self, field) for field in ASSISTANT_FIELDS}
+        (``roster.content.FIELDS``, the one list)."""
+        return {field: getattr(self, field) for field in FIELDS}
 
 
 class Author(BaseModel):
@@ -178,7 +199,6 @@ class Version(Assistant):
     tags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        out = super().as_json()
-        out.update(message=self.message, author={"name": self.author.name, "email": self.author.email},
-                   tags=list(self.tags))
-        return out
+        return version_json(self.assistant_id, self.content(), version=self.version, created_at=self.created_at,
+                            updated_at=self.updated_at, commit=self.commit, message=self.message,
+                            author={"name": self.author.name, "email": self.author.email}, tags=self.tags)

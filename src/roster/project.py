@@ -5,15 +5,15 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from roster.errors import NotARepository
+from roster.git.discover import worktree_top
 from roster.source import Layout
 
 if TYPE_CHECKING:
-    from roster.git import Repo
-    from roster.remote import Mirror
+    from roster.git import Mirror, Repo
 
 
 class Project:
-    """The repository (opened on first use: importing pygit2 costs ~50 ms that a
+    """The repository (opened on first use: loading the git library costs ~50 ms that a
     working-tree check does not need), the folder on disk and the layout."""
 
     def __init__(self, repo: Repo | str | None, top: str | None, layout: Layout, remote: Mirror | None = None) -> None:
@@ -25,7 +25,7 @@ class Project:
     @property
     def repo(self) -> Repo | None:
         if isinstance(self._repo, str):
-            from roster.git import Repo
+            from roster.git import Repo  # lazy: Repo loads libgit2 (~50 ms)
 
             self._repo = Repo(self._repo)
         return self._repo
@@ -43,26 +43,26 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
 
     ``path`` may be a git URL (``https://``, ``ssh://``, ``git://``, ``file://``,
     ``git@host:org/repo.git``): the project is then a bare mirror in the cache
-    folder (``roster.remote``), cloned on first use, else fetched (when the
+    folder (``roster.git.mirror``), cloned on first use, else fetched (when the
     remote is unreachable, the mirror serves as it is: see ``Mirror.staleness``).
 
     The project folder is the nearest folder, from ``path`` up to the top of the
     worktree, that holds ``assistants/`` or ``schemas/``; ``root`` overrides it
     with a path relative to the top (for bare repositories and monorepos).
     """
-    if isinstance(path, str) and ":" in path:  # every URL has one; a plain path need not import roster.remote
-        from roster.remote import Mirror, is_remote_url
+    if isinstance(path, str) and ":" in path:  # every URL has one; a plain path need not parse URLs
+        from roster.git.urls import is_remote_url  # lazy: urllib.parse, ~2 ms a worktree check does not need
 
         if is_remote_url(path):
-            from roster.git import Repo
+            from roster.git import Mirror, Repo  # lazy: Repo loads libgit2 (~50 ms)
 
             mirror = Mirror(path, cache_dir=cache_dir).open()
             return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
     start = os.path.abspath(path)
-    workdir = _worktree_top(start)
+    workdir = worktree_top(start)
     if workdir is not None and os.path.isdir(start):
         return _project_in(workdir, workdir, start, root)
-    from roster.git import Repo
+    from roster.git import Repo  # lazy: Repo loads libgit2 (~50 ms)
 
     try:
         repo: Repo | None = Repo(start)
@@ -74,24 +74,6 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     if repo.workdir is None:
         return Project(repo, None, Layout(_prefix(root)))
     return _project_in(repo, repo.workdir, start, root)
-
-
-def _worktree_top(start: str) -> str | None:
-    """The worktree holding ``start``, found the way git does (a ``.git`` entry), without pygit2.
-
-    Only the plain case: GIT_DIR / GIT_WORK_TREE in the environment leave it to libgit2.
-    """
-    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
-        return None
-    probe = os.path.realpath(start)
-    while True:
-        marker = os.path.join(probe, ".git")
-        if os.path.isdir(os.path.join(marker, "objects")) or os.path.isfile(marker):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return None
-        probe = parent
 
 
 def _project_in(repo: Any, workdir: str, start: str, root: str | None) -> Project:

@@ -109,6 +109,7 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     to overwrite a concurrent move (compare-and-swap on the tag).
     """
     from roster.errors import UsageError
+    from roster.git import valid_ref_name  # lazy: loads libgit2
     from roster.ids import check_id
     from roster.refs import check_ref_text, is_version_number
 
@@ -124,11 +125,10 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     resolver.maybe_refresh(force=True)
     tag = f"{assistant_id}@{label}"
     ref_name = f"refs/tags/{tag}"
-    if not _valid_ref_name(ref_name):
+    if not valid_ref_name(ref_name):
         raise UsageError(f"{tag!r} is not a valid git tag name")
     before = repo.ref_target(ref_name)
-    raw_before = repo.raw.references.get(ref_name)
-    expected = str(raw_before.target) if raw_before is not None else None
+    expected = repo.ref_value(ref_name)  # what move_ref compares with, under the ref's lock
     assistant = roster.get(f"{assistant_id}@{target}")
     if is_version_number(target):
         after = assistant.commit or ""
@@ -158,12 +158,3 @@ def check_promotion_label(roster: Roster, label: str) -> None:
     if repo.ref_target(f"refs/tags/{label}"):
         raise UsageError(f"{label!r} is a repo-wide tag: ID@{label} must keep meaning the tag; choose another "
                          f"environment name")
-
-
-def _valid_ref_name(name: str) -> bool:
-    import pygit2
-
-    try:
-        return bool(pygit2.reference_is_valid_name(name))
-    except (ValueError, TypeError):
-        return False

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from roster.content import assistant_fields, named
 from roster.errors import InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry
@@ -297,10 +298,7 @@ class Resolver:
             key = key_for(self.repo, commit, self.layout, blob, {"graph_id": parsed.graph_id})
             if key is not None:
                 self.verdicts.put(key, VALID)
-        config = parsed.config.model_dump(exclude_none=True) if parsed.config else {}
-        return dict(graph_id=parsed.graph_id, name=parsed.name or assistant_id, description=parsed.description,
-                    config=config, context=parsed.context or {}, metadata=parsed.metadata or {},
-                    server_id=parsed.server_id), problems
+        return named(parsed.content(), assistant_id), problems
 
     def _numbering(self, assistant_id: str, commit: str) -> dict[str, Any]:
         chain, pos = self.chain_containing(commit)
@@ -329,53 +327,13 @@ class Resolver:
     def version(self, entry: VersionEntry, number: int, lineage: Lineage) -> Version:
         """A Version from a lineage entry: the content as that commit wrote it."""
         # History shows what each commit wrote, valid or not then: parse, never validate.
-        from roster.model import Author, Version
+        from roster.model import Author, Version, file_content  # lazy: pydantic
 
         info = self.repo.commit_info(entry.commit)
-        fields = _raw_fields(self.repo.read_blob(entry.blob), entry.assistant_id)
+        fields = assistant_fields(file_content(self.repo.read_blob(entry.blob)), entry.assistant_id)
         return Version(**fields, version=number, commit=entry.commit,
                        created_at=self.commit_time(lineage.entries[0].commit), updated_at=info.time,
                        message=info.message, author=Author(name=info.author_name, email=info.author_email),
                        tags=tuple(version_tags(self.tags_at(entry.commit), entry.assistant_id)))
 
-
-def file_content(raw: bytes) -> dict[str, Any]:
-    """What a version's file says: its fields (config without unset keys) when it
-    parses as an AssistantFile, else the best-effort fields of the raw mapping
-    (history and the published index show every version, valid or not)."""
-    from pydantic import ValidationError
-
-    from roster.model import ASSISTANT_FIELDS, AssistantFile
-    from roster.yamlload import YamlError, load_bytes
-
-    try:
-        data = load_bytes(raw).data
-    except YamlError:
-        data = {}
-    try:
-        m = AssistantFile.model_validate(data)
-    except ValidationError:
-        m = None
-    if m is not None:
-        values = {"config": m.config.model_dump(exclude_none=True) if m.config else {},
-                  "context": m.context or {}, "metadata": m.metadata or {}}
-        return {field: values[field] if field in values else getattr(m, field) for field in ASSISTANT_FIELDS}
-
-    def mapping(key: str) -> dict[str, Any]:
-        value = data.get(key)
-        return value if isinstance(value, dict) else {}
-
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        return value if isinstance(value, str) else None
-
-    found: dict[str, Any] = {"graph_id": text("graph_id") or "", "config": mapping("config"),
-                             "context": mapping("context"), "metadata": mapping("metadata")}
-    return {field: found[field] if field in found else text(field) for field in ASSISTANT_FIELDS}
-
-
-def _raw_fields(raw: bytes, assistant_id: str) -> dict[str, Any]:
-    fields = file_content(raw)
-    fields.update(assistant_id=assistant_id, name=fields["name"] or assistant_id)
-    return fields
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.content import diffable
 from roster.errors import NotARepository, UsageError
 from roster.project import Project, open_project
 from roster.refs import resolve_commit
@@ -16,11 +17,11 @@ if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that
     from roster.check import CheckReport
     from roster.diff import FieldChange
     from roster.envstatus import Environment
-    from roster.git import Repo
+    from roster.freshness import Staleness
+    from roster.git import Mirror, Repo
     from roster.gitlookup import GitTargets
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
-    from roster.remote import Mirror, Staleness
     from roster.resolve import Resolver
 
 
@@ -241,7 +242,7 @@ class Roster:
         from roster.diff import diff_values
 
         old, new = self.get(spec_a), self.get(spec_b)
-        changes = diff_values(_diffable(old), _diffable(new))
+        changes = diff_values(diffable(old), diffable(new))
         return Diff(old, new, changes)
 
     def promote(self, assistant_id: str, target: str, *, to: str, commit: bool = False) -> Any:
@@ -296,12 +297,6 @@ class Roster:
         # can break without its file changing: a deleted tag, an assistant made invalid).
         found = strictly(check_environments(self, self.source(ref), ref), strict)
         return report._replace(problems=[*report.problems, *found]) if found else report
-
-
-def _diffable(a: Assistant) -> dict[str, Any]:
-    out = {"assistant_id": a.assistant_id}
-    out.update(a.content())
-    return out
 
 
 __all__ = ["Roster", "Diff"]

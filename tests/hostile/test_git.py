@@ -62,7 +62,7 @@ def test_an_object_whose_bytes_do_not_match_its_id_is_not_believed(tmp_path: Pat
 
 def test_git_credential_fill_never_reads_the_config_of_the_current_folder(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch):
-    from roster.remote import git_credential_fill
+    from roster.git import git_credential_fill
 
     marker = tmp_path / "PWNED"
     here = GitRepo(tmp_path / "where-the-user-stands")
@@ -86,10 +86,9 @@ def test_subprocess_git_env_allows_no_transport():
 def _offered(url: str, asked_for: str | None = None) -> str | None:
     """The secret Roster hands libgit2 when ``asked_for`` (default: ``url`` itself) asks for a password."""
     from roster.errors import RemoteError
-    from roster.git import Credential
-    from roster.remote import _credentials_for
+    from roster.git import Credential, credentials_for
 
-    provide = _credentials_for(url)
+    provide = credentials_for(url)
     try:
         cred = provide(asked_for or url, None, frozenset({"userpass"}))
     except RemoteError:
@@ -127,7 +126,7 @@ def test_a_real_redirect_to_another_host_gets_no_token(tmp_path: Path, monkeypat
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from test_remote import _GitHttp
+    from githttp import GitHttp
 
     bare = tmp_path / "http" / "assistants.git"
     GitRepo(bare, bare=True)
@@ -136,7 +135,7 @@ def test_a_real_redirect_to_another_host_gets_no_token(tmp_path: Path, monkeypat
     work.write_assistant("writer")
     work.commit("v1")
     work.git("push", "-q", str(bare), "main")
-    target = type("Target", (_GitHttp,), {"project_root": str(bare.parent), "password": "tok-secret", "log": []})
+    target = type("Target", (GitHttp,), {"project_root": str(bare.parent), "password": "tok-secret", "log": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), target)
     port = server.server_address[1]
 
@@ -172,7 +171,7 @@ def test_a_real_redirect_to_another_host_gets_no_token(tmp_path: Path, monkeypat
 def test_a_mirror_planted_in_the_cache_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from roster import Roster
     from roster.errors import RemoteError
-    from roster.remote import cache_root, mirror_name
+    from roster.git import cache_root, mirror_name
 
     real = GitRepo(tmp_path / "real")
     real.write_schema()

@@ -5,6 +5,7 @@ import uuid
 
 from _lg_helpers import MemoryLookup, make_assistant
 
+from roster.langgraph.content import payload_for
 from roster.langgraph.plantext import format_plan
 from roster.langgraph.sync import (
     CREATE,
@@ -12,7 +13,6 @@ from roster.langgraph.sync import (
     ROSTER_NAMESPACE,
     UNCHANGED,
     UPDATE,
-    _payload,
     desired_content,
     plan_sync,
     server_id_for,
@@ -21,7 +21,7 @@ from roster.langgraph.sync import (
 
 def server_view(a, **over):
     """What a LangGraph server holds after Roster created ``a`` (mirroring included)."""
-    body = _payload(a, None)
+    body = payload_for(a, None)
     config = dict(body["config"])
     context = dict(config.get("configurable") or {})
     out = {"assistant_id": server_id_for(a), "graph_id": body["graph_id"], "config": config, "context": context,

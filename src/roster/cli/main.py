@@ -52,7 +52,7 @@ class Settings:
 def _warn_if_stale(staleness: Any) -> None:
     """Offline: say that the answer comes from the mirror, and how old it is (stderr only)."""
     if staleness.error:
-        from roster.remote import describe
+        from roster.freshness import describe
 
         emit(f"roster: warning: {_one_line(describe(staleness))}", err=True)
 

@@ -5,29 +5,21 @@ mirrors whichever is set into the other), and merges metadata on PATCH, so a fil
 server assistant are compared as: graph_id, name, description (None == ""), config without
 ``configurable``, the effective configurable/context mapping, and only the metadata keys
 Roster manages (the file's keys, those it wrote before, and ``roster_id``).
+
+The fields are ``roster.content.server_fields()`` (the one list, less Roster's own
+``server_id``), and changes are ``roster.diff`` changes, keys sorted: a server's key order
+says nothing.
 """
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from roster.content import server_fields
+from roster.diff import FieldChange, diff_values, same_value
+
 ROSTER_KEYS = ("roster_id", "roster_version", "roster_commit", "roster_metadata_keys", "roster_env")
-CONTENT_FIELDS = ("graph_id", "name", "description", "config", "context", "metadata")
-
-
-@dataclass(frozen=True)
-class Change:
-    path: str
-    op: str  # added | removed | changed
-    old: Any = None
-    new: Any = None
-
-    def as_json(self) -> dict:
-        return {"path": self.path, "op": self.op, "old": self.old, "new": self.new}
-
 
 
 def split_config(config: Mapping | None, context: Mapping | None) -> tuple[dict, dict, str]:
@@ -50,14 +42,10 @@ def desired_content(assistant: Any) -> dict:
     cfg, effective, _ = split_config(assistant.config, assistant.context)
     meta = {k: v for k, v in file_metadata(assistant).items() if v is not None}
     meta["roster_id"] = assistant.assistant_id
-    return {
-        "graph_id": assistant.graph_id,
-        "name": assistant.name or assistant.assistant_id,
-        "description": assistant.description or "",
-        "config": cfg,
-        "context": effective,
-        "metadata": meta,
-    }
+    out = {f: getattr(assistant, f, None) for f in server_fields()}  # every field, in the one order
+    out.update(name=assistant.name or assistant.assistant_id, description=assistant.description or "",
+               config=cfg, context=effective, metadata=meta)
+    return out
 
 
 def server_content(server: Mapping, managed_keys: Iterable[str]) -> dict:
@@ -69,36 +57,9 @@ def server_content(server: Mapping, managed_keys: Iterable[str]) -> dict:
     meta = {k: smeta[k] for k in keys if k in smeta and smeta[k] is not None and k not in ROSTER_KEYS}
     if smeta.get("roster_id") is not None:
         meta["roster_id"] = smeta["roster_id"]
-    return {
-        "graph_id": server.get("graph_id"),
-        "name": server.get("name"),
-        "description": server.get("description") or "",
-        "config": cfg,
-        "context": effective,
-        "metadata": meta,
-    }
-
-
-def diff_values(old: Any, new: Any, path: str = "") -> list[Change]:
-    """Field-level changes from ``old`` to ``new`` (mappings recurse; lists are values)."""
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        out: list[Change] = []
-        for key in sorted(set(old) | set(new), key=str):
-            sub = f"{path}.{key}" if path else str(key)
-            if key not in old:
-                out.append(Change(sub, "added", None, new[key]))
-            elif key not in new:
-                out.append(Change(sub, "removed", old[key], None))
-            else:
-                out.extend(diff_values(old[key], new[key], sub))
-        return out
-    if _canon(old) == _canon(new):
-        return []
-    return [Change(path, "changed", old, new)]
-
-
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+    out = {f: server.get(f) for f in server_fields()}
+    out.update(description=server.get("description") or "", config=cfg, context=effective, metadata=meta)
+    return out
 
 
 def managed_keys(*contents: Mapping) -> set[str]:
@@ -111,7 +72,7 @@ def managed_keys(*contents: Mapping) -> set[str]:
 
 def same(a: Mapping, b: Mapping) -> bool:
     """Equal content, ``roster_id`` aside (an assistant Roster never wrote has none)."""
-    return _canon(_without_id(a)) == _canon(_without_id(b))
+    return same_value(_without_id(a), _without_id(b))
 
 
 def _without_id(content: Mapping) -> dict:
@@ -120,12 +81,12 @@ def _without_id(content: Mapping) -> dict:
     return out
 
 
-def labelled_changes(old: Mapping, new: Mapping, source: str) -> list[Change]:
+def labelled_changes(old: Mapping, new: Mapping, source: str) -> list[FieldChange]:
     """Field-level changes between two contents; the effective mapping named as the file names it."""
-    changes: list[Change] = []
-    for name in CONTENT_FIELDS:
+    changes: list[FieldChange] = []
+    for name in server_fields():
         label = source if name == "context" else name
-        changes.extend(diff_values(old.get(name), new.get(name), label))
+        changes.extend(diff_values(old.get(name), new.get(name), (label,), sort_keys=True))
     return changes
 
 
@@ -166,4 +127,7 @@ def payload_for(assistant: Any, server: Mapping | None) -> dict:
     description = assistant.description
     if description is not None or (server is not None and server.get("description")):
         body["description"] = description or ""
+    for f in server_fields():  # any other field of LangGraph's Assistant: as the file says
+        if f not in body and f != "description":
+            body[f] = getattr(assistant, f, None)
     return body

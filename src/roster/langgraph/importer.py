@@ -19,7 +19,7 @@ from typing import Any
 from roster.errors import RosterError
 from roster.langgraph.content import ROSTER_KEYS, split_config
 from roster.langgraph.sync import ROSTER_NAMESPACE
-from roster.model import CONFIG_FIELDS
+from roster.model import CONFIG_FIELDS, file_content
 
 MAX_ID = 80  # a file name, with room for "-NN.yaml"
 HEADER = "# Imported from a LangGraph server by `roster import`; server_id keeps it the same assistant there.\n"
@@ -97,8 +97,6 @@ def import_assistants(project: Any, client: Any, *, include_defaults: bool = Fal
 
 
 def _claimed_uuid(assistant_id: str, raw: bytes) -> str:
-    from roster.resolve import file_content
-
     pinned = file_content(raw).get("server_id")
     try:
         return str(uuid.UUID(str(pinned))) if pinned else str(uuid.uuid5(ROSTER_NAMESPACE, assistant_id))

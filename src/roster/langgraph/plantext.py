@@ -5,13 +5,12 @@ Nothing secret is printed (SPEC section 7): a value the secret rules flag is sho
 """
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from roster.diff import FieldChange
 from roster.hygiene import redacted, visible_diff_line
-from roster.langgraph.content import Change
 from roster.langgraph.sync import (
     CREATE,
     DELETE,
@@ -25,9 +24,13 @@ INDENT = "      "
 _CHANGE_LISTS = ("changes", "drift_changes", "server_changes", "git_changes")
 
 
-def redact_change(change: Change) -> Change:
+def redact_change(change: FieldChange) -> FieldChange:
     key = change.path.rsplit(".", 1)[-1]
-    return Change(change.path, change.op, redacted(change.old, key), redacted(change.new, key))
+    return change._replace(old=redacted(change.old, key), new=redacted(change.new, key))
+
+
+def _change_of(data: dict[str, Any]) -> FieldChange:
+    return FieldChange(data["path"], data.get("op", ""), data.get("old"), data.get("new"))
 
 
 def redact_json(data: Any) -> Any:
@@ -36,7 +39,7 @@ def redact_json(data: Any) -> Any:
         out = {}
         for k, v in data.items():
             if k in _CHANGE_LISTS and isinstance(v, list):
-                out[k] = [redact_change(Change(**c)).as_json() if isinstance(c, dict) and "path" in c else c
+                out[k] = [redact_change(_change_of(c)).as_json() if isinstance(c, dict) and "path" in c else c
                           for c in v]
             else:
                 out[k] = redact_json(v)
@@ -51,13 +54,13 @@ def value_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def change_lines(changes: Iterable[Change], indent: str = INDENT) -> list[str]:
+def change_lines(changes: Iterable[FieldChange], indent: str = INDENT) -> list[str]:
     """One line per change; a multi-line string becomes a line diff below its path."""
     lines: list[str] = []
     for c in map(redact_change, changes):
         if c.op == "changed" and _multiline(c.old, c.new):
             lines.append(f"{indent}~ {c.path}:")
-            lines.extend(f"{indent}    {line}" for line in line_diff(str(c.old), str(c.new)))
+            lines.extend(f"{indent}    {line}" for line in c.line_diff())
         elif c.op == "added":
             lines.extend(_whole(indent, "+", c.path, c.new))
         elif c.op == "removed":
@@ -76,17 +79,6 @@ def _whole(indent: str, mark: str, path: str, value: Any) -> list[str]:
 
 def _multiline(old: Any, new: Any) -> bool:
     return isinstance(old, str) and isinstance(new, str) and ("\n" in old or "\n" in new)
-
-
-def line_diff(old: str, new: str) -> list[str]:
-    """A unified diff of two texts without file headers (``-``/``+``/`` `` lines and ``@@`` hunks),
-    for display: trailing blanks of a line are escaped (``hygiene.visible_diff_line``)."""
-    out = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
-        if line.startswith(("---", "+++")):
-            continue
-        out.append(visible_diff_line(line))
-    return out
 
 
 def format_plan(plan: SyncPlan, url: str = "", *, dry_run: bool = True) -> str:

@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.content import from_mapping
+from roster.diff import FieldChange
 from roster.errors import RosterError
 from roster.langgraph.content import (
     ROSTER_KEYS,
-    Change,
     desired_content,
     labelled_changes,
     managed_keys,
@@ -40,8 +41,8 @@ class PullItem:
     path: str  # the file, relative to the repository top
     server_id: str
     base: str = ""
-    server_changes: list[Change] = field(default_factory=list)  # base -> server
-    git_changes: list[Change] = field(default_factory=list)  # base -> file (conflicts)
+    server_changes: list[FieldChange] = field(default_factory=list)  # base -> server
+    git_changes: list[FieldChange] = field(default_factory=list)  # base -> file (conflicts)
     diff: list[str] = field(default_factory=list)  # unified diff of the file
     message: str = ""
 
@@ -70,10 +71,8 @@ class _FileView:
     """A working-tree file's fields, shaped like an Assistant for the content model."""
 
     def __init__(self, assistant_id: str, data: Mapping) -> None:
-        from roster.resolve import file_content
-
         self.data = data
-        fields = file_content(b"")  # defaults
+        fields = from_mapping({})  # defaults
         fields.update({k: data[k] for k in fields if k in data and data[k] is not None})
         self.assistant_id = assistant_id
         self.graph_id = fields["graph_id"]

@@ -47,21 +47,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.diff import FieldChange, diff_values
 from roster.errors import RemoteError, RosterError, UsageError
 from roster.langgraph.content import (
     ROSTER_KEYS,
-    Change,
     desired_content,
-    diff_values,
     labelled_changes,
     managed_keys,
+    payload_for,
     same,
     server_content,
     source_of,
     split_config,
-)
-from roster.langgraph.content import (
-    payload_for as _payload,
 )
 from roster.langgraph.drift import DriftLookup, find_base, rollback_version
 
@@ -70,7 +67,7 @@ ROSTER_NAMESPACE = uuid.UUID("9029ab84-fcd7-5a42-9c7a-d759d6d2601b")
 
 CREATE, UPDATE, UNCHANGED, DELETE, UNMANAGED = "create", "update", "unchanged", "delete", "unmanaged"
 
-__all__ = ["ROSTER_KEYS", "ROSTER_NAMESPACE", "Change", "SyncFailed", "SyncItem", "SyncPlan", "SyncResult",
+__all__ = ["ROSTER_KEYS", "ROSTER_NAMESPACE", "FieldChange", "SyncFailed", "SyncItem", "SyncPlan", "SyncResult",
            "apply_sync", "desired_content", "diff_values", "plan_sync", "server_content", "server_id_for"]
 
 
@@ -88,7 +85,7 @@ class SyncItem:
     server_id: str
     assistant_id: str | None  # the Roster id (for delete: the server's roster_id)
     graph_id: str | None = None
-    changes: list[Change] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
     drift: bool = False
     reason: str = ""
     payload: dict | None = None  # the request body for create/update
@@ -96,7 +93,7 @@ class SyncItem:
     version: int | None = None  # git version
     commit: str | None = None
     name: str | None = None  # the server's name (unmanaged assistants)
-    drift_changes: list[Change] = field(default_factory=list)  # base -> server: what was edited there
+    drift_changes: list[FieldChange] = field(default_factory=list)  # base -> server: what was edited there
     base: str = ""  # where the drift base came from
     rollback_to: int | None = None  # an earlier server version holding git's content (set_latest)
 
@@ -252,8 +249,8 @@ def plan_sync(assistants: Iterable[Any], server_assistants: Iterable[Mapping], *
         server = by_uuid.get(sid)
         if server is None:
             want = desired_content(a)
-            plan.items.append(SyncItem(CREATE, changes=diff_values({}, want), reason="not on the server",
-                                       payload=_payload(a, None), **common))
+            plan.items.append(SyncItem(CREATE, changes=diff_values({}, want, sort_keys=True),
+                                       reason="not on the server", payload=payload_for(a, None), **common))
             continue
         owner = (server.get("metadata") or {}).get("roster_id")
         if owner is not None and owner != a.assistant_id and not getattr(a, "server_id", None):
@@ -300,7 +297,7 @@ def _plan_existing(a: Any, server: Mapping, owner: Any, lookup: DriftLookup | No
         return SyncItem(UNCHANGED, server_version=version, **common)
     changes = labelled_changes(theirs, ours, source)
     base = find_base(a, server, lookup)
-    item = SyncItem(UPDATE, changes=changes, drift=base.drifted, payload=_payload(a, server), server_version=version,
+    item = SyncItem(UPDATE, changes=changes, drift=base.drifted, payload=payload_for(a, server), server_version=version,
                     base=base.where, **common)
     if base.drifted:
         if base.content is not None and base.theirs is not None:

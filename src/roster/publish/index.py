@@ -22,17 +22,17 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from roster import __version__
+from roster.content import named
+from roster.content import version_json as content_json
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, VersionEntry
 from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
-from roster.model import ASSISTANT_FIELDS
 from roster.publish.progress import NoProgress, Progress
 from roster.timeline import Planned, plan
 
 FORMAT = 1
-CONTENT_FIELDS = ASSISTANT_FIELDS  # a version's content: the one list diff and file_content use too
 _VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
 
 
@@ -71,7 +71,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     progress.stage("reading history", 0)
     head = resolve_commit(repo, ref) if ref else resolver.head()
     chain: Chain = resolver.chain(head, whole=True)
-    tags = _tags(repo)
+    tags = repo.tags()
     tags_at: dict[str, list[str]] = {}
     for name, commit in sorted(tags.items()):
         tags_at.setdefault(commit, []).append(name)
@@ -134,7 +134,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "head": head,
         "chain": chain.commits,
         "cut": chain.cut,
-        "branches": _branches(repo),
+        "branches": repo.branches(),
         "tags": dict(sorted(tags.items())),
         "commits": commits,
         "assistants": assistants,
@@ -150,25 +150,12 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
     """The per-version file: a version as SPEC section 6 shapes it (``roster history --format json``)."""
-    content = entry["content"]
     commits = index.data["commits"]
     commit = commits[entry["commit"]]
-    return {
-        "assistant_id": entry["assistant_id"],
-        "graph_id": content["graph_id"],
-        "name": content["name"],
-        "description": content["description"],
-        "config": content["config"],
-        "context": content["context"],
-        "metadata": content["metadata"],
-        "version": entry["version"],
-        "created_at": commits[first["commit"]]["date"],
-        "updated_at": commit["date"],
-        "commit": entry["commit"],
-        "message": commit["message"],
-        "author": commit["author"],
-        "tags": version_tags(index.tags_at.get(entry["commit"], ()), entry["assistant_id"]),
-    }
+    return content_json(entry["assistant_id"], entry["content"], version=entry["version"],
+                        created_at=commits[first["commit"]]["date"], updated_at=commit["date"], commit=entry["commit"],
+                        message=commit["message"], author=commit["author"],
+                        tags=version_tags(index.tags_at.get(entry["commit"], ()), entry["assistant_id"]))
 
 
 # --- which entries, under which keys ------------------------------------------
@@ -255,10 +242,11 @@ def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] |
     parsed = _parse_all(raws, progress)
     for e in todo:
         base, places = parsed[e.blob]
-        if not base["name"]:
-            # The name defaults to the id the assistant had in that version (as Resolver._fields does).
-            base, places = _scanned({**base, "name": e.assistant_id})
-        out[(e.commit, e.assistant_id)] = (base, places)
+        # The name defaults to the id the assistant had in that version (as Resolver does).
+        content = named(base, e.assistant_id)
+        if not base.get("name"):
+            content, places = _scanned(content)  # the id is now a value of the content too
+        out[(e.commit, e.assistant_id)] = (content, places)
     return out
 
 
@@ -348,29 +336,9 @@ def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, Content]:
 
 def _parse(raw: bytes) -> Content:
     """The content ``roster history`` shows for a version (one function for both), redacted."""
-    from roster.resolve import file_content
+    from roster.model import file_content  # lazy: pydantic
 
     return _scanned(file_content(raw))
-
-
-def _tags(repo: Any) -> dict[str, str]:
-    out = {}
-    for name in repo.tag_names():
-        target = repo.ref_target(f"refs/tags/{name}")
-        if target:
-            out[name] = target
-    return out
-
-
-def _branches(repo: Any) -> dict[str, str]:
-    out = {}
-    with repo.lock:
-        names = [r for r in repo.raw.references if r.startswith("refs/heads/")]
-    for ref in sorted(names):
-        target = repo.ref_target(ref)
-        if target:
-            out[ref[len("refs/heads/"):]] = target
-    return out
 
 
 def _commit_json(repo: Any, commit: str) -> dict[str, Any]:

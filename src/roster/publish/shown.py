@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from roster.content import with_id
 from roster.diff import FieldChange
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
@@ -15,14 +16,9 @@ _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 
 
 def shown(v: dict[str, Any]) -> dict[str, Any]:
-    """What a diff compares: the id, then the file's fields (server_id only when set)."""
-    content = v["content"]
-    out = {"assistant_id": v["assistant_id"]}
-    for field in ("graph_id", "name", "description", "config", "context", "metadata"):
-        out[field] = content.get(field)
-    if content.get("server_id"):
-        out["server_id"] = content["server_id"]
-    return out
+    """What a diff compares of a published version: the id, then the content's fields
+    (server_id only when set, so that a page never mentions an unset one)."""
+    return with_id(v["assistant_id"], v["content"], hide_unset=True)
 
 
 def pruned(old: Any, new: Any) -> tuple[Any, Any]:

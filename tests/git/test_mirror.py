@@ -16,18 +16,19 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from githttp import GitHttp
 from gitrepo import GitRepo, git_env, run_git
 from roster import RemoteError, Roster, UnknownRef, UsageError
-from roster.remote import Mirror, cache_root, is_remote_url, mirror_name, redact
+from roster.git import Mirror, cache_root, mirror_name
 from testing import free_port, wait_for_port
 
 PYTHON = sys.executable
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- servers ---------------------------------------------------------------------------------
@@ -164,38 +165,6 @@ def fsck(git_dir: str | Path) -> subprocess.CompletedProcess[str]:
 def mirror_of(roster: Roster) -> Mirror:
     assert roster.remote is not None
     return roster.remote
-
-
-# --- URLs ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text", [
-    "https://github.com/acme/assistants.git", "http://127.0.0.1:8080/x.git", "ssh://git@host:22/org/repo.git",
-    "git://127.0.0.1:9418/repo.git", "file:///srv/git/repo.git", "git@github.com:acme/assistants.git",
-    "github.com:acme/assistants.git", "HTTPS://Example.com/x",
-])
-def test_git_urls_are_recognised(text: str) -> None:
-    assert is_remote_url(text)
-
-
-@pytest.mark.parametrize("text", [".", "repo", "./a:b", "/srv/git/repo.git", "relative/dir", "name:path",
-                                  "mailto://x", "-x://y", ""])
-def test_paths_are_not_urls(text: str) -> None:
-    assert not is_remote_url(text)
-
-
-def test_existing_path_with_a_colon_is_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "me@host.example:repo").mkdir()
-    monkeypatch.chdir(tmp_path)
-    assert not is_remote_url("me@host.example:repo")
-    assert is_remote_url("me@host.example:other")
-
-
-def test_redact_strips_user_info() -> None:
-    assert redact("https://x-access-token:ghp_SECRET@github.com/acme/a.git") == "https://github.com/acme/a.git"
-    assert redact("https://tok@host:8443/a.git?x=1") == "https://host:8443/a.git?x=1"
-    assert redact("git@github.com:acme/a.git") == "github.com:acme/a.git"
-    assert redact("git://127.0.0.1:9418/a.git") == "git://127.0.0.1:9418/a.git"
 
 
 def test_mirror_name_is_readable_unique_and_free_of_credentials() -> None:
@@ -552,59 +521,8 @@ def test_processes_sharing_a_cache_clone_and_fetch_at_the_same_time(upstream: Up
 # --- credentials over http ---------------------------------------------------------------------
 
 
-class _GitHttp(BaseHTTPRequestHandler):
-    """``git http-backend`` (smart HTTP) behind basic auth: the user ``ci`` with ``password``."""
-
-    project_root = ""
-    password = ""
-    log: list[str] = []
-
-    def log_message(self, format: str, *args: object) -> None:  # the base class's name
-        self.log.append(f"{self.command} {self.path} {self.headers.get('Authorization', '-')}")
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        import base64
-
-        expected = "Basic " + base64.b64encode(f"ci:{self.password}".encode()).decode()
-        if self.headers.get("Authorization") != expected:
-            self.log_message("%s", "401")
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="git"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        path, _, query = self.path.partition("?")
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        env = dict(git_env(), GIT_PROJECT_ROOT=self.project_root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
-                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_USER="ci", REMOTE_ADDR="127.0.0.1",
-                   CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(body)),
-                   GIT_PROTOCOL=self.headers.get("Git-Protocol", ""))
-        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True, timeout=60).stdout
-        head, _, payload = out.partition(b"\r\n\r\n")
-        status = 200
-        headers = []
-        for line in head.decode("latin-1").split("\r\n"):
-            name, _, value = line.partition(":")
-            if name.lower() == "status":
-                status = int(value.strip().split()[0])
-            elif name:
-                headers.append((name, value.strip()))
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-
 @pytest.fixture
-def http_git(tmp_path: Path) -> Iterator[tuple[str, GitRepo, type[_GitHttp]]]:
+def http_git(tmp_path: Path) -> Iterator[tuple[str, GitRepo, type[GitHttp]]]:
     bare = tmp_path / "http" / "assistants.git"
     GitRepo(bare, bare=True)
     work = GitRepo(tmp_path / "work-http")
@@ -612,7 +530,7 @@ def http_git(tmp_path: Path) -> Iterator[tuple[str, GitRepo, type[_GitHttp]]]:
     work.write_assistant("blog-writer", prompt="over http")
     work.commit("v1")
     work.git("push", "-q", str(bare), "main")
-    handler = type("Handler", (_GitHttp,), {"project_root": str(bare.parent), "password": "s3cret-T0KEN",
+    handler = type("Handler", (GitHttp,), {"project_root": str(bare.parent), "password": "s3cret-T0KEN",
                                              "log": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -630,7 +548,7 @@ def _no_secret_under(folder: Path, secret: str) -> None:
             assert secret.encode() not in path.read_bytes(), f"the secret was written to {path}"
 
 
-def test_http_token_from_the_environment(http_git: tuple[str, GitRepo, type[_GitHttp]], tmp_path: Path,
+def test_http_token_from_the_environment(http_git: tuple[str, GitRepo, type[GitHttp]], tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     url, work, handler = http_git
     cache = tmp_path / "cache"
@@ -654,7 +572,7 @@ def test_http_token_from_the_environment(http_git: tuple[str, GitRepo, type[_Git
     _no_secret_under(cache, handler.password)
 
 
-def test_http_credentials_in_the_url_stay_in_memory(http_git: tuple[str, GitRepo, type[_GitHttp]],
+def test_http_credentials_in_the_url_stay_in_memory(http_git: tuple[str, GitRepo, type[GitHttp]],
                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url, work, handler = http_git
     monkeypatch.delenv("ROSTER_GIT_TOKEN", raising=False)
@@ -672,7 +590,7 @@ def test_http_credentials_in_the_url_stay_in_memory(http_git: tuple[str, GitRepo
     assert "nope" not in str(info.value) and url in str(info.value)
 
 
-def test_http_credentials_from_a_git_credential_helper(http_git: tuple[str, GitRepo, type[_GitHttp]],
+def test_http_credentials_from_a_git_credential_helper(http_git: tuple[str, GitRepo, type[GitHttp]],
                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        isolated_home: Path) -> None:
     url, work, handler = http_git
