@@ -10,7 +10,7 @@ UV := $(UV_VENV)/bin/uv
 # uv uses the machine's python3 and never downloads an interpreter of its own.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-latest lint bench setup lock clean
+.PHONY: demo test test-latest lint bench setup lock clean coverage
 
 include mk/langgraph.mk
 include mk/ci.mk
@@ -52,6 +52,12 @@ lint: setup
 test: setup langgraph-deps ci-tools
 	$(MAKE) --no-print-directory lint
 	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m pytest
+
+## coverage: the suite under coverage.py (in-process code only), then a report per module of src/roster
+## (PYTEST_ARGS="tests/test_changes.py" measures a part of the suite)
+coverage: setup langgraph-deps ci-tools
+	ROSTER_LANGGRAPH_CLI=$(CURDIR)/$(LG_SERVER_VENV)/bin/langgraph $(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m coverage report
 
 ## test-latest: the suite against the newest release of every dependency (not locked; not in CI)
 test-latest: $(STAMPS)/uv ci-tools

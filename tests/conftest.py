@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from testing import SCHEMAS, init_repo
+from helpers.gitcmd import init_repo
+from helpers.paths import SCHEMAS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,7 +48,7 @@ def example_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The action as `uses: owner/roster@v0.2.0` sees it: a clean checkout of this project."""
-    from action_runner import copy_action
+    from helpers.action import copy_action
 
     return copy_action(tmp_path_factory.mktemp("action") / "roster")
 

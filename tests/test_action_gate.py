@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 
-from gitrepo import assistant_yaml
+from helpers.content import assistant_yaml
 from test_action import _repo, _run
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas_external" / "sarif-schema-2.1.0.json").read_text())
@@ -111,7 +111,7 @@ class FakeGitHub:
 
 def _comment_run(action_dir: Path, runner_temp: Path, tmp_path: Path, api: FakeGitHub, g: Any, base: str,
                  head: str) -> Any:
-    from action_runner import run_action
+    from helpers.action import run_action
     from test_action import _env
 
     return run_action(action_dir, workspace=g.path, runner_temp=runner_temp, event_name="pull_request",
@@ -157,7 +157,7 @@ def test_schemas_check_fails_on_a_stale_schema(action_dir: Path, runner_temp: Pa
     import shutil
     import sys
 
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
 
     g = GitRepo(tmp_path / "repo")
     fixture = Path(__file__).parent / "langgraph_fixture"

@@ -26,10 +26,11 @@ from typing import Any
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, short
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo, init_repo, short
+from helpers.pygit import commit_files
 from roster import Roster
 from roster.model import Assistant
-from testing import commit_files, init_repo
 
 # --- shapes -------------------------------------------------------------------------------------
 
@@ -371,6 +372,81 @@ def _shallow(path: Path) -> Shape:
     return Shape(path, allow_cut=True)
 
 
+@shape("merge-rename", "off-chain")
+def _merge_rename(path: Path) -> Shape:
+    g = _repo(path)
+    body = "\n".join(f"line {i}" for i in range(8))
+    g.write_assistant("a", prompt=body)
+    g.write_assistant("b", prompt="b")
+    g.commit("init")
+    g.checkout("-b", "pr")
+    g.git("mv", "assistants/a.yaml", "assistants/renamed.yaml")
+    g.commit("pr: rename a")
+    g.write_assistant("renamed", prompt=body + "\nedited in the PR")
+    g.commit("pr: edit it")
+    g.checkout("main")
+    g.write_assistant("b", prompt="b two")
+    g.commit("main: b two")
+    g.git("merge", "-q", "--no-ff", "-m", "Merge pull request #3 from acme/pr\n\nRename a", "pr", tick=True)
+    g.git("branch", "-q", "-D", "pr")  # merged and deleted, as a forge does
+    return Shape(path)
+
+
+@shape("revert")
+def _revert(path: Path) -> Shape:
+    g = _repo(path)
+    g.write_assistant("a", prompt="one")
+    g.commit("a: one")
+    g.write_assistant("a", prompt="two")
+    g.commit("a: two")
+    g.git("revert", "--no-edit", "HEAD", tick=True)  # back to the bytes of version 1: a new version
+    g.write_assistant("a", prompt="one")
+    g.write("README.md", "same bytes again\n")
+    g.commit("a: unchanged, docs")
+    return Shape(path)
+
+
+@shape("noop-merge", "off-chain")
+def _noop_merge(path: Path) -> Shape:
+    g = _repo(path)
+    g.write_assistant("a", prompt="one")
+    g.commit("init")
+    g.checkout("-b", "pr")
+    g.write_assistant("tmp", prompt="short-lived")
+    g.commit("pr: add tmp")
+    g.git("rm", "-q", "assistants/tmp.yaml")
+    g.write_assistant("a", prompt="one")
+    g.commit("pr: remove tmp again")
+    g.checkout("main")
+    g.merge_pr("pr", "Merge pull request #4 from acme/pr")  # no assistant differs from the first parent
+    g.git("branch", "-q", "-D", "pr")
+    return Shape(path, extra_ids=["tmp"])
+
+
+@shape("late-start")
+def _late_start(path: Path) -> Shape:
+    g = GitRepo(path)
+    g.write("README.md", "# nothing yet\n")
+    g.commit("a repository without assistants")
+    g.write_schema()
+    g.commit("schemas first")
+    g.write_assistant("a", prompt="one")
+    g.commit("a: one")
+    return Shape(path)
+
+
+@shape("many-versions")
+def _many_versions(path: Path) -> Shape:
+    g = _repo(path)
+    for i in range(1, 13):  # two-digit version numbers, and more commits than a short id has digits
+        g.write_assistant("a", prompt=f"version {i}")
+        g.write_assistant("B", prompt=f"B {i % 3}")
+        g.commit(f"a: {i}")
+    g.write_assistant("b", prompt="a lower-case b beside B")
+    g.commit("add b")
+    return Shape(path)
+
+
 @shape("pygit2", "off-chain")
 def _pygit2(path: Path) -> Shape:
     import pygit2
@@ -382,6 +458,8 @@ def _pygit2(path: Path) -> Shape:
                         "assistants/p/q.yml": assistant_yaml(prompt="q")}, "a: two, p/q")
     commit_files(path, {"assistants/a.yaml": None}, "remove a")
     commit_files(path, {"assistants/a.yaml": assistant_yaml(prompt="three")}, "a is back")
+    commit_files(path, {"assistants/a.yaml": assistant_yaml(prompt="three")}, "a: executable bit only",
+                 executable=frozenset({"assistants/a.yaml"}))
     repo = pygit2.Repository(str(path))
     repo.branches.local.create("side", repo.head.peel(pygit2.Commit))
     commit_files(path, {"assistants/p/q.yml": assistant_yaml(prompt="q on a branch")}, "side: q", branch="side")
@@ -389,7 +467,7 @@ def _pygit2(path: Path) -> Shape:
 
 
 def _writer_schema() -> str:
-    from gitrepo import WRITER_SCHEMA
+    from helpers.content import WRITER_SCHEMA
 
     return json.dumps(WRITER_SCHEMA, indent=2) + "\n"
 
@@ -562,7 +640,7 @@ def _cut(want: Any, got: Any) -> bool:
 
 
 BY_DESIGN: dict[tuple[str, str], Callable[[Any, Any], bool]] = {
-    **{(shape_, kind_): _off_chain for shape_ in ("merges", "tags", "pygit2")
+    **{(shape_, kind_): _off_chain for shape_ in ("merges", "tags", "pygit2", "merge-rename", "noop-merge")
        for kind_ in ("off-chain", "env", "unknown")},
     ("invalid", "chain"): _unvalidated,
     ("invalid", "version"): _unvalidated,

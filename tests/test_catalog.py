@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import os
 
+from helpers.content import GOOD_WRITER
+from helpers.files import make_project
+from helpers.gitcmd import commit_all, git, init_repo, make_repo
+from helpers.paths import SCHEMAS
+from helpers.pygit import commit_files
 from roster.catalog import Graphs, scan_assistants
 from roster.git import Repo, TreeSource
 from roster.source import FolderSource, Layout
-from testing import GOOD_WRITER, SCHEMAS, commit_all, commit_files, git, init_repo, make_project, make_repo
 
 
 def test_known_graphs_come_from_schemas_and_langgraph_json(tmp_path):

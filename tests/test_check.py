@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 import pytest
 
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.files import make_project
+from helpers.paths import EXAMPLES, SCHEMAS
 from roster.check import check_source, validate_files
 from roster.source import FolderSource, Layout
-from testing import EXAMPLES, GOOD_SUPPORT, GOOD_WRITER, SCHEMAS, make_project
 
 POSITIVE = sorted((EXAMPLES / "positive").iterdir())
 NEGATIVE = sorted((EXAMPLES / "negative").iterdir())

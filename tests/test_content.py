@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 from roster import Roster, content
 from roster.content import (
     FIELDS,

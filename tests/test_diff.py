@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 from roster import Roster, UnknownRef
 from roster.diff import FieldChange, diff_values
 from roster.reporters.assistants import render_changes_text, render_diff

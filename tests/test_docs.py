@@ -6,8 +6,9 @@ import re
 import click
 import pytest
 
+from helpers.cli import run_cli, run_roster_subprocess
+from helpers.paths import ROOT
 from roster.cli.main import cli
-from testing import ROOT, run_cli, run_roster_subprocess
 
 
 def all_commands() -> list[tuple[str, click.Command]]:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from helpers.cli import run_cli, run_roster_subprocess
+from helpers.paths import ROOT
 from roster.check import check_source
 from roster.source import FolderSource, Layout
-from testing import ROOT, run_cli, run_roster_subprocess
 
 
 def test_own_assistants_pass_the_library_check():

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, invoke, three_versions
+from helpers.cli import invoke
+from helpers.gitcmd import GitRepo
+from helpers.stories import three_versions
 from roster.envedit import set_pin
 from roster.environments import parse_environment
 

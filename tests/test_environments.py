@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, invoke, three_versions
+from helpers.cli import invoke
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
+from helpers.stories import three_versions
 from roster import Roster
 from roster.environments import parse_environment
 from roster.errors import RosterError, UnknownAssistant

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, invoke
+from helpers.cli import invoke
+from helpers.gitcmd import GitRepo
 
 
 @pytest.fixture()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from helpers.paths import SCHEMAS
 from roster.fastcheck import compile_check
-from testing import SCHEMAS
 
 VALUES: list[Any] = [None, True, False, 0, 1, 1.0, -1, 2.5, 3, 25, 0.2, 10**6, "", "a", "en", "EN", "formal",
                      "anthropic:claude", [], [1, 1], ["a", "a"], ["en", "de"], {}, {"index": "x"},

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+from helpers.cli import run_cli
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.files import make_project
+from helpers.gitcmd import commit_all, make_repo
+from helpers.paths import SCHEMAS
 from roster.check import check_source
 from roster.source import FolderSource, Layout
-from testing import GOOD_SUPPORT, GOOD_WRITER, SCHEMAS, commit_all, make_project, make_repo, run_cli
 
 LANGGRAPH_JSON = json.dumps({"dependencies": ["."], "graphs": {"writer": "./w.py:graph", "planner": "./p.py:graph"}})
 

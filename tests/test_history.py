@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git, two_versions
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo, run_git
+from helpers.stories import Story, two_versions
 from roster import HistoryCut, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.history import INDEX_FORMAT, DeltaIndex

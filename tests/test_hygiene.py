@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 import re
 
+from helpers.cli import run_cli
+from helpers.content import GOOD_WRITER
+from helpers.gitcmd import make_repo
+from helpers.pygit import commit_files
 from roster.hygiene import cap_summary, clean_text, md_code, md_fence, md_text, redacted, yaml_value
-from testing import GOOD_WRITER, commit_files, make_repo, run_cli
 
 KEY = "sk-ant-api03-Zq3xT7bN9mK2pL5vR8wY1cF4hJ6dS0aE-AbCdEf"
 

@@ -21,11 +21,13 @@ from typing import Any
 
 import pytest
 
-from gitrepo import GitRepo, Story, git_env
+from helpers.gitcmd import GitRepo
+from helpers.identity import git_env
+from helpers.servers import free_port, wait_for_port
+from helpers.stories import Story
 from roster import HistoryCut, RemoteError, Roster, UnknownAssistant, UnknownRef, UsageError
 from roster.indexed import IndexRoster
 from roster.model import Assistant, Version
-from testing import free_port, wait_for_port
 
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[1]

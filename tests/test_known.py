@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, invoke
+from helpers.cli import invoke
+from helpers.gitcmd import GitRepo
 from roster import Roster
 
 ROOT = Path(__file__).resolve().parent.parent

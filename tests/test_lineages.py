@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster import Roster, lineages
 from roster.history import DeltaIndex
 from roster.refs import resolve_commit

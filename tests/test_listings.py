@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster import Roster, listings
 from roster.known import listing
 from roster.reporters.assistants import render_list

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, run_git
+from helpers.gitcmd import GitRepo, run_git
 from roster.errors import NotARepository
 from roster.project import open_project
 

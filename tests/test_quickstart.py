@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gitrepo import git_env
-from testing import ROOT, run_roster_subprocess
+from helpers.cli import run_roster_subprocess
+from helpers.identity import git_env
+from helpers.paths import ROOT
 
 
 def quickstart_lines() -> list[str]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, git_env, run_git, short
+from helpers.gitcmd import GitRepo, run_git, short
+from helpers.identity import git_env
 from roster import Roster, RosterError, UnknownRef, UsageError
 from roster.git import Repo
 from roster.refs import Spec, check_ref_text, is_version_number, parse_spec, resolve_commit

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import WRITER_SCHEMA, GitRepo, Story, assistant_yaml, one_version
+from helpers.content import WRITER_SCHEMA, assistant_yaml
+from helpers.gitcmd import GitRepo
+from helpers.stories import Story, one_version
 from roster import InvalidAssistant, Roster, UnknownAssistant
 from roster.git import Repo
 from roster.model import Assistant

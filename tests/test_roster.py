@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assistant_yaml, run_git, short, three_versions, two_versions
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo, run_git, short
+from helpers.stories import Story, three_versions, two_versions
 from roster import (
     GitError,
     HistoryCut,

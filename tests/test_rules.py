@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from helpers.paths import SCHEMAS
 from roster.rules import check_document
 from roster.schemas import load_schema
 from roster.yamlload import load_text
-from testing import SCHEMAS
 
 
 def graphs_from(**schemas):

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import jsonschema
 
+from helpers.cli import run_cli
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.gitcmd import make_repo
 from roster.reporters.sarif import RULES, rule_of
-from testing import GOOD_SUPPORT, GOOD_WRITER, make_repo, run_cli
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas_external" / "sarif-schema-2.1.0.json").read_text())
 

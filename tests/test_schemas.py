@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
+from helpers.paths import SCHEMAS
 from roster.schemas import SCHEMA_KINDS, load_schema, resolve_local
-from testing import SCHEMAS
 
 
 def load(data: object, graph_id: str = "g") -> object:

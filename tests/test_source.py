@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 
+from helpers.content import GOOD_WRITER
+from helpers.files import make_project
+from helpers.gitcmd import commit_all, git, init_repo, make_repo
 from roster.git import Repo, TreeSource
 from roster.source import FILE, OTHER, SUBMODULE, SYMLINK, FolderSource, Layout
-from testing import GOOD_WRITER, commit_all, git, init_repo, make_project, make_repo
 
 
 def test_folder_source_lists_kinds(tmp_path):

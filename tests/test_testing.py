@@ -5,7 +5,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from testing import SCHEMAS, git, run_cli, run_roster_subprocess
+from helpers.cli import run_cli, run_roster_subprocess
+from helpers.gitcmd import GitRepo, commit_all, git, init_repo
+from helpers.identity import AUTHOR_EMAIL, AUTHOR_NAME, COMMITTER_EMAIL, COMMITTER_NAME, STEP
+from helpers.paths import SCHEMAS
+from helpers.pygit import commit_files
 
 
 def test_home_is_a_temporary_folder(isolated_home):
@@ -38,3 +42,34 @@ def test_run_cli_separates_stdout_and_stderr(tmp_path):
 def test_run_roster_subprocess_uses_this_checkout(tmp_path):
     proc = run_roster_subprocess("--version", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.startswith("roster ")
+
+
+def _three_commits(path: Path) -> list[str]:
+    """One commit each way: the git command (functions), GitRepo, and pygit2."""
+    init_repo(path)
+    (path / "a.txt").write_text("one")
+    first = commit_all(path, "one")
+    g = GitRepo(path, init=False)
+    g.write("b.txt", "two")
+    second = g.commit("two")
+    g.git("reset", "-q", "--hard")
+    third = commit_files(path, {"c.txt": "three"}, "three")
+    g.git("reset", "-q", "--hard")
+    return [first, second, third]
+
+
+def test_every_way_of_committing_uses_one_identity_and_one_clock(tmp_path):
+    commits = _three_commits(tmp_path / "r")
+    fmt = "%an <%ae> %at|%cn <%ce> %ct %ci"
+    lines = [GitRepo(tmp_path / "r", init=False).git("show", "-s", f"--format={fmt}", c) for c in commits]
+    committed = [int(line.split("|")[1].split()[3]) for line in lines]
+    assert committed == sorted(committed) and len(set(committed)) == 3
+    assert [b - a for a, b in zip(committed, committed[1:], strict=False)] == [STEP, STEP]
+    for line, when in zip(lines, committed, strict=True):
+        author, committer = line.split("|")
+        assert author == f"{AUTHOR_NAME} <{AUTHOR_EMAIL}> {when - 600}"
+        assert committer.startswith(f"{COMMITTER_NAME} <{COMMITTER_EMAIL}> {when} ") and committer.endswith("+0200")
+
+
+def test_each_repository_has_its_own_clock_so_commit_ids_do_not_depend_on_other_tests(tmp_path):
+    assert _three_commits(tmp_path / "a") == _three_commits(tmp_path / "b")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import roster
-from gitrepo import WRITER_SCHEMA, GitRepo
+from helpers.content import WRITER_SCHEMA
+from helpers.gitcmd import GitRepo
 from roster import InvalidAssistant, Roster
 from roster.verdicts import INVALID, MAGIC, RECORD, VALID, VerdictStore, verdict_key
 

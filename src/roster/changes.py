@@ -10,6 +10,7 @@ from roster.check import CheckReport, check_source, short_ids
 from roster.diff import FieldChange, diff_values
 from roster.errors import GitError, UsageError
 from roster.git import Repo, TreeSource
+from roster.problems import Problem
 from roster.refs import resolve_commit
 from roster.source import FILE, Source
 
@@ -50,8 +51,8 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
     fork, note = merge_base(repo, resolve_commit(repo, base), head_commit, base)
     base_source = TreeSource(repo, fork)
     head_source = roster.source(ref)
-    old = _contents(base_source, layout)
-    new = _contents(head_source, layout)
+    old, old_scan = _contents(base_source, layout)
+    new, new_scan = _contents(head_source, layout)
     old_schemas = _schema_bytes(base_source, layout)
     new_schemas = _schema_bytes(head_source, layout)
     changed_graphs = {g for g in set(old_schemas) | set(new_schemas) if old_schemas.get(g) != new_schemas.get(g)}
@@ -80,6 +81,10 @@ def changes_against(roster: Roster, *, base: str, ref: str | None, strict: bool,
             path, raw = old[assistant_id]
             changes.append(AssistantChange(assistant_id, "deleted", path, None, _graph_of(raw), []))
     recheck = {c.assistant_id for c in changes if c.status != "deleted"}
+    # A file whose name is no valid id has no entry, only a problem of the scan: one the change
+    # brings must fail the gate as it fails a full check.
+    known = {(p.path, p.message) for p in old_scan}
+    recheck |= {p.assistant_id for p in new_scan if p.assistant_id is not None and (p.path, p.message) not in known}
     focused = check_source(head_source, layout, strict=strict, only=recheck, allow_empty=allow_empty)
     return focused._replace(source=short_ids(f"{focused.source} against {base}{note}"), changes=changes)
 
@@ -99,15 +104,16 @@ def merge_base(repo: Repo, base_commit: str, head_commit: str, base: str) -> tup
     raise UsageError(f"{base} and the checked commit share no history: there is no merge base to compare with")
 
 
-def _contents(source: Source, layout: Any) -> dict[str, tuple[str, bytes]]:
-    entries, _ = scan_assistants(source, layout)
+def _contents(source: Source, layout: Any) -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:
+    """id -> (path, bytes) of every assistant file, and the problems of the scan (names that are no id)."""
+    entries, problems = scan_assistants(source, layout)
     out = {}
     for item in entries:
         try:
             out[item.assistant_id] = (item.entry.path, source.read(item.entry))
         except OSError:
             out[item.assistant_id] = (item.entry.path, b"")
-    return out
+    return out, problems
 
 
 def _schema_bytes(source: Source, layout: Any) -> dict[str, bytes]:

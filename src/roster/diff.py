@@ -6,10 +6,13 @@ and the site's timelines all list their changes with ``diff_values`` as ``FieldC
 from __future__ import annotations
 
 import difflib
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.hygiene import visible_diff_line
 from roster.problems import pointer_of
+
+if TYPE_CHECKING:
+    from roster.model import Assistant
 
 
 class FieldChange(NamedTuple):
@@ -71,3 +74,15 @@ def _walk(old: Any, new: Any, path: tuple[Any, ...], out: list[FieldChange], sor
         return
     if old != new or not _same_kinds(old, new):  # same_value, inlined: the site diffs every version
         out.append(FieldChange(pointer_of(path), "changed", old, new))
+
+
+class Diff(NamedTuple):
+    """``roster diff``: two resolved assistants and the field-level changes between them (both backends)."""
+
+    old: Assistant
+    new: Assistant
+    changes: list[FieldChange]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": self.old.as_json(), "to": self.new.as_json(),
+                "changes": [c.as_json() for c in self.changes]}

@@ -31,8 +31,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from roster.content import diffable
+from roster.diff import Diff, diff_values
 from roster.errors import RemoteError, UnknownRef, UsageError
 from roster.freshness import Freshness, Staleness
+from roster.ids import check_id
 from roster.indexchain import parse
 from roster.indexload import IndexLoader
 from roster.indexview import Snapshot
@@ -175,7 +177,6 @@ class IndexRoster:
 
     def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions along the published chain up to ``ref``, newest first."""
-        from roster.ids import check_id
 
         check_id(assistant_id)
         self._maybe_refresh()
@@ -191,8 +192,6 @@ class IndexRoster:
 
     def diff(self, spec_a: str, spec_b: str) -> Any:
         """Field-level changes from ``spec_a`` to ``spec_b`` (a ``roster.roster.Diff``)."""
-        from roster.diff import diff_values
-        from roster.roster import Diff
 
         old, new = self.get(spec_a), self.get(spec_b)
         return Diff(old, new, diff_values(diffable(old), diffable(new)))
@@ -209,6 +208,7 @@ class IndexRoster:
 
     def environments(self, ref: str | None = None) -> Sequence[Any]:
         """The environment files as published (``index.json``'s ``environments``)."""
+        # lazy: loads pydantic (via roster.model)
         from roster.envstatus import Environment
 
         if ref is not None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import urllib.error
 from urllib.parse import unquote, urlsplit
 
 from roster.errors import RemoteError
 from roster.git.urls import redact
+from roster.http import HTTPStatus, check_url, send
 
 USER_AGENT = "roster (index reader)"
 
@@ -28,8 +30,6 @@ class IndexLoader:
         self.local_digest: bytes | None = None
         text = os.fspath(location)
         if re.match(r"https?://", text, re.IGNORECASE):
-            from roster.http import check_url
-
             check_url(text, "the index URL")
             parts = urlsplit(text)
             if not parts.path.endswith(".json"):
@@ -65,9 +65,7 @@ class IndexLoader:
         return data
 
     def _load_url(self) -> bytes | None:
-        import urllib.error
 
-        from roster.http import HTTPStatus, send
 
         assert self.url is not None
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"}

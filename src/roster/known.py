@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster import listings
+from roster.catalog import scan_assistants
 from roster.content import FIELDS, assistant_fields, assistant_json, from_valid
+from roster.ids import check_id, version_tags
+from roster.refs import resolve_commit
 from roster.source import FILE
+from roster.timeline import versions_at
 from roster.verdicts import VALID, verdict_key
+from roster.yamlload import YamlError, load_bytes
 
 if TYPE_CHECKING:
     from roster.git import Repo
@@ -67,7 +73,6 @@ def plain_fields(data: dict[str, Any], assistant_id: str) -> dict[str, Any]:
 def known_fields(resolver: Resolver, raw: bytes, blob: str, commit: str,
                  assistant_id: str) -> tuple[Document | None, dict[str, Any] | None]:
     """The loaded document (None: not YAML), and the fields when its verdict is known valid."""
-    from roster.yamlload import YamlError, load_bytes
 
     try:
         doc = load_bytes(raw)
@@ -131,10 +136,8 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
             metadata: dict[str, Any] | None) -> list[AssistantView] | None:
     """``roster list`` from known verdicts; None when any assistant there is not known yet
     (``Roster.list`` then validates them, and the next listing is known)."""
-    from roster import listings
-    from roster.catalog import scan_assistants
+    # lazy: loads pygit2
     from roster.git import TreeSource
-    from roster.refs import resolve_commit
 
     resolver = roster.ready()
     commit = resolve_commit(resolver.repo, ref) if ref else resolver.head()
@@ -165,9 +168,6 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
 def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]:
     """The lines of ``roster history ID`` (text): the same versions as ``Roster.history``,
     read from commits alone (the text shows no content, so no file is parsed)."""
-    from roster.ids import check_id, version_tags
-    from roster.refs import resolve_commit
-    from roster.timeline import versions_at
 
     check_id(assistant_id)
     resolver = roster.ready()

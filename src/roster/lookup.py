@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from roster.errors import UnknownRef
-from roster.refs import is_version_number, parse_spec
+from roster.refs import is_version_number, parse_spec, shown
 
 
 class Targets(Protocol):
@@ -56,5 +56,5 @@ def resolve_target(targets: Targets, spec: str, ref: str | None = None) -> tuple
         if label is None or "(tried: " not in text:
             raise
         # Name everything that was tried, the environment file and the own tag first (SPEC 4).
-        tried = f"{targets.environments_folder}/{label}.yaml at HEAD, tag {assistant_id}@{label}, "
+        tried = f"{targets.environments_folder}/{shown(label)}.yaml at HEAD, tag {assistant_id}@{shown(label)}, "
         raise UnknownRef(text.replace("(tried: ", f"(tried: {tried}", 1)) from None

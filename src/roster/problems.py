@@ -1,9 +1,11 @@
 """Problems found while checking: plain data that reporters render."""
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
 
 
 class Problem(NamedTuple):
@@ -18,8 +20,9 @@ class Problem(NamedTuple):
     assistant_id: str | None = None
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        inside = f" {self.pointer}:" if self.pointer else ""
+        """One line, whatever the file is named: a control character in the path or pointer is escaped."""
+        where = f"{_escaped(self.path)}:{self.line}:{self.column}"
+        inside = f" {_escaped(self.pointer)}:" if self.pointer else ""
         return f"{where}: {self.severity}:{inside} {self.message}"
 
     def as_json(self) -> dict[str, object]:
@@ -31,6 +34,10 @@ class Problem(NamedTuple):
             "pointer": self.pointer,
             "message": self.message,
         }
+
+
+def _escaped(text: str) -> str:
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def pointer_of(parts: tuple[str | int, ...]) -> str:

@@ -61,6 +61,11 @@ def is_version_number(ref: str) -> bool:
     return ref.isascii() and ref.isdigit() and len(ref) <= MAX_VERSION_DIGITS
 
 
+def shown(ref: str) -> str:
+    """A ref as messages name it: control characters escaped, so no message can carry one."""
+    return ref if ref.isprintable() else "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in ref)
+
+
 def resolve_commit(repo: RefStore, ref: str) -> str:
     """A repo-wide ref (branch, tag, commit, revision expression) to a commit id.
 
@@ -73,12 +78,13 @@ def resolve_commit(repo: RefStore, ref: str) -> str:
         raise UnknownRef("the repository has no commits yet")
     if ref == "HEAD":
         return repo.head()
-    tried = [f"branch {ref}", f"origin/{ref}", f"tag {ref}"]
+    name = shown(ref)
+    tried = [f"branch {name}", f"origin/{name}", f"tag {name}"]
     branch = repo.ref_target(f"refs/heads/{ref}") or repo.ref_target(f"refs/remotes/origin/{ref}")
     tag = repo.ref_target(f"refs/tags/{ref}")
     if branch and tag and branch != tag:
         raise UnknownRef(f"ref {ref!r} is ambiguous: both a branch ({branch[:12]}) and a tag ({tag[:12]}); "
-                         f"use refs/heads/{ref} or refs/tags/{ref}")
+                         f"use refs/heads/{name} or refs/tags/{name}")
     if branch:
         return branch
     if tag:

@@ -10,12 +10,16 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from roster import lineages
+from roster.catalog import Graphs, load_assistant
 from roster.content import assistant_fields, named
 from roster.errors import InvalidAssistant, UnknownAssistant, UnknownRef
 from roster.git import Repo, TreeSource
 from roster.history import Chain, DeltaIndex, Lineage, VersionEntry
 from roster.ids import SUFFIXES, version_tags
+from roster.known import key_for, known_fields
 from roster.lineages import AnyChain, LazyChain
+from roster.problems import Problem
 from roster.refs import resolve_commit
 from roster.source import FILE, Layout
 from roster.timeline import find_lineage, missing_message, numbered
@@ -148,7 +152,6 @@ class Resolver:
     def chain(self, tip: str, *, whole: bool = False) -> AnyChain:
         """The first-parent chain of ``tip``; ``whole``: with every lineage listed (publish),
         else it may be read from disk one assistant at a time (roster.lineages)."""
-        from roster import lineages
 
         with self._lock:
             found = self._chains.get(tip)
@@ -207,7 +210,6 @@ class Resolver:
 
     def graphs_at(self, commit: str) -> Graphs:
         key = self.graphs_key(commit)
-        from roster.catalog import Graphs
 
         with self._lock:
             graphs = self._graphs.get(key)
@@ -224,6 +226,7 @@ class Resolver:
             hit = self._assistants.get(key)
         if hit is not None:
             return hit
+        # lazy: loads pydantic
         from roster.model import Assistant
 
         fields = self.get_fields(assistant_id, commit, validate=validate)
@@ -244,7 +247,6 @@ class Resolver:
         found = [e for e in (source.find(f"{self.layout.assistants}/{assistant_id}{suffix}") for suffix in SUFFIXES)
                  if e is not None]
         if len(found) > 1:  # x.yaml and x.yml: SPEC section 1 makes this an error, not a silent pick
-            from roster.problems import Problem
 
             raise InvalidAssistant(assistant_id, [Problem(
                 "error", found[1].path, 1, 1, "",
@@ -260,7 +262,6 @@ class Resolver:
             # Content and schemas are identified by git ids: the same file under the same
             # schemas at another commit (most files, between two tags) is parsed once.
             raw = self.repo.read_blob(entry.key)
-            from roster.known import known_fields
 
             doc, fields = known_fields(self, raw, entry.key, commit, assistant_id)
             if fields is not None:
@@ -281,7 +282,7 @@ class Resolver:
     def _validate(self, doc: Any, raw: bytes, blob: str, path: str, assistant_id: str,
                   commit: str) -> tuple[dict[str, Any] | None, list[Any]]:
         """Validate (jsonschema, pydantic) a loaded document; a valid file's verdict is kept."""
-        from roster.catalog import load_assistant
+        # lazy: loads pydantic (via roster.model)
         from roster.rules import check_document
 
         graphs = self.graphs_at(commit)
@@ -293,8 +294,6 @@ class Resolver:
         if parsed is None:
             return None, problems
         if not any(p.severity == "error" for p in problems):
-            from roster.known import key_for
-
             key = key_for(self.repo, commit, self.layout, blob, {"graph_id": parsed.graph_id})
             if key is not None:
                 self.verdicts.put(key, VALID)

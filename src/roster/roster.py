@@ -5,17 +5,23 @@ import builtins
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from roster.catalog import scan_assistants
 from roster.content import diffable
+from roster.diff import Diff, diff_values
 from roster.errors import NotARepository, UsageError
+from roster.gitlookup import GitTargets
+from roster.ids import check_id
+from roster.lookup import resolve_target
 from roster.project import Project, open_project
+from roster.promote import promote_all, promote_one
 from roster.refs import resolve_commit
 from roster.source import FolderSource, Source
+from roster.timeline import versions_at
 
 if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that need them
     from roster.check import CheckReport
-    from roster.diff import FieldChange
     from roster.envstatus import Environment
     from roster.freshness import Staleness
     from roster.git import Mirror, Repo
@@ -23,16 +29,6 @@ if TYPE_CHECKING:  # pydantic and jsonschema are imported only by the paths that
     from roster.indexed import IndexRoster
     from roster.model import Assistant, Version
     from roster.resolve import Resolver
-
-
-class Diff(NamedTuple):
-    old: Assistant
-    new: Assistant
-    changes: list[FieldChange]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"from": self.old.as_json(), "to": self.new.as_json(),
-                "changes": [c.as_json() for c in self.changes]}
 
 
 class Roster:
@@ -83,6 +79,7 @@ class Roster:
         published commit; ``refresh()`` downloads it again (conditionally, with
         ETag / Last-Modified); ``refresh_interval`` does that in the background.
         """
+        # lazy: loads pydantic (via roster.model)
         from roster.indexed import IndexRoster
 
         return IndexRoster(url_or_path, refresh_interval=refresh_interval, timeout=timeout)
@@ -104,6 +101,7 @@ class Roster:
     def resolver(self) -> Resolver:
         """Assistants by commit, with their caches (shared by every command of this Roster)."""
         if self._resolver is None:
+            # lazy: loads pygit2 (via roster.git.repo)
             from roster.resolve import Resolver
 
             with self._lock:
@@ -183,8 +181,6 @@ class Roster:
 
     def target(self, spec: str, ref: str | None = None) -> tuple[str, str]:
         """(id, commit) that ``spec`` names: a version number, an environment's pin, an own tag, or a ref."""
-        from roster.gitlookup import GitTargets
-        from roster.lookup import resolve_target
 
         targets = self._targets
         if targets is None:
@@ -193,6 +189,7 @@ class Roster:
 
     def environments(self, ref: str | None = None) -> list[Environment]:
         """Every environment at ``ref`` (HEAD by default): its file, else per-assistant tags ``ID@env``."""
+        # lazy: loads pydantic (via roster.model)
         from roster.envstatus import environments
 
         return environments(self, ref)
@@ -204,13 +201,14 @@ class Roster:
         With ``env``: every assistant that environment runs, each at its pin
         (the environment file read at ``ref``; else the tags ``ID@env``).
         """
-        from roster.catalog import scan_assistants
 
         resolver = self.ready()
         if env is not None:
+            # lazy: loads pydantic (via roster.model)
             from roster.envstatus import environment_assistants
 
             return [a for a in environment_assistants(self, env, ref) if a.matches(graph_id, metadata)]
+        # lazy: loads pygit2
         from roster.git import TreeSource
 
         commit = resolve_commit(self.repository, ref) if ref else resolver.head()
@@ -225,8 +223,6 @@ class Roster:
 
     def history(self, assistant_id: str, ref: str | None = None) -> builtins.list[Version]:
         """Versions of an assistant along the first-parent chain of ``ref``, newest first."""
-        from roster.ids import check_id
-        from roster.timeline import versions_at
 
         check_id(assistant_id)
         resolver = self.ready()
@@ -239,7 +235,6 @@ class Roster:
 
     def diff(self, spec_a: str, spec_b: str) -> Diff:
         """Field-level changes from ``spec_a`` to ``spec_b``."""
-        from roster.diff import diff_values
 
         old, new = self.get(spec_a), self.get(spec_b)
         changes = diff_values(diffable(old), diffable(new))
@@ -252,13 +247,11 @@ class Roster:
         with the smallest change (an ``EnvPromotion``; ``commit=True`` commits the file);
         else the tag ``ID@to`` moves (a ``Promotion``). See ``roster.promote``.
         """
-        from roster.promote import promote_one
 
         return promote_one(self, assistant_id, target, to, commit=commit)
 
     def promote_all(self, source: str, to: str, *, commit: bool = False) -> Sequence[Any]:
         """Copy every pin of environment ``source`` (its file, else its tags) to ``to``."""
-        from roster.promote import promote_all
 
         return promote_all(self, source, to, commit=commit)
 
@@ -270,6 +263,7 @@ class Roster:
         if ref is None and project.top is not None:
             return FolderSource(project.top)
         repo = self.repository
+        # lazy: loads pygit2
         from roster.git import TreeSource
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))
@@ -281,17 +275,16 @@ class Roster:
         With ``base``, also report what changed since the merge base of ``base`` and ``ref``.
         Finding no assistant file at all is an error unless ``allow_empty``.
         """
-        if base is not None:
-            from roster.changes import changes_against
+        # lazy: the checker (and through it the validators) stays out of show, list and history
+        from roster.changes import changes_against
+        from roster.check import check_source, strictly
+        from roster.envcheck import check_environments
 
+        if base is not None:
             report = changes_against(self, base=base, ref=ref, strict=strict, allow_empty=allow_empty)
         else:
-            from roster.check import check_source
-
             report = check_source(self.source(ref), self._project.layout, strict=strict,
                                   allow_empty=allow_empty)
-        from roster.check import strictly
-        from roster.envcheck import check_environments
 
         # Environment files are checked whole on every run (a pin is cheap to check, and a pin
         # can break without its file changing: a deleted tag, an assistant made invalid).

@@ -17,18 +17,10 @@ from typing import NamedTuple
 
 import pytest
 
-from testing import (
-    GOOD_SUPPORT,
-    GOOD_WRITER,
-    commit_all,
-    git,
-    init_repo,
-    make_project,
-    make_repo,
-    problem_lines,
-    run_cli,
-    run_roster_subprocess,
-)
+from helpers.cli import problem_lines, run_cli, run_roster_subprocess
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.files import make_project
+from helpers.gitcmd import commit_all, git, init_repo, make_repo
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<rest>.*)$")
 SUMMARY = re.compile(r"^(ok|FAILED): checked (\d+) assistants? \(([^)]*)\): (\d+) errors?, (\d+) warnings?$")

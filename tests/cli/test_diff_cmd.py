@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assert_clean_error, assistant_yaml, invoke
+from helpers.cli import assert_clean_error, invoke
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml, invoke
+from helpers.cli import invoke
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 
 PROMPT_1 = "You write posts.\n\nBe concise.   \n\tIndented with a tab\ttab inside\t\n  \nEnd. "
 PROMPT_2 = "You write posts.\n\nBe precise.  \n\tIndented with a tab\t\n\n\nNo emoji.\t"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assert_clean_error, invoke, three_versions
+from helpers.cli import assert_clean_error, invoke
+from helpers.gitcmd import GitRepo
+from helpers.stories import three_versions
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, Story, assert_clean_error, invoke, run_git, short, two_versions
+from helpers.cli import assert_clean_error, invoke
+from helpers.gitcmd import GitRepo, run_git, short
+from helpers.stories import Story, two_versions
 
 ASSISTANT_KEYS = {"assistant_id", "graph_id", "name", "description", "config", "context", "metadata", "version",
                   "created_at", "updated_at", "commit"}

@@ -7,16 +7,11 @@ import re
 
 import yaml
 
-from testing import (
-    GOOD_SUPPORT,
-    GOOD_WRITER,
-    ROOT,
-    make_project,
-    make_repo,
-    problem_lines,
-    run_cli,
-    run_roster_subprocess,
-)
+from helpers.cli import problem_lines, run_cli, run_roster_subprocess
+from helpers.content import GOOD_SUPPORT, GOOD_WRITER
+from helpers.files import make_project
+from helpers.gitcmd import make_repo
+from helpers.paths import ROOT
 
 
 def test_valid_files_exit_0(tmp_path):

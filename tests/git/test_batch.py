@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster.errors import GitError
 from roster.git import MAX_BLOB, Repo, blobs_at, read_blobs
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster.git.discover import worktree_top
 
 

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 
 from githttp import GitHttp
-from gitrepo import GitRepo, git_env, run_git
+from helpers.gitcmd import GitRepo, run_git
+from helpers.identity import git_env
+from helpers.servers import free_port, wait_for_port
 from roster import RemoteError, Roster, UnknownRef, UsageError
 from roster.git import Mirror, cache_root, mirror_name
-from testing import free_port, wait_for_port
 
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from gitrepo import GitRepo, run_git
+from helpers.gitcmd import GitRepo, init_repo, run_git
+from helpers.pygit import commit_files
 from roster.errors import GitError, NotARepository, UnknownRef
 from roster.git import MAX_BLOB, Repo, TreeSource
 from roster.source import FILE, SUBMODULE, SYMLINK
-from testing import commit_files, init_repo
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo
+from helpers.gitcmd import GitRepo
 from roster.git.run import run_in_repo, run_outside_repo
 
 

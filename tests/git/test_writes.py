@@ -8,7 +8,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from gitrepo import GitRepo, run_git
+from helpers.gitcmd import GitRepo, run_git
 from roster.errors import GitError, RosterError
 from roster.git import Repo, valid_ref_name
 

@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 import pytest
 
-from gitrepo import WRITER_SCHEMA, GitRepo, assistant_yaml, git_env
+from helpers.content import WRITER_SCHEMA, assistant_yaml
+from helpers.gitcmd import GitRepo
+from helpers.identity import git_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY = 512 << 20  # bytes of address space per case

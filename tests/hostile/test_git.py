@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 
 
 def _two_versions(tmp_path: Path) -> tuple[GitRepo, str]:

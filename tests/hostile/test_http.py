@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers.servers import threaded_servers
 from roster.errors import RemoteError
 from roster.langgraph.client import LangGraphClient
-from testing import threaded_servers
 
 Handle = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -115,7 +115,7 @@ def test_a_malformed_headers_variable_is_a_usage_error_that_hides_the_value(monk
 
 def test_cli_sync_with_custom_auth_and_url_credentials_prints_no_secret(serve, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch):
-    from testing import run_cli
+    from helpers.cli import run_cli
 
     seen: list[str] = []
 
@@ -132,7 +132,7 @@ def test_cli_sync_with_custom_auth_and_url_credentials_prints_no_secret(serve, t
     assert "ROSTER_HTTP_HEADERS" in err
     assert seen and seen[0].startswith("Basic ")  # the URL's credentials went as a header, to that host
     repo = tmp_path / "repo"
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
 
     r = GitRepo(repo)
     r.write_schema()

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitrepo import WRITER_SCHEMA, GitRepo, assistant_yaml
+from helpers.content import WRITER_SCHEMA, assistant_yaml
+from helpers.gitcmd import GitRepo
 
 EVIL = "^(a+)+$"
 
@@ -20,7 +21,7 @@ def _schema(extra: dict) -> dict:
 
 
 def _check(tmp_path: Path, schema: dict, assistant: str) -> tuple[int, str]:
-    from testing import run_roster_subprocess
+    from helpers.cli import run_roster_subprocess
 
     repo = GitRepo(tmp_path / "repo")
     repo.write_schema("writer", schema)

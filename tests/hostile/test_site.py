@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 
 XSS = '"><img src=x onerror=alert(1)>'
 
@@ -216,7 +217,7 @@ def test_a_republish_checks_every_version_the_previous_site_does_not_vouch_for(t
 
 def test_a_slip_in_escaping_still_cannot_run_script(tmp_path: Path):
     """The CSP is the backstop: markup that got into a page by mistake does not execute (real Chromium)."""
-    import tooling
+    from helpers import tools
 
     repo = _repo(tmp_path)
     site = tmp_path / "site"
@@ -225,7 +226,7 @@ def test_a_slip_in_escaping_still_cannot_run_script(tmp_path: Path):
     slip = ("<script>document.body.setAttribute('data-pwned','script')</script>"
             "<img src=x onerror=\"document.body.setAttribute('data-pwned','handler')\">")
     page.write_text(page.read_text().replace("<main", slip + "<main", 1))
-    proc = subprocess.run([str(tooling.chromium()), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    proc = subprocess.run([str(tools.chromium()), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                            f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", "--virtual-time-budget=3000",
                            page.as_uri()], capture_output=True, text=True, timeout=120, check=False)
     assert "filter" in proc.stdout, proc.stderr[-2000:]  # the page rendered, and its own script ran:

@@ -73,7 +73,7 @@ def test_any_text_loads_or_fails_with_a_located_error(text: str) -> None:
 
 
 def test_a_spec_that_is_not_a_string_is_a_usage_error(tmp_path):
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
     from roster import Roster
     from roster.errors import UsageError
 
@@ -91,7 +91,7 @@ def test_a_spec_that_is_not_a_string_is_a_usage_error(tmp_path):
 
 
 def test_a_version_number_too_long_for_int_is_a_lookup_error(tmp_path):
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
     from roster import Roster
     from roster.errors import LookupFailed
 

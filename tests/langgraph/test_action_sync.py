@@ -14,13 +14,13 @@ import pytest
 from test_custom_auth import AuthServer, running_auth_server
 
 import test_action
-from action_runner import run_action
 from conftest import FIXTURE, _stop, find_cli, start_server
+from helpers.action import run_action
 from test_action import _run
 
 if TYPE_CHECKING:
-    from action_runner import ActionRun
-    from gitrepo import GitRepo
+    from helpers.action import ActionRun
+    from helpers.gitcmd import GitRepo
     from roster.langgraph.client import LangGraphClient
 
 pytestmark = pytest.mark.langgraph
@@ -33,7 +33,7 @@ PUSH_MAIN = {"ref": "refs/heads/main", "repository": {"default_branch": "main"}}
 @pytest.fixture
 def repo(tmp_path: Path, langgraph_server: Any, clean_server: LangGraphClient) -> GitRepo:
     """main: echo-bot at two versions; dev (with the server's url) runs version 1; staging has no url."""
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
     from roster.langgraph.export import render_schema, schemas_from_server
 
     g = GitRepo(tmp_path / "repo")
@@ -143,7 +143,7 @@ def test_sync_input_must_be_a_boolean(action_dir: Path, runner_temp: Path, repo:
 def test_shallow_checkout_is_completed_before_pins_are_counted(action_dir: Path, runner_temp: Path, repo: GitRepo,
                                                                clean_server: LangGraphClient, tmp_path: Path) -> None:
     """actions/checkout's default depth 1: version 1 of echo-bot is not in the clone until it is unshallowed."""
-    from gitrepo import run_git
+    from helpers.gitcmd import run_git
 
     clone = tmp_path / "shallow"
     run_git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", repo.path.as_uri(), str(clone))

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from helpers.servers import threaded_servers
 from roster.errors import RemoteError, UsageError
 from roster.langgraph.client import LangGraphClient, api_key_from_env
-from testing import threaded_servers
 
 
 class FakeServer(http.server.ThreadingHTTPServer):

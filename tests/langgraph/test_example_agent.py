@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from conftest import _stop, find_cli, missing, start_server
+from helpers.cli import run_cli
+from helpers.gitcmd import commit_all, init_repo
 from roster import Roster
 from roster.langgraph.sync import server_id_for
-from testing import commit_all, init_repo, run_cli
 
 pytestmark = pytest.mark.langgraph
 

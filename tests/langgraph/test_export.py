@@ -149,7 +149,7 @@ def test_failing_graph_names_graph_and_last_line(tmp_path: Path, langgraph_insta
 
 @pytest.mark.langgraph
 def test_cli_prints_one_export_error_per_graph(tmp_path: Path, langgraph_installed):
-    from testing import run_cli
+    from helpers.cli import run_cli
 
     (tmp_path / "bad1.py").write_text("import definitely_not_a_module_one\n")
     (tmp_path / "bad2.py").write_text("raise RuntimeError('second graph is broken')\n")

@@ -19,7 +19,7 @@ def _id(assistant_id: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path, langgraph_server) -> Path:
-    from gitrepo import GitRepo
+    from helpers.gitcmd import GitRepo
     from roster.langgraph.export import render_schema, schemas_from_server
 
     g = GitRepo(tmp_path / "repo")
@@ -52,7 +52,7 @@ def test_sync_env_deploys_the_pinned_version_to_the_file_url(repo: Path, clean_s
 
 def test_sync_env_needs_a_url(repo: Path, tmp_path: Path) -> None:
     (repo / "environments" / "staging.yaml").write_text("assistants:\n  echo-bot: 1\n")
-    from gitrepo import run_git
+    from helpers.gitcmd import run_git
 
     run_git(repo, "add", "-A")
     run_git(repo, "commit", "-q", "-m", "staging")
@@ -61,7 +61,7 @@ def test_sync_env_needs_a_url(repo: Path, tmp_path: Path) -> None:
 
 
 def test_a_reverted_promotion_rolls_the_server_back_without_a_new_version(repo: Path, clean_server) -> None:
-    from gitrepo import run_git
+    from helpers.gitcmd import run_git
 
     assert run(repo, "--env", "prod").exit_code == 0  # creates echo-bot at git version 2 ("loud")
     sid = _id("echo-bot")

@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from gitrepo import GitRepo, Story, assistant_yaml
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
+from helpers.stories import Story
 
 
 class Published(NamedTuple):

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitrepo import GitRepo, invoke, three_versions
+from helpers.cli import invoke
+from helpers.gitcmd import GitRepo
+from helpers.stories import three_versions
 from roster import Roster
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import run_git
+from helpers.cli import run_roster_subprocess as roster_cli
+from helpers.gitcmd import run_git
 from publish.story import Published, build_repo, load_json
-from testing import run_roster_subprocess as roster_cli
 
 
 def _git_lines(path: Path, *args: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import tooling
+from helpers import tools
 from publish.story import Published, load_json
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "publish"
@@ -139,7 +139,7 @@ def test_self_contained_and_every_link_resolves(published: Published):
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    exe = tooling.chromium()
+    exe = tools.chromium()
     cmd = [str(exe), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args]

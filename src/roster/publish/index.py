@@ -30,6 +30,7 @@ from roster.history import Chain, VersionEntry
 from roster.hygiene import redacted, redacted_places
 from roster.ids import id_problem, version_tags
 from roster.publish.progress import NoProgress, Progress
+from roster.refs import resolve_commit
 from roster.timeline import Planned, plan
 
 FORMAT = 1
@@ -62,7 +63,6 @@ def version_file(key: str, number: int) -> str:
 def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any] | None = None,
                 progress: Progress | None = None) -> PublishedIndex:
     """The published history of ``ref`` (HEAD by default) of a git-backed ``Roster``."""
-    from roster.refs import resolve_commit
 
     progress = progress or NoProgress()
     repo = roster.repository
@@ -140,6 +140,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
         "assistants": assistants,
         "redacted": redacted_at,
     }
+    # lazy: loads pydantic (via roster.model)
     from roster.envstatus import published_environments
 
     environments = published_environments(roster, head)
@@ -196,6 +197,7 @@ def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None
     an artifact or a restored cache can carry a tampered one, naming any blob of the
     repository as some assistant's version. The trees are the truth: one lookup each.
     """
+    # lazy: loads pygit2 (via roster.git.repo)
     from roster.git import blobs_at
 
     specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]

@@ -59,6 +59,7 @@ def assets_digest() -> str:
 @lru_cache(maxsize=8)
 def _template(name: str) -> Any:
     """A page template; Jinja2 escapes every value put into it (autoescape), markup must be ``Markup``."""
+    # lazy: loads jinja2
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE / "templates")), autoescape=True,
@@ -105,6 +106,7 @@ class _Site:
 
     def page(self, title: str, body: str, *, depth: int, here: str) -> str:
         """The frame of every page; ``body`` is the output of another template (already escaped)."""
+        # lazy: loads markupsafe
         from markupsafe import Markup
 
         css, _ = _assets()

