@@ -9,13 +9,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gitrepo import GitRepo, assistant_yaml
+from helpers.cli import run_roster_subprocess as roster_cli
+from helpers.content import assistant_yaml
+from helpers.gitcmd import GitRepo
 from publish.story import load_json
-from publish.test_index import _tree
-from testing import run_roster_subprocess as roster_cli
 
 KEY = "sk-ant-api03-Zq3xT7bN9mK2pL5vR8wY1cF4hJ6dS0aE-AbCdEf"
 TOKEN = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file of a site; index.json without its date, the manifest without what signs the date."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            data = p.read_bytes()
+            if p.name == "index.json":
+                data = json.dumps({**json.loads(data), "generated_at": None}).encode()
+            if p.name == ".roster-publish.json":
+                manifest = json.loads(data)
+                files = {f: d for f, d in manifest["files"].items() if f != "index.json"}
+                data = json.dumps({k: v for k, v in manifest.items() if k != "mac"} | {"files": files}).encode()
+            out[str(p.relative_to(root))] = data
+    return out
 
 
 def _with(extra: str, prompt: str = "You write posts.") -> str:
