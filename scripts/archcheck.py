@@ -98,7 +98,8 @@ def lazy_exports(trees: dict[str, ast.Module], files: dict[str, Path]) -> dict[s
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                     and node.targets[0].id == "_WHERE" and isinstance(node.value, ast.Dict)):
-                out[module] = {k.value: f"{module}.{v.value}" for k, v in zip(node.value.keys, node.value.values)
+                pairs = zip(node.value.keys, node.value.values, strict=True)
+                out[module] = {k.value: f"{module}.{v.value}" for k, v in pairs
                                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
     return out
 

@@ -81,8 +81,8 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
         problems.extend(found)
     if not entries and not allow_empty:
         problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
-                                f"{_looked_in(source, layout)}; check --root or the folder you run from "
-                                f"(--allow-empty accepts an empty repository)"))
+                                f"{_looked_in(source, layout)}; check the root folder or the folder you run from "
+                                "(or allow an empty repository)"))
     return CheckReport(checked, strictly(problems, strict), source.label)
 
 

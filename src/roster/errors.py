@@ -1,6 +1,6 @@
 """One error tree for everything Roster raises.
 
-The CLI maps these to exit codes in one place (``roster.cli.main``):
+The CLI maps these to exit codes in one place (``roster.cli.exits``):
 ``UsageError`` and ``LookupFailed`` exit 2, ``InvalidAssistant`` exits 1,
 anything else derived from ``RosterError`` also exits 2, and anything that is
 not a ``RosterError`` is a bug (exit 3).

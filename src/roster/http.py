@@ -58,7 +58,7 @@ def split_credentials(url: str) -> tuple[str, dict[str, str]]:
     return urllib.parse.urlunsplit(parts._replace(netloc=hostport)), {"Authorization": f"Basic {token}"}
 
 
-def check_url(url: str, what: str = "--url") -> str:
+def check_url(url: str, what: str = "server URL") -> str:
     """An http(s) URL with a host and a numeric port (if any); the message never repeats credentials."""
     shown = _shown(url or "")
     try:

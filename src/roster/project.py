@@ -98,5 +98,5 @@ def _prefix(root: str | None) -> str:
         return ""
     clean = root.strip("/").replace(os.sep, "/")
     if clean.startswith("../") or clean == ".." or "/../" in clean:
-        raise NotARepository(f"--root {root!r} leaves the repository")
+        raise NotARepository(f"root folder {root!r} leaves the repository")
     return clean + "/"

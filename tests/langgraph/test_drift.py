@@ -7,7 +7,6 @@ import pytest
 from _lg_helpers import MemoryLookup, make_assistant
 from test_plan import server_view
 
-from roster.langgraph.plantext import format_plan
 from roster.langgraph.sync import (
     UNCHANGED,
     UPDATE,
@@ -16,6 +15,7 @@ from roster.langgraph.sync import (
     plan_sync,
     server_id_for,
 )
+from roster.reporters.syncplan import format_plan
 
 PROMPT = "You write long-form posts.\nBe concise.\nCite sources.\n"
 
@@ -109,7 +109,7 @@ def test_unmanaged_assistants_are_listed_not_touched():
 def test_plans_never_print_a_secret():
     import json
 
-    from roster.langgraph.plantext import redact_json
+    from roster.reporters.syncplan import redact_json
 
     key = "sk-ant-" + "a1B2" * 10
     a1, a2 = w(1, "a" * 40), w(2, "b" * 40, greeting="Hello")

@@ -6,7 +6,6 @@ import uuid
 from _lg_helpers import MemoryLookup, make_assistant
 
 from roster.langgraph.content import payload_for
-from roster.langgraph.plantext import format_plan
 from roster.langgraph.sync import (
     CREATE,
     DELETE,
@@ -17,6 +16,7 @@ from roster.langgraph.sync import (
     plan_sync,
     server_id_for,
 )
+from roster.reporters.syncplan import format_plan
 
 
 def server_view(a, **over):

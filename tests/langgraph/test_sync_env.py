@@ -57,7 +57,7 @@ def test_sync_env_needs_a_url(repo: Path, tmp_path: Path) -> None:
     run_git(repo, "add", "-A")
     run_git(repo, "commit", "-q", "-m", "staging")
     result = run(repo, "--env", "staging")
-    assert result.exit_code != 0 and "names no url" in str(result.exception or result.output)
+    assert result.exit_code == 2 and "roster: error: environment 'staging' names no url" in result.output
 
 
 def test_a_reverted_promotion_rolls_the_server_back_without_a_new_version(repo: Path, clean_server) -> None:

@@ -1,19 +1,16 @@
 """``roster check``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
-
 from collections.abc import Mapping
 
 import click
 
+from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
+from roster.cli.settings import Settings
 
 
-@click.command("check")
+@click.command("check", cls=RosterCommand)
 @click.option("--ref", metavar="REF", help="Check the commit at REF (read from git objects, no checkout) "
               "instead of the working tree.")
 @click.option("--base", metavar="REF", help="Also report which assistants changed since the merge base of REF "
@@ -34,13 +31,13 @@ def command(settings: Settings, ref: str | None, base: str | None, strict: bool,
 
     Exits 1 when any assistant is invalid, 2 on a usage or lookup error.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.hygiene import clean_text
     from roster.reporters import CHECK_REPORTERS
 
     targets = _parse_outputs(outputs, CHECK_REPORTERS)
     report = settings.roster().check(ref=ref, base=base, strict=strict, allow_empty=allow_empty)
     for name, path in targets:
-        from roster.hygiene import clean_text
-
         text = clean_text(CHECK_REPORTERS[name](report), workflow_commands=name == "github")
         try:
             with open(path, "w", encoding="utf-8") as f:
@@ -48,7 +45,7 @@ def command(settings: Settings, ref: str | None, base: str | None, strict: bool,
         except OSError as e:
             raise click.UsageError(f"--output {name}={path}: cannot write: {e.strerror or e}") from e
     emit(CHECK_REPORTERS[fmt](report), workflow_commands=fmt == "github")
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_INVALID
 
 
 def _parse_outputs(outputs: tuple[str, ...], known: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -1,14 +1,15 @@
 """``roster import``: start a repository from an existing LangGraph deployment."""
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from roster.cli.options import emit, format_option, timeout_option, url_option
+from roster.cli.exits import RosterCommand
+from roster.cli.options import emit, format_option
+from roster.cli.servers import timeout_option, url_option
+from roster.cli.settings import settings_of
 
 
-@click.command("import")
+@click.command("import", cls=RosterCommand)
 @url_option(required=True)
 @click.option("--include-defaults", is_flag=True, help="Also import the server's default per-graph assistants "
               "(metadata created_by: system).")
@@ -25,28 +26,12 @@ def command(ctx: click.Context, url: str, include_defaults: bool, dry_run: bool,
     (lower-case, - for other characters, made unique), and fetch the missing
     schemas/<graph_id>.json. Never overwrites a file. Commit the result: `roster
     check` passes and `roster sync --dry-run` has nothing to do."""
-    import json
-
+    # lazy: the LangGraph client and the importer (pydantic) load for the server commands only
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.importer import import_assistants
+    from roster.reporters.server import render_import
 
     client = LangGraphClient(url, timeout=timeout)
-    settings = ctx.obj
-    project = settings.project() if settings is not None and hasattr(settings, "project") else _default_project()
-    result = import_assistants(project, client, include_defaults=include_defaults, dry_run=dry_run)
-    if fmt == "json":
-        emit(json.dumps({"url": client.url, "dry_run": dry_run, **result.as_json()}, indent=2))
-        return
-    verb = "would write" if dry_run else "wrote"
-    for path in result.schemas + result.written:
-        emit(f"{verb} {path}")
-    for line in result.skipped:
-        emit(f"skipped {line}")
-    emit(f"Imported from {client.url}: {len(result.written)} assistant(s), {len(result.schemas)} schema(s)"
-               + (" (dry run: nothing written)." if dry_run else "."))
-
-
-def _default_project() -> Any:
-    from roster.project import open_project
-
-    return open_project(".")
+    result = import_assistants(settings_of(ctx).project(), client, include_defaults=include_defaults,
+                               dry_run=dry_run)
+    emit(render_import(result, client.url, fmt, dry_run=dry_run))

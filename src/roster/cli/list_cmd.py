@@ -1,17 +1,15 @@
 """``roster list``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
-
 import click
 
+from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
+from roster.cli.settings import Settings
+from roster.errors import UsageError
 
 
-@click.command("list")
+@click.command("list", cls=RosterCommand)
 @click.option("--ref", metavar="REF", help="List the assistants at REF (default: HEAD).")
 @click.option("--graph", "graph_id", metavar="G", help="Only assistants of graph G.")
 @click.option("--metadata", "metadata", metavar="KEY=VALUE", multiple=True,
@@ -23,8 +21,8 @@ from roster.cli.options import emit, format_option
 def command(settings: Settings, ref: str | None, graph_id: str | None, metadata: tuple[str, ...], env: str | None,
             fmt: str) -> int:
     """List the assistants at a ref, with their version and graph."""
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
     from roster import known
-    from roster.errors import UsageError
     from roster.reporters import assistants as out
     from roster.roster import Roster
 
@@ -41,4 +39,4 @@ def command(settings: Settings, ref: str | None, graph_id: str | None, metadata:
     if found is None:  # some content not validated before: the full way (which records the verdicts)
         found = roster.list(ref=ref, graph_id=graph_id, metadata=wanted or None, env=env)
     emit(out.render_list(found, fmt))
-    return 0
+    return EXIT_OK

@@ -1,17 +1,15 @@
 """``roster promote ID VERSION --to ENV`` and ``roster promote --all --from ENV_A --to ENV_B``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
+from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
+from roster.cli.settings import Settings
+from roster.errors import UsageError
 
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
 
-
-@click.command("promote")
+@click.command("promote", cls=RosterCommand)
 @click.argument("assistant_id", metavar="ID", required=False)
 @click.argument("target", metavar="VERSION_OR_REF", required=False)
 @click.option("--to", "label", required=True, metavar="ENV", help="The environment, e.g. prod: edits the pin in "
@@ -34,7 +32,7 @@ def command(settings: Settings, assistant_id: str | None, target: str | None, la
     after and the field-level diff between them. ENV may not be HEAD, a number,
     a hex string, a branch or a repo-wide tag.
     """
-    from roster.errors import UsageError
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
     from roster.reporters import assistants as out
 
     roster = settings.roster()
@@ -44,10 +42,10 @@ def command(settings: Settings, assistant_id: str | None, target: str | None, la
                              "staging --to prod")
         done = roster.promote_all(source, label, commit=commit)
         emit(out.render_promotions(done, fmt))
-        return 0
+        return EXIT_OK
     if source:
         raise UsageError("--from goes with --all")
     if not assistant_id or not target:
         raise UsageError("expected ID and VERSION_OR_REF: roster promote blog-writer 3 --to prod")
     emit(out.render_promotions([roster.promote(assistant_id, target, to=label, commit=commit)], fmt, single=True))
-    return 0
+    return EXIT_OK

@@ -1,17 +1,14 @@
 """``roster publish --out DIR``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
-
 import click
 
+from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit
+from roster.cli.settings import Settings
 
 
-@click.command("publish")
+@click.command("publish", cls=RosterCommand)
 @click.option("--out", "out", required=True, metavar="DIR", type=click.Path(file_okay=False),
               help="Folder to write the site into; replaced as a whole at the end (a previous site there "
               "makes the re-publish incremental).")
@@ -29,21 +26,10 @@ def command(settings: Settings, out: str, ref: str | None, title: str | None, fm
     its signed manifest vouches for it (see SECURITY.md); names in history that
     are not valid ids are left out and listed.
     """
-    import json
-
+    # lazy: publishing loads pygit2 and pydantic
     from roster.publish import publish
     from roster.publish.progress import Progress
+    from roster.reporters.publish import render_publish
 
-    result = publish(settings.roster(), out, ref=ref, title=title, progress=Progress())
-    if fmt == "json":
-        emit(json.dumps(result._asdict(), indent=2))
-    else:
-        emit(f"published {result.assistants} assistants, {result.versions} versions "
-             f"({result.head[:12]}) to {result.out} ({result.written} files written, {result.reused} kept)")
-        for place in result.redacted:
-            emit(f"redacted (looks like a secret): {place}")
-        if result.skipped:
-            # repr(): a name from history may hold markup or terminal control characters.
-            names = ", ".join(repr(n) for n in result.skipped[:10]) + (" ..." if len(result.skipped) > 10 else "")
-            emit(f"left out {len(result.skipped)} name(s) found in history that are not valid ids: {names}")
-    return 0
+    emit(render_publish(publish(settings.roster(), out, ref=ref, title=title, progress=Progress()), fmt))
+    return EXIT_OK

@@ -1,17 +1,16 @@
 """``roster pull``: write edits made on a LangGraph server into the assistant files."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import click
 
-from roster.cli.options import emit, format_option, timeout_option, url_option
+from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
+from roster.cli.options import emit, format_option
+from roster.cli.servers import env_url, timeout_option, url_option
+from roster.cli.settings import settings_of
+from roster.errors import UsageError
 
-if TYPE_CHECKING:
-    from roster.langgraph.pull import PullResult
 
-
-@click.command("pull")
+@click.command("pull", cls=RosterCommand)
 @url_option()
 @click.option("--env", metavar="ENV", help="Pull from the deployment of environment ENV: the url of "
               "environments/ENV.yaml (unless --url).")
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 @timeout_option()
 @format_option()
 @click.pass_context
-def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool, timeout: float, fmt: str) -> None:
+def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool, timeout: float, fmt: str) -> int:
     """Bring assistants edited on the server (LangGraph Studio, the SDK) home to git.
 
     Each drifted assistant (changed on the server since Roster wrote it) gets the
@@ -32,63 +31,17 @@ def command(ctx: click.Context, url: str | None, env: str | None, dry_run: bool,
     the conflict is reported with both diffs. Exit codes: 0 done (or nothing to
     pull), 1 conflicts or refused edits, 2 usage or server errors.
     """
-    import json
-
-    from roster.errors import UsageError
+    # lazy: the LangGraph client and the pull model (~60 ms) load for the server commands only
     from roster.langgraph.client import LangGraphClient
-    from roster.langgraph.plantext import redact_json
     from roster.langgraph.pull import pull
+    from roster.reporters.server import render_pull
 
     if url is not None:
-        LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+        LangGraphClient(url, timeout=timeout)  # the API key and headers are checked before git is touched
     elif env is None:
         raise UsageError("pull needs --url URL, or --env ENV (whose environments/ENV.yaml names the url)")
-    settings = ctx.obj
-    roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
-    if url is None:
-        from roster.cli.sync_cmd import _env_url
-
-        url = _env_url(roster, str(env), None)
-    client = LangGraphClient(url, timeout=timeout)
+    roster = settings_of(ctx).roster()
+    client = LangGraphClient(url if url is not None else env_url(roster, str(env), None), timeout=timeout)
     result = pull(roster, client, dry_run=dry_run)
-    if fmt == "json":
-        emit(json.dumps(redact_json({"url": client.url, **result.as_json()}), indent=2, default=str))
-    else:
-        emit(format_pull(result, client.url))
-    ctx.exit(0 if result.ok else 1)
-
-
-def format_pull(result: PullResult, url: str) -> str:
-    from roster.hygiene import visible_diff_line
-    from roster.langgraph.plantext import change_lines
-
-    lines: list[str] = []
-    for item in result.items:
-        if item.status == "write":
-            verb = "would write" if result.dry_run else "wrote"
-            lines.append(f"{verb} {item.path}  ({item.assistant_id}, base: {item.base})")
-            lines.extend(visible_diff_line(line) for line in item.diff)
-        elif item.status == "current":
-            lines.append(f"= {item.path}: {item.message}")
-        else:
-            lines.append(f"! {item.status} {item.path}  ({item.assistant_id}): {item.message}")
-            if item.server_changes:
-                lines.append("      changed on the server (base -> server):")
-                lines.extend(change_lines(item.server_changes, "        "))
-            if item.git_changes:
-                lines.append("      changed in git (base -> file):")
-                lines.extend(change_lines(item.git_changes, "        "))
-    written = sum(1 for i in result.items if i.status == "write")
-    bad = sum(1 for i in result.items if i.status not in ("write", "current"))
-    if not result.items:
-        lines.append(f"Nothing to pull from {url}: no assistant was changed on the server.")
-    else:
-        verb = "to write" if result.dry_run else "written"
-        lines.append(f"Pull from {url}: {written} file(s) {verb}, {bad} conflict(s)/refused.")
-    return "\n".join(lines)
-
-
-def _default_roster() -> Any:
-    from roster import Roster
-
-    return Roster(".")
+    emit(render_pull(result, client.url, fmt))
+    return EXIT_OK if result.ok else EXIT_INVALID

@@ -1,17 +1,15 @@
 """``roster show SPEC``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
-
 import click
 
+from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
+from roster.cli.settings import Settings
+from roster.errors import UsageError
 
 
-@click.command("show")
+@click.command("show", cls=RosterCommand)
 @click.argument("spec", metavar="ID[@REF]")
 @click.option("--env", metavar="ENV", help="The version environment ENV runs (environments/ENV.yaml, else the "
               "tag ID@ENV); the same as ID@ENV.")
@@ -22,14 +20,13 @@ def command(settings: Settings, spec: str, env: str | None, fmt: str) -> int:
 
     Exits 1 when the assistant is invalid there, 2 when it or the ref is unknown.
     """
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
     from roster import known
+    from roster.environments import check_label
     from roster.reporters import assistants as out
     from roster.roster import Roster
 
     if env is not None:
-        from roster.environments import check_label
-        from roster.errors import UsageError
-
         if "@" in spec:
             raise UsageError(f"{spec!r} already names a ref; use either ID@REF or --env ENV")
         spec = f"{spec}@{check_label(env)}"
@@ -37,4 +34,4 @@ def command(settings: Settings, spec: str, env: str | None, fmt: str) -> int:
     # Content validated before renders without jsonschema and pydantic; the rest goes the full way.
     assistant = (known.show(roster, spec) if isinstance(roster, Roster) else None) or roster.get(spec)
     emit(out.render_assistant(assistant, fmt))
-    return 0
+    return EXIT_OK

@@ -1,17 +1,14 @@
 """``roster status``: every assistant x every environment."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
+from roster.cli.exits import EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
-
-if TYPE_CHECKING:
-    from roster.cli.main import Settings
+from roster.cli.settings import Settings
 
 
-@click.command("status")
+@click.command("status", cls=RosterCommand)
 @click.option("--env", metavar="ENV", help="Only this environment.")
 @format_option()
 @click.pass_obj
@@ -22,8 +19,9 @@ def command(settings: Settings, env: str | None, fmt: str) -> int:
     HEAD, else the tag ID@ENV) and how many versions it is behind HEAD;
     "-" when the environment does not run the assistant.
     """
-    from roster.envstatus import status
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.envstatus import status  # lazy: loads pydantic
     from roster.reporters.environments import render_status
 
     emit(render_status(status(settings.roster(), env), fmt))
-    return 0
+    return EXIT_OK

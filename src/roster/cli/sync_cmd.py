@@ -1,17 +1,21 @@
 """``roster sync``: make a LangGraph server's assistants match git."""
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from roster.cli.options import emit, format_option, timeout_option
+from roster.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, RosterCommand
+from roster.cli.options import emit, format_option
+from roster.cli.servers import URL_HELP, env_url, timeout_option, url_option
+from roster.cli.settings import settings_of
+from roster.errors import UsageError
+
+# What a plan means for --detailed-exitcode (SPEC section 10, like terraform plan -detailed-exitcode).
+NOTHING_TO_DO, BLOCKED, CHANGES = EXIT_OK, EXIT_INVALID, EXIT_USAGE
 
 
-@click.command("sync")
-@click.option("--url", metavar="URL", help="The LangGraph server (http://127.0.0.1:2024, or a "
-              "deployment URL). The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY. With --env: "
-              "default, the url of environments/ENV.yaml.")
+@click.command("sync", cls=RosterCommand)
+@url_option(help="The LangGraph server (http://127.0.0.1:2024, or a deployment URL). " + URL_HELP
+            + " With --env: default, the url of environments/ENV.yaml.")
 @click.option("--env", metavar="ENV", help="Deploy what environment ENV runs (environments/ENV.yaml, else the "
               "tags ID@ENV), each assistant at its pin; server metadata records roster_env.")
 @click.option("--ref", metavar="REF", help="Sync the assistants at this git ref; default: HEAD (committed "
@@ -28,8 +32,7 @@ from roster.cli.options import emit, format_option, timeout_option
 @format_option()
 @click.pass_context
 def command(ctx: click.Context, url: str | None, env: str | None, ref: str | None, dry_run: bool, prune: bool,
-            overwrite_drift: bool,
-            detailed_exitcode: bool, timeout: float, fmt: str) -> None:
+            overwrite_drift: bool, detailed_exitcode: bool, timeout: float, fmt: str) -> int:
     """Create, update (only what changed) and, with --prune, delete the server's
     assistants so they match the assistant files at REF. Server metadata records
     roster_id, roster_version and roster_commit.
@@ -43,80 +46,32 @@ def command(ctx: click.Context, url: str | None, env: str | None, ref: str | Non
     An update back to an earlier server version uses set_latest (no new version).
     The plan also lists the server's assistants that Roster does not manage;
     those are never touched."""
-    from roster.errors import RosterError
-
-    try:
-        code = _run(ctx.obj, url, ref, dry_run, prune, overwrite_drift, fmt, timeout, env)
-    except RosterError as e:
-        if not detailed_exitcode:
-            raise
-        emit(f"roster: error: {e}", err=True)
-        ctx.exit(1)
-    if detailed_exitcode or code == 1:
-        ctx.exit(code)
-
-
-def _run(settings: Any, url: str | None, ref: str | None, dry_run: bool, prune: bool, overwrite_drift: bool,
-         fmt: str, timeout: float, env: str | None = None) -> int:
-    """Returns 0 (nothing to do), 2 (changes pending / applied) or 1 (blocked by drift); raises on errors."""
-    import json
-
-    from roster.errors import UsageError
+    # lazy: the LangGraph client and the sync model (~60 ms) load for the server commands only
     from roster.langgraph.client import LangGraphClient
     from roster.langgraph.deploy import plan_deploy
-    from roster.langgraph.plantext import format_plan, format_result, redact_json
     from roster.langgraph.sync import apply_sync
+    from roster.reporters.server import SyncRun, render_sync_plan, render_sync_result
 
     if url is not None:
-        LangGraphClient(url, timeout=timeout)  # checks the URL before touching git
+        LangGraphClient(url, timeout=timeout)  # the API key and headers are checked before git is touched
     elif env is None:
         raise UsageError("sync needs --url URL, or --env ENV (whose environments/ENV.yaml names the url)")
-    roster = settings.roster() if settings is not None and hasattr(settings, "roster") else _default_roster()
-    if url is None:
-        url = _env_url(roster, str(env), ref)
-    client = LangGraphClient(url, timeout=timeout)
+    roster = settings_of(ctx).roster()
+    client = LangGraphClient(url if url is not None else env_url(roster, str(env), ref), timeout=timeout)
     plan, _ = plan_deploy(roster, client, ref=ref, prune=prune, overwrite_drift=overwrite_drift, env=env)
-    out: dict[str, Any] = {"url": client.url, "ref": ref or "HEAD", "dry_run": dry_run, "plan": plan.as_json()}
-    if env is not None:
-        out["env"] = env
-
-    def show(applying: bool) -> None:
-        if fmt == "json":
-            emit(json.dumps(redact_json(out), indent=2, default=str))
-        else:
-            emit(format_plan(plan, client.url, dry_run=not applying))
-
+    run = SyncRun(client.url, ref, env, dry_run, plan)
     if plan.errors:
-        show(False)
+        emit(render_sync_plan(run, fmt))
         raise UsageError(f"cannot sync: {len(plan.errors)} problem(s) in the plan; nothing applied")
     if plan.blocked:
-        show(False)
-        return 1
+        emit(render_sync_plan(run, fmt))
+        return BLOCKED
     if dry_run or not plan.has_changes:
-        show(False)
-        return 2 if plan.has_changes else 0
-    if fmt == "text":
-        show(True)
-    result = apply_sync(plan, client)
-    if fmt == "json":
-        out.update(result.as_json())
-        emit(json.dumps(redact_json(out), indent=2, default=str))
+        emit(render_sync_plan(run, fmt))
+        outcome = CHANGES if plan.has_changes else NOTHING_TO_DO
     else:
-        emit(format_result(result, client.url))
-    return 2
-
-
-def _env_url(roster: Any, env: str, ref: str | None) -> str:
-    from roster.errors import UsageError
-
-    found = {e.name: e for e in roster.environments(ref)}
-    url = found[env].url if env in found else None
-    if not url:
-        raise UsageError(f"environment {env!r} names no url (add url: to environments/{env}.yaml, or pass --url)")
-    return str(url)
-
-
-def _default_roster() -> Any:
-    from roster import Roster
-
-    return Roster(".")
+        if fmt == "text":  # the plan first, so a failure part way shows what was meant
+            emit(render_sync_plan(run, fmt, applying=True))
+        emit(render_sync_result(run, apply_sync(plan, client), fmt))
+        outcome = CHANGES
+    return outcome if detailed_exitcode else EXIT_OK

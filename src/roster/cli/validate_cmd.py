@@ -5,10 +5,11 @@ import os
 
 import click
 
+from roster.cli.exits import EXIT_INVALID, EXIT_OK, RosterCommand
 from roster.cli.options import emit, format_option
 
 
-@click.command("validate")
+@click.command("validate", cls=RosterCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True,
               help="Every warning is an error (missing required fields, undeclared keys, ...).")
@@ -20,10 +21,11 @@ def command(settings: object, files: tuple[str, ...], strict: bool, fmt: str) ->
     Each file is checked against the schemas of the project that holds its
     assistants/ folder. Exits 1 when any file is invalid.
     """
-    from roster.check import validate_files
+    # lazy: loaded when the command runs, not by every `roster --help` (SPEC section 8)
+    from roster.check import validate_files  # lazy: the checker, which show, list and history never load
     from roster.reporters import CHECK_REPORTERS
 
     fallback = getattr(settings, "repo", None) or os.getcwd()
     report = validate_files(files, fallback_root=fallback, strict=strict)
     emit(CHECK_REPORTERS[fmt](report), workflow_commands=fmt == "github")
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_INVALID

@@ -90,7 +90,7 @@ def _resolve(obj: Any, graph_id: str) -> Any:
             names = ", ".join(p.name for p in params)
             raise TypeError(
                 f"graph factory for {graph_id!r} needs arguments ({names}) that an export "
-                "cannot supply; export from a running server with --from-server instead"
+                "cannot supply; export its schema from a running server instead"
             )
         return _resolve(_unwrap(value), graph_id)
     raise TypeError(f"{type(obj).__name__} is not a graph, a StateGraph or a graph factory")
@@ -119,7 +119,7 @@ def _load_graph(graph_id: str, spec: Any, project_dir: str) -> Any:
         )
     where, variable = spec.rsplit(":", 1)
     if where.endswith((".js", ".ts", ".mts", ".cts", ".mjs", ".cjs", ".tsx", ".jsx")):
-        raise ValueError("JavaScript graphs cannot be exported in-process; use --from-server")
+        raise ValueError("JavaScript graphs cannot be exported in-process; export them from a running server")
     if "/" in where or where.endswith(".py"):
         module = _load_module_from_path(where, project_dir)
     else:
@@ -225,7 +225,7 @@ def main(argv: list[str]) -> int:
         except ImportError as exc:
             result["fatal"] = (
                 f"langgraph is not installed for {sys.executable} ({exc}); "
-                "install it (pip install 'langgraph-roster[langgraph]') or pass --python"
+                "install it (pip install 'langgraph-roster[langgraph]') or use a Python that has it"
             )
         else:
             result["versions"] = _versions()

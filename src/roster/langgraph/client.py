@@ -62,7 +62,7 @@ def check_url(url: str) -> str:
     _check_http_url(url)
     parsed = urllib.parse.urlsplit(url)
     if parsed.query or parsed.fragment:
-        raise UsageError(f"--url must not have a query or fragment: {split_credentials(url)[0]!r}")
+        raise UsageError(f"server URL must not have a query or fragment: {split_credentials(url)[0]!r}")
     return url.rstrip("/")
 
 

@@ -36,7 +36,7 @@ def read_langgraph_json(path: str) -> dict:
         with open(path, "rb") as f:
             raw = f.read(1 << 20)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file (give the langgraph.json with --config)") from None
+        raise UsageError(f"{path}: no such file (the langgraph.json that lists the graphs)") from None
     except OSError as e:
         raise UsageError(f"{path}: cannot read: {e.strerror or e}") from None
     try:

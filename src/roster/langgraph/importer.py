@@ -71,7 +71,7 @@ def import_assistants(project: Any, client: Any, *, include_defaults: bool = Fal
             continue
         if meta.get("created_by") == "system" and not include_defaults:
             result.skipped.append(f"{label}: the server's default assistant of graph {s.get('graph_id')} "
-                                  "(--include-defaults imports it)")
+                                  "(imported only when defaults are included)")
             continue
         graph_id = str(s.get("graph_id") or "")
         if graph_id not in schemas:

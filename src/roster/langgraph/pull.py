@@ -128,7 +128,7 @@ def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLook
     if base.content is None:
         item.server_changes = labelled_changes(ours, theirs, source)
         return _refuse(item, "no version in common between git and the server: cannot tell the edits apart; "
-                             "edit the file by hand, or sync --overwrite-drift", CONFLICT)
+                             "edit the file by hand, or overwrite the drift on the server", CONFLICT)
     item.server_changes = labelled_changes(base.content, theirs, source)
     if not same(ours, base.content):
         item.git_changes = labelled_changes(base.content, ours, source)

@@ -191,7 +191,8 @@ class DriftBlocked(RosterError):
     def __init__(self, items: Sequence[SyncItem]) -> None:
         names = ", ".join(str(i.assistant_id) for i in items)
         super().__init__(f"not applied: {len(items)} assistant(s) changed on the server since Roster wrote them "
-                         f"({names}); `roster pull` brings the edits into git, --overwrite-drift discards them")
+                         f"({names}); pulling brings the edits into git (roster pull), overwriting the drift "
+                         f"discards them")
         self.items = list(items)
 
 
@@ -304,10 +305,10 @@ def _plan_existing(a: Any, server: Mapping, owner: Any, lookup: DriftLookup | No
             item.drift_changes = labelled_changes(base.content, base.theirs, source)
         item.reason = f"DRIFT: changed on the server since Roster wrote it (base: {base.where})"
         if not overwrite_drift:
-            item.reason += "; sync will not overwrite it: `roster pull` brings the edit into git, " \
-                           "--overwrite-drift discards it"
+            item.reason += "; sync will not overwrite it: pulling brings the edit into git (roster pull), " \
+                           "overwriting the drift discards it"
             return item
-        item.reason += "; --overwrite-drift: the server edit is discarded"
+        item.reason += "; the drift is overwritten: the server edit is discarded"
     elif owner is None:
         item.reason = "adopt an assistant Roster did not create"
     else:
@@ -349,7 +350,7 @@ def apply_sync(plan: SyncPlan, client: Any) -> SyncResult:
                 answer = client.patch_assistant(item.server_id, item.payload or {})
             else:
                 answer = client.delete_assistant(item.server_id)
-        except Exception as e:  # re-raised with what was done
+        except RemoteError as e:  # re-raised with what was done; any other error is a bug (exit 3)
             done = ", ".join(f"{i.action} {i.assistant_id}" for i in result.applied) or "nothing"
             rest = steps[index + 1:]
             left = ", ".join(f"{i.action} {i.assistant_id}" for i in rest) or "nothing else"

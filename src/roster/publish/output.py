@@ -53,14 +53,14 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
     """Write the published history of ``ref`` into the folder ``out`` (replacing a previous one)."""
     if getattr(roster, "read_only", False):  # Roster.from_index(): a published index, not a repository
         raise UsageError(f"{roster.source} is a published index: publish reads the git repository it came "
-                         f"from (--repo PATH or git URL)")
+                         f"from (a path or a git URL)")
     progress = progress or NoProgress()
     target = Path(out).resolve()
     _guard(target, roster)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError(f"--out {target}: cannot create its parent folder: {e.strerror or e}") from e
+        raise UsageError(f"output folder {target}: cannot create its parent folder: {e.strerror or e}") from e
     key = _site_key(roster)
     with _locked(target):
         recover(target, key)
@@ -281,14 +281,14 @@ def _tags_by_commit(tags: dict[str, str]) -> dict[str, list[str]]:
 def _guard(target: Path, roster: Any) -> None:
     """Refuse to replace anything that is not a site this command wrote."""
     if target.exists() and not target.is_dir():
-        raise UsageError(f"--out {target}: exists and is not a folder")
+        raise UsageError(f"output folder {target} exists and is not a folder")
     project = roster.project
     for inside in (project.top, getattr(project.repo, "path", None)):
         if inside and Path(inside).resolve().is_relative_to(target):
-            raise UsageError(f"--out {target}: would replace the repository itself; choose a folder of its own "
+            raise UsageError(f"output folder {target} would replace the repository itself; choose a folder of its own "
                              "(such as _site)")
     if target.is_dir() and any(target.iterdir()) and not _is_site(target):
-        raise UsageError(f"--out {target}: the folder is not empty and holds no published Roster site "
+        raise UsageError(f"output folder {target} is not empty and holds no published Roster site "
                          "(no index.json written by roster); empty it or choose another folder")
 
 
@@ -370,7 +370,7 @@ def _locked(target: Path) -> Iterator[None]:
     try:
         fd = os.open(target.parent, os.O_RDONLY)
     except OSError as e:
-        raise UsageError(f"--out {target}: cannot open {target.parent}: {e.strerror or e}") from e
+        raise UsageError(f"output folder {target}: cannot open {target.parent}: {e.strerror or e}") from e
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

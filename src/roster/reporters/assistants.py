@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from roster.hygiene import redacted, shorten
+from roster.reporters.changes import safe_fields
 from roster.reporters.jsonout import dumps
 
 
@@ -15,7 +17,7 @@ def _short(commit: str | None) -> str:
 
 def _yaml(data: Any) -> str:
     """YAML as a person would write it: multi-line prompts as literal blocks."""
-    import yaml
+    import yaml  # lazy: PyYAML, for the text of show and promote only
 
     class Dumper(yaml.SafeDumper):
         pass
@@ -38,8 +40,6 @@ def _indent(text: str, by: str = "  ") -> str:
 def _scalar(value: Any) -> str:
     """A name or description on its line: as written, or double-quoted with escapes (as YAML
     would) when it spans lines or starts or ends with blanks, which would otherwise vanish."""
-    import json
-
     text = str(value)
     if text != text.strip() or "\n" in text or "\r" in text:
         return json.dumps(text, ensure_ascii=False)
@@ -97,8 +97,6 @@ def render_history(versions: Sequence[Any], fmt: str) -> str:
 
 
 def render_changes_text(changes: Sequence[Any]) -> list[str]:
-    import json
-
     def show(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
@@ -117,8 +115,6 @@ def render_changes_text(changes: Sequence[Any]) -> list[str]:
 
 
 def render_diff(result: Any, fmt: str) -> str:
-    from roster.reporters.changes import safe_fields
-
     if fmt == "json":
         data = result.as_json()
         data["from"] = _safe_json(result.old)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from roster.check import CheckReport
 from roster.hygiene import cap_summary, md_code, md_text
+from roster.reporters.changes import render_changes_markdown
 from roster.reporters.text import plural
 
 
@@ -25,6 +26,5 @@ def render_check(report: CheckReport) -> str:
                        f"{md_code(p.pointer) if p.pointer else '-'} | {md_text(p.message)} |")
         out.append("")
     if report.changes:
-        from roster.reporters.changes import render_changes_markdown
         out += render_changes_markdown(report.changes)
     return cap_summary("\n".join(out))

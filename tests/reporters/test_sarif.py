@@ -11,7 +11,7 @@ from helpers.content import GOOD_SUPPORT, GOOD_WRITER
 from helpers.gitcmd import make_repo
 from roster.reporters.sarif import RULES, rule_of
 
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas_external" / "sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA = json.loads((Path(__file__).parents[1] / "schemas_external" / "sarif-schema-2.1.0.json").read_text())
 
 
 def test_sarif_output_is_valid_sarif_2_1_0_with_rules_files_lines_and_columns(tmp_path):

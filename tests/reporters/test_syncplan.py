@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from roster.diff import FieldChange
-from roster.langgraph.plantext import change_lines, redact_json
+from roster.reporters.syncplan import change_lines, redact_json
 
 
 def test_a_prompt_line_starting_with_two_dashes_is_kept_in_the_line_diff() -> None:
