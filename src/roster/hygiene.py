@@ -82,10 +82,13 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
     return sorted(found)
 
 
-def secret_values(data: Any) -> list[str]:
-    """The flagged strings of a document, longest first (to scrub them out of messages)."""
+def secret_values(data: Any, paths: list[tuple[Any, ...]] | None = None) -> list[str]:
+    """The flagged strings of a document, longest first (to scrub them out of messages).
+
+    ``paths``: where ``find_secrets`` flagged values in ``data``, when the caller scanned it already.
+    """
     found = set()
-    for path, _ in find_secrets(data):
+    for path in [p for p, _ in find_secrets(data)] if paths is None else paths:
         node = data
         for part in path:
             node = node[part]

@@ -77,10 +77,11 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
                 if validator is not None and isinstance(value, dict):
                     _validate(out, validator, value, where, kind, strict, graph.run_supplied)
             _required(out, doc, graph, strict)
-    for where, what in find_secrets(data):
+    found = list(find_secrets(data))  # scanned once: the messages and the values to scrub
+    for where, what in found:
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
                                 f"from the environment at run time", value=True)
-    secrets = secret_values(data)
+    secrets = secret_values(data, [where for where, _ in found])
     if secrets:  # a message may quote the value (an enum miss, a pattern): never repeat a secret
         out.problems = [p._replace(message=scrub(p.message, secrets)) for p in out.problems]
     if any(p.severity == "error" for p in out.problems):

@@ -10,6 +10,7 @@ time (no nested quantifiers): a 1 MiB prompt is scanned in one pass per pattern.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -113,6 +114,8 @@ _PATTERNS: tuple[tuple[str, _Lazy | _Jwt], ...] = (
 # cheaper than running the regexes over every long prompt.
 _LITERALS = ("-----BEGIN ", "sk-", "lsv2_", "ls__", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
              "github_pat_", "xox", "xapp-", "hooks.slack.com", "AIza", "hf_", "k_live_", "k_test_", "eyJ")
+# One search for all of them: a Python loop of substring tests cost more than the rest of a scan.
+_ANY_LITERAL = _Lazy("|".join(re.escape(literal) for literal in _LITERALS))
 _DOC_EXAMPLES = ("EXAMPLE",)  # AWS's documented example credentials end so
 
 _BEARER = _Lazy(r"(?i)\bbearer[ \t]+([A-Za-z0-9._~+/\-]{20,}=*)")
@@ -149,7 +152,7 @@ def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 def classify(value: str, key: str = "") -> str | None:
     """What kind of credential ``value`` (under ``key``) looks like, or None."""
     text = _normalized(value)
-    if any(literal in text for literal in _LITERALS):
+    if _ANY_LITERAL.search(text):
         for what, pattern in _PATTERNS:
             for match in pattern.finditer(text):
                 if not any(example in match.group() for example in _DOC_EXAMPLES):
@@ -180,6 +183,20 @@ def _secret_name(key: str) -> bool:
     """``accessToken``, ``x-api-key`` and ``SEARCH_API_KEY`` all name a secret."""
     if not key:
         return False
+    if len(key) <= _NAME_CACHE_KEY_LIMIT:  # the same few key names occur in every file
+        return _short_secret_name(key)
+    return _is_secret_name(key)
+
+
+_NAME_CACHE_KEY_LIMIT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_secret_name(key: str) -> bool:
+    return _is_secret_name(key)
+
+
+def _is_secret_name(key: str) -> bool:
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower().replace("-", "_").replace(" ", "_")
     return bool(_SECRET_KEY.search(snake))
 

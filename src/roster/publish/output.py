@@ -118,24 +118,27 @@ def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict
 
 
 class _Writer:
+    # Plain strings and os calls: pathlib's parsing was a third of a re-publish's per-file cost.
     def __init__(self, root: Path, old: Path | None, old_digests: dict[str, str]) -> None:
-        self.root = root
-        self.old = old
+        self.root = str(root)
+        self._real_root = os.path.realpath(self.root)
+        self.old = None if old is None else str(old)
         self.old_digests = old_digests
         self.written = 0
         self.reused = 0
         self.digests: dict[str, str] = {}
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
 
-    def _path(self, rel: str) -> Path:
+    def _path(self, rel: str) -> str:
         # Names come from history: refuse anything that would land outside the new site.
         if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
             raise RosterError(f"cannot publish: refusing the output path {rel!r}")
-        path = self.root / rel
-        parent = path.parent
+        path = f"{self.root}/{rel}"
+        parent = os.path.dirname(path)
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            if not parent.resolve().is_relative_to(self.root.resolve()):
+            os.makedirs(parent, exist_ok=True)
+            real = os.path.realpath(parent)
+            if real != self._real_root and not real.startswith(self._real_root + os.sep):
                 raise RosterError(f"cannot publish: {rel!r} resolves outside the site folder")
             self._dirs.add(parent)
         return path
@@ -152,7 +155,7 @@ class _Writer:
         want = self.old_digests.get(rel)
         if self.old is None or want is None:
             return False
-        source = self.old / rel
+        source = f"{self.old}/{rel}"
         try:
             with open(source, "rb") as f:
                 if hashlib.sha256(f.read()).hexdigest() != want:
