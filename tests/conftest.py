@@ -22,11 +22,21 @@ def _pygit2_without_user_config(tmp_path_factory: pytest.TempPathFactory) -> Non
         pygit2.settings.search_path[level] = empty
 
 
+@pytest.fixture(scope="session")
+def user_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The user's state folder (``$XDG_STATE_HOME``, which holds Roster's cache key) for the
+    whole session: one user on one machine, as a developer or a CI job sees it, so a
+    repository's caches written by one test are believed by the next."""
+    return tmp_path_factory.mktemp("state")
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                  user_state: Path) -> Path:
     """HOME is a fresh folder and git reads no system config: tests never touch the user's git setup."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_STATE_HOME", str(user_state))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     for name in list(os.environ):

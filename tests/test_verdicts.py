@@ -14,7 +14,7 @@ import pytest
 import roster
 from helpers.content import WRITER_SCHEMA
 from helpers.gitcmd import GitRepo
-from roster import InvalidAssistant, Roster
+from roster import InvalidAssistant, Roster, cachetrust
 from roster.verdicts import INVALID, MAGIC, RECORD, VALID, VerdictStore, verdict_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_a_damaged_or_foreign_file_is_never_believed(repo: GitRepo, damage: str)
 
 def test_a_sound_record_after_a_torn_one_is_still_read(tmp_path: Path) -> None:
     keys = [os.urandom(16) for _ in range(40)]
-    (tmp_path / "roster").mkdir()
+    assert cachetrust.usable(str(tmp_path))  # the folder, stamped as this user's
     torn = _record(os.urandom(16), VALID)[:11]
     (tmp_path / "roster" / "verdicts.bin").write_bytes(
         MAGIC + b"".join(_record(k, VALID) for k in keys[:20]) + torn + b"".join(_record(k, VALID) for k in keys[20:]))
@@ -131,7 +131,7 @@ def test_a_sound_record_after_a_torn_one_is_still_read(tmp_path: Path) -> None:
 
 
 def test_a_foreign_file_is_replaced_on_the_next_write(tmp_path: Path) -> None:
-    (tmp_path / "roster").mkdir()
+    assert cachetrust.usable(str(tmp_path))  # the folder, stamped as this user's
     (tmp_path / "roster" / "verdicts.bin").write_bytes(b"not a cache at all" * 10)
     store = VerdictStore(str(tmp_path))
     key = os.urandom(16)
@@ -142,8 +142,8 @@ def test_a_foreign_file_is_replaced_on_the_next_write(tmp_path: Path) -> None:
 
 
 def test_a_read_only_repository_keeps_verdicts_in_memory(tmp_path: Path) -> None:
-    blocker = tmp_path / "roster"
-    blocker.write_text("a file where the folder should be")
+    assert cachetrust.usable(str(tmp_path))
+    (tmp_path / "roster" / "verdicts.bin").mkdir()  # a folder where the file should be: no write succeeds
     store = VerdictStore(str(tmp_path))
     key = os.urandom(16)
     store.put(key, VALID)

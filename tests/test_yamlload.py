@@ -401,3 +401,14 @@ def test_deep_flow_nesting_points_where_the_bound_is_crossed(prefix, column):
 def test_deep_flow_nesting_after_a_comment():
     error = error_of("k: [ # [[[[\n " + "[" * 10_000 + "]" * 10_000 + "]\n")
     assert (error.line, error.column, error.message) == (2, 64, f"nesting deeper than {MAX_DEPTH} levels")
+
+
+def test_the_loader_keeps_every_name_its_callers_import():
+    # The policy is split (yamldoc, yamlcore, yamlbuild); callers still import from yamlload.
+    import roster.yamlload as loader
+    from roster import yamlcore, yamldoc
+
+    assert loader.YamlError is yamldoc.YamlError and loader.Document is yamldoc.Document
+    assert loader.plain_means_string is yamlcore.plain_means_string
+    assert (loader.MAX_BYTES, loader.MAX_INT_DIGITS) == (yamldoc.MAX_BYTES, yamldoc.MAX_INT_DIGITS)
+    assert all(hasattr(loader, name) for name in loader.__all__)

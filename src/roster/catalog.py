@@ -69,7 +69,7 @@ class Graphs:
     def lookup(self, graph_id: str) -> LoadedSchema | None:
         if graph_id in self._loaded:
             return self._loaded[graph_id]
-        from roster.schemas import LoadedSchema
+        from roster.schemas import LoadedSchema  # lazy: imports pydantic (roster.model)
 
         entry = self._entries.get(graph_id)
         if entry is None:
@@ -106,7 +106,7 @@ class Graphs:
 
     def _orphan_settings(self) -> list[LoadedSchema]:
         """A settings file for a graph nobody names is most likely a misspelt file name."""
-        from roster.schemas import LoadedSchema
+        from roster.schemas import LoadedSchema  # lazy: imports pydantic (roster.model)
 
         out = []
         for graph_id, entry in sorted(self._settings.items()):
@@ -124,7 +124,7 @@ def _load_schema_cached(source: Source, entry: FileEntry, graph_id: str) -> Load
             hit = _schema_cache.get(key)
         if hit is not None:
             return hit
-    from roster.schemas import load_schema
+    from roster.schemas import load_schema  # lazy: imports pydantic (roster.model); known content needs no schema
 
     loaded = load_schema(graph_id, entry.path, source.read(entry))
     if key is not None:
@@ -179,7 +179,7 @@ def load_assistant(raw: bytes, *, path: str, assistant_id: str, graphs: Graphs,
         doc = load_bytes(raw)
     except YamlError as e:
         return None, [Problem("error", path, e.line, e.column, e.pointer, e.message, assistant_id)]
-    from roster.rules import check_document
+    from roster.rules import check_document  # lazy: imports pydantic and, on use, jsonschema
 
     return check_document(doc, path=path, assistant_id=assistant_id, graphs=graphs.lookup,
                           known_graphs=graphs.known, strict=strict, gate=gate)

@@ -1,11 +1,14 @@
 """``check``: every assistant of a source validated; results collected as data."""
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from roster.catalog import Graphs, load_assistant, scan_assistants
 from roster.errors import GitError
+from roster.ids import id_from_relpath, id_problem
 from roster.problems import Problem
 from roster.source import FolderSource, Layout, Source
 
@@ -88,14 +91,10 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
 
 def short_ids(text: str) -> str:
     """Full 40-hex commit ids shortened to 12 (what logs and summaries need; less to leak or misread)."""
-    import re
-
     return re.sub(r"\b([0-9a-f]{12})[0-9a-f]{28}\b", r"\1", text)
 
 
 def _looked_in(source: Source, layout: Layout) -> str:
-    import os
-
     root = getattr(source, "root", None)
     if isinstance(root, str):
         return os.path.join(root, *layout.assistants.split("/")) + os.sep
@@ -109,10 +108,6 @@ def validate_files(paths: Iterable[str], *, fallback_root: str, strict: bool = F
     holds that folder; its id is its path below it. Any other file is checked
     against the project at ``fallback_root`` with its file name as id.
     """
-    import os
-
-    from roster.ids import id_from_relpath, id_problem
-
     problems: list[Problem] = []
     graphs_by_root: dict[str, Graphs] = {}
     checked = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from roster.catalog import scan_assistants
 from roster.environments import (
     EnvFile,
     Pin,
@@ -26,6 +27,7 @@ from roster.errors import (
 )
 from roster.hints import HintBudget
 from roster.problems import Problem, pointer_of
+from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
@@ -38,8 +40,6 @@ def check_environments(roster: Any, source: Source, ref: str | None) -> list[Pro
     files, problems = environment_files(source, layout)
     if not files:
         return problems
-    from roster.catalog import scan_assistants
-
     entries, _ = scan_assistants(source, layout)
     ids = {item.assistant_id for item in entries}
     resolver, tip = _history(roster, ref)
@@ -70,8 +70,6 @@ def _history(roster: Any, ref: str | None) -> tuple[Resolver | None, str | None]
     repo = roster.project.repo
     if repo is None or not repo.has_commits():
         return None, None
-    from roster.refs import resolve_commit
-
     resolver = roster.resolver
     resolver.maybe_refresh()
     return resolver, resolve_commit(repo, ref) if ref else resolver.head()
@@ -95,8 +93,6 @@ def _shadowing(resolver: Resolver, path: str, name: str) -> list[Problem]:
 
 
 def _check_default(resolver: Resolver, env: EnvFile) -> list[Problem]:
-    from roster.refs import resolve_commit
-
     try:
         resolve_commit(resolver.repo, env.default or "")
     except RosterError as e:
@@ -123,8 +119,6 @@ def _check_pin(resolver: Resolver | None, tip: str | None, env: EnvFile, pin: Pi
             target_id, commit = entry.assistant_id, entry.commit
             what = f"version {pin.value}"
         else:
-            from roster.refs import resolve_commit
-
             target_id, commit = ident, resolve_commit(resolver.repo, pin.value)
             what = f"{pin.value!r} ({commit[:12]})"
         resolver.get(target_id, commit)

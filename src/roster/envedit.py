@@ -20,11 +20,13 @@ from roster.environments import (
     InvalidEnvironment,
     check_label,
     parse_environment,
+    pin_target,
 )
 from roster.errors import RosterError, UsageError
 from roster.ids import SUFFIXES, check_id
 from roster.model import Assistant
 from roster.refs import check_ref_text, is_version_number
+from roster.yamlcore import plain_means_string
 
 
 class EnvPromotion(NamedTuple):
@@ -93,8 +95,6 @@ def promote_in_file(roster: Any, rel: str, assistant_id: str, target: str, env: 
 
 def _pinned(roster: Any, env: EnvFile, assistant_id: str) -> Assistant | None:
     """What the file runs now for the id (the pin, else the default), unvalidated; None when nothing."""
-    from roster.environments import pin_target
-
     if assistant_id not in env.pins and env.default is None:
         return None
     resolver = roster.resolver
@@ -119,18 +119,15 @@ def _write(full: str, data: bytes) -> None:
 # --- the located edit ---------------------------------------------------------------------
 
 
+# Characters that give a plain scalar at its start another meaning (YAML 1.2, 5.3).
+_INDICATORS = ("!", "&", "*", "'", '"', "{", "[", "|", ">", "%", "@", "`", "#", "?", ":", ",")
+
+
 def scalar_text(value: str) -> str:
     """``value`` as a YAML scalar that reads back as that string (or as a version number)."""
     if is_version_number(value):
         return str(int(value))
-    from roster.yamlload import YamlError, _plain
-
-    try:
-        plain_ok = _plain(value, (1, 1)) == value
-    except YamlError:
-        plain_ok = False
-    if plain_ok and not value.startswith(("!", "&", "*", "'", '"', "{", "[", "|", ">", "%", "@", "`", "#", "?", ":",
-                                          ",")) and ": " not in value and " #" not in value:
+    if plain_means_string(value) and not value.startswith(_INDICATORS) and ": " not in value and " #" not in value:
         return value
     return json.dumps(value)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.environments import EnvFile, environment_at, pin_target
-from roster.errors import RosterError, UnknownRef
+from roster.environments import EnvFile, check_label, environment_at, pin_target
+from roster.errors import RosterError, UnknownRef, UsageError
+from roster.ids import check_id
 from roster.model import Author
+from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
@@ -38,10 +40,17 @@ class PinChange(NamedTuple):
                 "after": {"pin": self.after, "version": self.after_version}}
 
 
+def tip_commit(roster: Any, ref: str | None) -> str:
+    """The commit an environment command reads: ``ref``, else HEAD; a published index has no history to read."""
+    if not hasattr(roster, "resolver"):  # a published index (Roster.from_index)
+        raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
+                         f"repository's history; run it on the repository")
+    resolver = roster.resolver
+    return resolve_commit(roster.repository, ref) if ref else str(resolver.head())
+
+
 def pin_history(roster: Any, assistant_id: str, name: str, ref: str | None = None) -> list[PinChange]:
     """When ``environments/<name>.yaml`` changed the pin of ``assistant_id``, newest first (first-parent)."""
-    from roster.ids import check_id
-
     check_id(assistant_id)
     return pin_changes(roster, name, ref, assistant_id=assistant_id)
 
@@ -53,11 +62,8 @@ def pin_changes(roster: Any, name: str, ref: str | None = None, *, assistant_id:
     Following one assistant, a change of ``default:`` counts when the file does not
     list it; following every assistant, it is recorded once with ``assistant_id`` None.
     """
-    from roster.environments import check_label
-    from roster.envstatus import _tip
-
     check_label(name)
-    tip = tip or _tip(roster, ref)
+    tip = tip or tip_commit(roster, ref)
     resolver: Resolver = roster.resolver
     resolver.maybe_refresh()
     folder = resolver.layout.environments

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.envhistory import pin_changes, tip_commit
 from roster.environments import (
     EnvFile,
     environment_at,
@@ -15,7 +16,7 @@ from roster.environments import (
     own_tag_labels,
     pin_target,
 )
-from roster.errors import RosterError, UnknownRef, UsageError
+from roster.errors import RosterError, UnknownRef
 from roster.model import Assistant
 
 if TYPE_CHECKING:
@@ -38,19 +39,9 @@ def _from_file(env: EnvFile) -> Environment:
     return Environment(env.name, env.path, env.url, env.default, {k: p.text() for k, p in env.pins.items()})
 
 
-def _tip(roster: Any, ref: str | None) -> str:
-    from roster.refs import resolve_commit
-
-    if not hasattr(roster, "resolver"):  # a published index (Roster.from_index)
-        raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
-                         f"repository's history; run it on the repository")
-    resolver = roster.resolver
-    return resolve_commit(roster.repository, ref) if ref else str(resolver.head())
-
-
 def environments(roster: Any, ref: str | None = None) -> list[Environment]:
     """Every environment: the files at ``ref`` (HEAD by default), then labels of tags ``ID@label`` without a file."""
-    tip = _tip(roster, ref)
+    tip = tip_commit(roster, ref)
     resolver = roster.resolver
     resolver.maybe_refresh()
     out: dict[str, Environment] = {}
@@ -72,7 +63,7 @@ def targets(roster: Any, name: str, ref: str | None = None) -> dict[str, tuple[s
     from roster.refs import resolve_commit
 
     check_label(name)
-    tip = _tip(roster, ref)
+    tip = tip_commit(roster, ref)
     resolver: Resolver = roster.resolver
     env = environment_at(resolver, tip, name)
     out: dict[str, tuple[str, str]] = {}
@@ -181,8 +172,6 @@ def _cell(resolver: Resolver, target: tuple[str, str], head_count: int | None) -
 
 def published_environments(roster: Any, head: str) -> dict[str, Any]:
     """``index.json``'s ``environments`` (docs/index-format.md): each file at ``head``, what it runs, its changes."""
-    from roster.envhistory import pin_changes
-
     resolver: Resolver = roster.resolver
     out: dict[str, Any] = {}
     for name in sorted(environments_at(resolver, head)):

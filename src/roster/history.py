@@ -15,6 +15,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.cachetrust import usable
 from roster.ids import id_from_relpath, is_assistant_file
 
 if TYPE_CHECKING:  # a type only: the published-index reader builds chains without loading pygit2
@@ -178,7 +179,9 @@ class DeltaIndex:
         self._shallow: set[str] = set()
         self._last_subtree: tuple[str | None, str | None] = (None, None)
         self._file = os.path.join(repo.path, "roster", f"deltas-{_slug(folder)}.marshal")
-        self._load()
+        self._kept = usable(repo.path)  # a folder not written here by this user is never read
+        if self._kept:
+            self._load()
 
     def _load(self) -> None:
         # marshal, not JSON: loading the index is on the path of every `roster show`,
@@ -201,7 +204,7 @@ class DeltaIndex:
     def save(self) -> None:
         """Write the index atomically; a read-only repository just keeps it in memory."""
         with self._lock:
-            if not self._dirty:
+            if not self._dirty or not self._kept:
                 return
             rows = tuple((c, p, tuple(tuple(ch) for ch in self._deltas[c])) for c, p in self._parents.items())
             try:

@@ -19,6 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from roster.problems import pointer_of
+from roster.secrets import find_secrets
+
 REDACTED = "[redacted]"
 QUOTE_LIMIT = 80
 SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024  # GitHub refuses a step summary over 1 MiB; keep a margin
@@ -37,8 +40,6 @@ def redacted(data: Any, key: str = "") -> Any:
 
     ``key`` is the name the value sits under (a value under ``api_key`` is judged by it).
     """
-    from roster.secrets import find_secrets
-
     wrapped = {key: _thaw(data)}
     flagged = [path for path, _ in find_secrets(wrapped)]
     if not flagged:
@@ -66,9 +67,6 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
 
     ``marked``: also the places already holding ``[redacted]`` (content an earlier publish redacted).
     """
-    from roster.problems import pointer_of
-    from roster.secrets import find_secrets
-
     plain = _thaw(data)
     found = {pointer_of(path) for path, _ in find_secrets(plain)}
     if marked:
@@ -84,12 +82,13 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
     return sorted(found)
 
 
-def secret_values(data: Any) -> list[str]:
-    """The flagged strings of a document, longest first (to scrub them out of messages)."""
-    from roster.secrets import find_secrets
+def secret_values(data: Any, paths: list[tuple[Any, ...]] | None = None) -> list[str]:
+    """The flagged strings of a document, longest first (to scrub them out of messages).
 
+    ``paths``: where ``find_secrets`` flagged values in ``data``, when the caller scanned it already.
+    """
     found = set()
-    for path, _ in find_secrets(data):
+    for path in [p for p, _ in find_secrets(data)] if paths is None else paths:
         node = data
         for part in path:
             node = node[part]
@@ -204,11 +203,14 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(clean_text(text).splitlines()).replace("@", "@\u200b"))
 
 
+# html.escape(text, quote=True), without importing html (its entity table is ~1 ms of
+# every command's start; only the Markdown summary writes HTML).
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def html_text(text: str) -> str:
     """Text inside an HTML element of the summary (``<summary>``)."""
-    import html
-
-    return html.escape(" ".join(clean_text(text).splitlines()), quote=True)
+    return " ".join(clean_text(text).splitlines()).translate(_HTML_ESCAPES)
 
 
 def md_code(text: str) -> str:

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from roster.cachetrust import usable
 from roster.history import Chain, Gone, Lineage, VersionEntry, last_of, lineage_in
 
 MAGIC = b"RSTRLIN1"
@@ -31,12 +32,12 @@ def _path(git_dir: str, slug: str, tip: str) -> str:
 
 
 def kept(git_dir: str, slug: str, tip: str) -> bool:
-    return os.path.exists(_path(git_dir, slug, tip))
+    return usable(git_dir) and os.path.exists(_path(git_dir, slug, tip))
 
 
 def write(git_dir: str, slug: str, folder: str, tip: str, chain: Chain) -> None:
     """Keep ``chain`` (the whole chain of ``tip``, not cut) on disk; failures only cost speed."""
-    if chain.cut:
+    if chain.cut or not usable(git_dir):
         return
     commits = b"".join(bytes.fromhex(c) for c in chain.commits)
     parts: list[bytes] = [commits]
@@ -92,6 +93,8 @@ def _prune(folder: str, prefix: str) -> None:
 
 def load(git_dir: str, slug: str, folder: str, tip: str) -> LazyChain | None:
     """The chain of ``tip`` as kept on disk, reading assistants' records on demand; None when absent or unsound."""
+    if not usable(git_dir):  # a folder not written here by this user is never believed
+        return None
     try:
         with open(_path(git_dir, slug, tip), "rb") as f:
             data = f.read()

@@ -16,7 +16,8 @@ import threading
 import zlib
 from typing import Any
 
-from roster import __version__
+from roster.cachetrust import usable
+from roster.version import __version__
 
 MAGIC = b"RSTRLST1"
 KEEP = 8
@@ -28,6 +29,8 @@ def _path(git_dir: str, slug: str, commit: str) -> str:
 
 def load(git_dir: str, slug: str, folder: str, commit: str) -> list[dict[str, Any]] | None:
     """The kept listing at ``commit``: each assistant's fields, in listing order; None when absent or unsound."""
+    if not usable(git_dir):  # a folder not written here by this user is never believed
+        return None
     try:
         with open(_path(git_dir, slug, commit), "rb") as f:
             data = f.read()
@@ -49,6 +52,8 @@ def load(git_dir: str, slug: str, folder: str, commit: str) -> list[dict[str, An
 
 def write(git_dir: str, slug: str, folder: str, commit: str, rows: list[dict[str, Any]]) -> None:
     """Keep a listing (failures only cost speed)."""
+    if not usable(git_dir):
+        return
     try:
         body = marshal.dumps((__version__, folder, commit, rows))
     except ValueError:  # a value marshal cannot hold: not kept

@@ -4,13 +4,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from roster.hints import HintBudget, did_you_mean
 from roster.hygiene import scrub, secret_values, shorten, shorten_quotes, yaml_value
 from roster.model import ASSISTANT_FIELDS, CONFIG_FIELDS, AssistantFile
 from roster.problems import Problem, Severity, pointer_of
 from roster.regex import search
 from roster.schema_words import violation
-from roster.schemas import VALIDATED_KINDS, LoadedSchema, resolve_local
+from roster.schemas import VALIDATED_KINDS, LoadedSchema, fast_check, resolve_local
 from roster.secrets import find_secrets
 from roster.yamlload import Document
 
@@ -75,10 +77,11 @@ def check_document(doc: Document, *, path: str, assistant_id: str, graphs: Graph
                 if validator is not None and isinstance(value, dict):
                     _validate(out, validator, value, where, kind, strict, graph.run_supplied)
             _required(out, doc, graph, strict)
-    for where, what in find_secrets(data):
+    found = list(find_secrets(data))  # scanned once: the messages and the values to scrub
+    for where, what in found:
         out.add("error", where, f"looks like a secret ({what}); keep credentials out of git and read them "
                                 f"from the environment at run time", value=True)
-    secrets = secret_values(data)
+    secrets = secret_values(data, [where for where, _ in found])
     if secrets:  # a message may quote the value (an enum miss, a pattern): never repeat a secret
         out.problems = [p._replace(message=scrub(p.message, secrets)) for p in out.problems]
     if any(p.severity == "error" for p in out.problems):
@@ -95,8 +98,6 @@ def _unknown_keys(out: _Collector, mapping: dict[str, Any], where: tuple[Any, ..
 
 
 def _parse(out: _Collector, data: dict[str, Any]) -> AssistantFile | None:
-    from pydantic import ValidationError
-
     try:
         return AssistantFile.model_validate(data)
     except ValidationError as e:
@@ -197,9 +198,7 @@ def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool)
 
 def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
               run_supplied: frozenset[str] = frozenset()) -> None:
-    from referencing.exceptions import Unresolvable
-
-    from roster.schemas import fast_check
+    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
 
     fast = fast_check(validator)
     try:
@@ -224,7 +223,7 @@ def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...
 def _leaves(error: Any) -> list[Any]:
     """anyOf/oneOf errors carry their branches; the best one says more."""
     if error.validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
+        from jsonschema.exceptions import best_match  # lazy: jsonschema (slow to import), as above
 
         # best_match([error]), not best_match(error.context): only the former prefers
         # the branch whose type matches the value (-5 vs {integer > 0} | null).

@@ -8,8 +8,13 @@ import threading
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from roster.fastcheck import compile_check
 from roster.model import GraphSchema
 from roster.problems import Problem, pointer_of
+from roster.regex import PatternError, compile_pattern, patterns_in, search
+from roster.schema_words import violation
+from roster.unevaluated import unevaluated_properties
+from roster.yamlload import YamlError, load_text
 
 SCHEMA_KINDS = ("config_schema", "context_schema", "input_schema", "output_schema", "state_schema")
 # Only these two describe what an assistant file sets; the others are checked for well-formedness.
@@ -71,6 +76,7 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         line, col = _locate(text, where)
         return fail(f"$ref {ref!r} points outside this file; remote references are refused, never fetched",
                     line, col, pointer_of(where))
+    # lazy: jsonschema (slow to import), only where a schema is compiled
     from jsonschema.exceptions import SchemaError as JsonSchemaError
 
     validators: dict[str, Any] = {}
@@ -83,8 +89,6 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         except JsonSchemaError as e:
             where = (kind, *e.path)
             line, col = _locate(text, where)
-            from roster.schema_words import violation
-
             problem = violation(str(e.validator or "false"), e.validator_value, e.instance)
             return fail(f"{kind} is not a valid JSON Schema (Draft 2020-12): {problem}",
                         line, col, pointer_of(where))
@@ -97,8 +101,6 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
                         "branch into refs, many levels deep): validating against it would never end; "
                         "flatten the $defs", line, col, kind)
     # After jsonschema's own check (which reports a malformed regex its way): what RE2 cannot take.
-    from roster.regex import PatternError, compile_pattern, patterns_in
-
     for kind in validators:
         for where, pattern in patterns_in(data.get(kind)):
             try:
@@ -122,6 +124,7 @@ def _compiled(schema: dict[str, Any]) -> Any:
         found = _validators.get(key)
     if found is not None:
         return found
+    # lazy: jsonschema and referencing (slow to import), only where a schema is compiled
     from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.exceptions import NoSuchResource
@@ -144,11 +147,9 @@ def _linear_validator() -> Any:
     jsonschema matches them with Python's backtracking ``re``; a schema from a pull
     request could make one assistant's check run forever (see roster.regex).
     """
+    # lazy: jsonschema (slow to import), as in _compiled
     from jsonschema import Draft202012Validator, ValidationError
     from jsonschema.validators import extend
-
-    from roster.regex import search
-    from roster.unevaluated import unevaluated_properties
 
     def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Any:
         if validator.is_type(instance, "string") and not search(patrn, instance):
@@ -195,8 +196,6 @@ def fast_check(validator: Any) -> Any:
     """The compiled yes/no pre-check of a validator's schema (None: always use jsonschema)."""
     key = id(validator)
     if key not in _fast:
-        from roster.fastcheck import compile_check
-
         with _validators_lock:
             _fast[key] = compile_check(validator.schema)
     return _fast[key]
@@ -218,8 +217,6 @@ def _first_remote_ref(node: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any,
 
 def _locate(text: str, where: tuple[Any, ...]) -> tuple[int, int]:
     """Line and column of a node in a JSON file: JSON is YAML, so the YAML loader knows."""
-    from roster.yamlload import YamlError, load_text
-
     try:
         return load_text(text).locate(where)
     except YamlError:

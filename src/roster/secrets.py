@@ -10,12 +10,45 @@ time (no nested quantifiers): a 1 MiB prompt is scanned in one pass per pattern.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, NamedTuple
+
+
+class _Lazy:
+    """A regular expression compiled on first use: every command that prints content
+    imports this module, and only the ones that meet a string pay for the ~20 patterns."""
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _re(self) -> re.Pattern[str]:
+        if self._compiled is None:  # two threads may both compile: the same pattern either way
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._re().search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._re().match(text, pos)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._re().fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._re().finditer(text)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self._re().sub(repl, text)
 
 
 class _Jwt:
@@ -27,10 +60,10 @@ class _Jwt:
     the longest tail, so it is the only start worth trying.
     """
 
-    _RUN = re.compile(r"[A-Za-z0-9_.\-]+")
-    _START = re.compile(r"(?:^|(?<=-))eyJ")
-    _AFTER_START = re.compile(r"(?<=-)eyJ")
-    _WORD = re.compile(r"\w")
+    _RUN = _Lazy(r"[A-Za-z0-9_.\-]+")
+    _START = _Lazy(r"(?:^|(?<=-))eyJ")
+    _AFTER_START = _Lazy(r"(?<=-)eyJ")
+    _WORD = _Lazy(r"\w")
 
     def search(self, text: str) -> bool:
         return next(self.finditer(text), None) is not None
@@ -60,43 +93,45 @@ class _Found(NamedTuple):
 _JWT = _Jwt()
 
 # Shapes of real credentials (prefixes documented by each vendor).
-_PATTERNS: tuple[tuple[str, re.Pattern[str] | _Jwt], ...] = (
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")),
-    ("Anthropic API key", re.compile(r"(?<![\w/-])sk-ant-[A-Za-z0-9_\-]{20,}")),
-    ("OpenAI API key", re.compile(r"(?<![\w/-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{20,})")),
-    ("LangSmith API key", re.compile(r"\b(?:lsv2_(?:pt|sk)_[A-Za-z0-9_]{20,}|ls__[A-Za-z0-9]{20,})")),
+_PATTERNS: tuple[tuple[str, _Lazy | _Jwt], ...] = (
+    ("private key", _Lazy(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")),
+    ("Anthropic API key", _Lazy(r"(?<![\w/-])sk-ant-[A-Za-z0-9_\-]{20,}")),
+    ("OpenAI API key", _Lazy(r"(?<![\w/-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{20,})")),
+    ("LangSmith API key", _Lazy(r"\b(?:lsv2_(?:pt|sk)_[A-Za-z0-9_]{20,}|ls__[A-Za-z0-9]{20,})")),
     # Real key ids hold digits: a word like ASIAPACIFICMARKETING has none; AWS's own
     # documentation example (AKIAIOSFODNN7EXAMPLE) is refused separately.
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)(?=[A-Z0-9]{0,15}[0-9])[A-Z0-9]{16}\b")),
-    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    ("Slack token", re.compile(r"\b(?:xox[abposre]-[A-Za-z0-9\-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{20,})")),
-    ("Slack webhook URL", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]+/"
+    ("AWS access key id", _Lazy(r"\b(?:AKIA|ASIA)(?=[A-Z0-9]{0,15}[0-9])[A-Z0-9]{16}\b")),
+    ("GitHub token", _Lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
+    ("Slack token", _Lazy(r"\b(?:xox[abposre]-[A-Za-z0-9\-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{20,})")),
+    ("Slack webhook URL", _Lazy(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]+/"
                                      r"[A-Za-z0-9]+/[A-Za-z0-9]{16,}")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
-    ("Stripe secret key", re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,}")),
+    ("Google API key", _Lazy(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("Hugging Face token", _Lazy(r"\bhf_[A-Za-z0-9]{30,}\b")),
+    ("Stripe secret key", _Lazy(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,}")),
     ("JSON web token", _JWT),
 )
 # Every pattern above starts with one of these literals; a substring test per literal is far
 # cheaper than running the regexes over every long prompt.
 _LITERALS = ("-----BEGIN ", "sk-", "lsv2_", "ls__", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
              "github_pat_", "xox", "xapp-", "hooks.slack.com", "AIza", "hf_", "k_live_", "k_test_", "eyJ")
+# One search for all of them: a Python loop of substring tests cost more than the rest of a scan.
+_ANY_LITERAL = _Lazy("|".join(re.escape(literal) for literal in _LITERALS))
 _DOC_EXAMPLES = ("EXAMPLE",)  # AWS's documented example credentials end so
 
-_BEARER = re.compile(r"(?i)\bbearer[ \t]+([A-Za-z0-9._~+/\-]{20,}=*)")
-_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.\-]{1,20}://[^\s/:@]{0,64}:([^\s/@]{6,128})@")
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BEARER = _Lazy(r"(?i)\bbearer[ \t]+([A-Za-z0-9._~+/\-]{20,}=*)")
+_URL_PASSWORD = _Lazy(r"\b[a-z][a-z0-9+.\-]{1,20}://[^\s/:@]{0,64}:([^\s/@]{6,128})@")
+_INVISIBLE = _Lazy("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
-_SECRET_KEY = re.compile(r"(?:^|_)(?:api_?key|apikey|secret(?:_key)?|client_secret"
+_SECRET_KEY = _Lazy(r"(?:^|_)(?:api_?key|apikey|secret(?:_key)?|client_secret"
                          r"|(?:access|auth|refresh|bearer)?_?token|password|passwd|pwd|access_?key|private_?key|authorization|credentials?)$")
 # A value under a secret-looking key is a secret when it looks random, not like a reference
 # to one (an env var name, a placeholder, a secret-manager path).
-_TOKEN = re.compile(r"[A-Za-z0-9+/_\-.~]{16,}={0,2}")
-_REFERENCE = re.compile(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|<[^>]*>|env:.*|vault:.*"
+_TOKEN = _Lazy(r"[A-Za-z0-9+/_\-.~]{16,}={0,2}")
+_REFERENCE = _Lazy(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|<[^>]*>|env:.*|vault:.*"
                         r"|(?:aws|gcp|azure|op|doppler|sm)://.*)$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # ids, not keys
-_WORDS = re.compile(r"^[a-z]+(?:[-_.][a-z0-9]+){2,}$|^[0-9a-z]+(?:[-_.][a-z]+){2,}$")
-_PLACEHOLDER = re.compile(r"(?i)^(?:x+|\*+|\.+|changeme|password|secret|token|todo|tbd|redacted|none|null)$")
+_UUID = _Lazy(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")  # ids, not keys
+_WORDS = _Lazy(r"^[a-z]+(?:[-_.][a-z0-9]+){2,}$|^[0-9a-z]+(?:[-_.][a-z]+){2,}$")
+_PLACEHOLDER = _Lazy(r"(?i)^(?:x+|\*+|\.+|changeme|password|secret|token|todo|tbd|redacted|none|null)$")
 
 
 def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -117,7 +152,7 @@ def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 def classify(value: str, key: str = "") -> str | None:
     """What kind of credential ``value`` (under ``key``) looks like, or None."""
     text = _normalized(value)
-    if any(literal in text for literal in _LITERALS):
+    if _ANY_LITERAL.search(text):
         for what, pattern in _PATTERNS:
             for match in pattern.finditer(text):
                 if not any(example in match.group() for example in _DOC_EXAMPLES):
@@ -148,6 +183,20 @@ def _secret_name(key: str) -> bool:
     """``accessToken``, ``x-api-key`` and ``SEARCH_API_KEY`` all name a secret."""
     if not key:
         return False
+    if len(key) <= _NAME_CACHE_KEY_LIMIT:  # the same few key names occur in every file
+        return _short_secret_name(key)
+    return _is_secret_name(key)
+
+
+_NAME_CACHE_KEY_LIMIT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_secret_name(key: str) -> bool:
+    return _is_secret_name(key)
+
+
+def _is_secret_name(key: str) -> bool:
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower().replace("-", "_").replace(" ", "_")
     return bool(_SECRET_KEY.search(snake))
 

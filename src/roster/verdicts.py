@@ -20,7 +20,8 @@ import threading
 import weakref
 import zlib
 
-from roster import __version__
+from roster.cachetrust import usable
+from roster.version import __version__
 
 try:  # hashlib's blake2b without loading OpenSSL's half of hashlib (~3 ms of every CLI start)
     from _blake2 import blake2b
@@ -57,6 +58,7 @@ class VerdictStore:
     """The verdicts of one repository; safe to share between threads and processes."""
 
     def __init__(self, git_dir: str) -> None:
+        self.git_dir = git_dir
         self.path = os.path.join(git_dir, "roster", "verdicts.bin")
         self._lock = threading.Lock()
         self._data: bytes | None = None
@@ -64,9 +66,11 @@ class VerdictStore:
         self._lookups = 0
         self._new: dict[bytes, int] = {}
         # New verdicts are written when the store goes away, or at exit at the latest.
-        weakref.finalize(self, _append, self.path, self._new)
+        weakref.finalize(self, _append, git_dir, self.path, self._new)
 
     def _bytes(self) -> bytes:
+        if self._data is None and not usable(self.git_dir):
+            self._data = b""  # a folder not written here by this user is never believed
         if self._data is None:
             try:
                 with open(self.path, "rb") as f:
@@ -136,13 +140,13 @@ class VerdictStore:
     def flush(self) -> None:
         """Append the new verdicts in one write (whole records, O_APPEND)."""
         with self._lock:
-            if _append(self.path, self._new):
+            if _append(self.git_dir, self.path, self._new):
                 self._data = None
                 self._map = None
 
 
-def _append(path: str, new: dict[bytes, int]) -> bool:
-    if not new:
+def _append(git_dir: str, path: str, new: dict[bytes, int]) -> bool:
+    if not new or not usable(git_dir):
         return False
     payload = b"".join(_record(k, v) for k, v in new.items())
     try:

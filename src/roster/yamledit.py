@@ -12,17 +12,33 @@ scalars; a value that was a block scalar stays one. Every other string is writte
 chosen here, not by ruamel (whose own choice wrote ``? x`` plain inside ``{...}`` and NEL raw
 inside single quotes): plain only when nothing in it could be misread, else in the quotes
 the old value had or single quotes, else double quotes with escapes (:func:`styled`).
+
+This module imports ruamel.yaml at its top (slow to import): callers import it where they edit.
 """
 from __future__ import annotations
 
 import difflib
 import io
 import itertools
+import json
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.tokens import CommentToken
+
 from roster.errors import RosterError
+from roster.yamlload import YamlError, load_text, plain_means_string
 
 Path = tuple[str, ...]
 
@@ -32,8 +48,6 @@ class EditError(RosterError):
 
 
 def _yaml(indent: int = 2, offset: int = 0) -> Any:
-    from ruamel.yaml import YAML
-
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1 << 16  # never re-wrap a long line the user wrote on one line
@@ -45,9 +59,6 @@ def to_node(value: Any, *, block: bool = False, flow: bool = False) -> Any:
     """Plain data as ruamel nodes: multi-line strings (or ``block``) as ``|`` scalars, every
     other string in the first style that reads back as it (see :func:`styled`); ``flow``
     says the value stands inside ``[...]`` or ``{...}``."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
-
     if isinstance(value, str):
         if ("\n" in value or block) and not flow and _literal_ok(value):
             return LiteralScalarString(value)
@@ -77,10 +88,6 @@ def styled(text: str, *, flow: bool = False) -> str:
     """``text`` as a ruamel scalar in a style that reads back as exactly this string:
     plain if nothing in it could be misread, else single-quoted, else (for characters
     that must be escaped) double-quoted. A lone surrogate cannot be written at all."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
-
-    from roster.yamlload import plain_means_string
-
     if any("\ud800" <= c <= "\udfff" for c in text):
         raise EditError(f"the string {text[:40]!r} holds a lone surrogate, which no YAML file can hold")
     if not _RAW_OK.match(text):
@@ -94,8 +101,6 @@ def styled(text: str, *, flow: bool = False) -> str:
 
 def _keep_quotes(old: Any, new: Any) -> Any:
     """``new`` in the quotes the value it replaces had, where they hold it as well."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString, SingleQuotedScalarString
-
     if not isinstance(new, str) or (isinstance(new, ScalarString) and not isinstance(new, SingleQuotedScalarString)):
         return new  # not a string, or one that needs a block or double quotes
     if isinstance(old, DoubleQuotedScalarString):
@@ -116,8 +121,6 @@ class YamlEditor:
     """One YAML document, edited in place; ``text()`` is the result."""
 
     def __init__(self, text: str, *, where: str = "") -> None:
-        from ruamel.yaml.error import YAMLError
-
         self.where = where
         self.original = text
         self._pending: tuple[Any, Any, str] | None = None
@@ -131,8 +134,6 @@ class YamlEditor:
         except YAMLError as e:
             raise EditError(f"{where}: cannot edit: {' '.join(str(e).split())}") from None
         if self.data is None:
-            from ruamel.yaml.comments import CommentedMap
-
             self.data = CommentedMap()
         if not isinstance(self.data, Mapping):
             raise EditError(f"{where}: cannot edit: the top level is not a mapping")
@@ -153,9 +154,6 @@ class YamlEditor:
             raise EditError(f"{self.where}: cannot write {'.'.join(map(str, path))}: {e}") from None
 
     def _set(self, path: Path, value: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap
-        from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
         node = self.data
         flow = _is_flow(node)  # inside [...] or {...} a plain scalar may hold less
         for key in path[:-1]:
@@ -218,9 +216,6 @@ def _is_flow(node: Any) -> bool:
 def _comment_slot(node: Any, key: Any) -> tuple[Any, int, bool] | None:
     """Where ruamel keeps the comment after ``node[key]``: (the ``ca.items`` list, index,
     whether the value is a block scalar, whose own last newline ends the line)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
     value = node[key]
     if isinstance(value, CommentedMap) and len(value) and not value.fa.flow_style():
         return _comment_slot(value, list(value)[-1])
@@ -258,9 +253,6 @@ def _take_trailing(node: Any, key: Any = None) -> str:
 
 
 def _give_trailing(node: Any, key: Any, rest: str) -> None:
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
     where = _comment_slot(node, key)
     if where is None:
         return
@@ -356,10 +348,6 @@ def dump_new(data: Mapping, *, header: str = "") -> str:
 
 def verify(text: str, expect: Any, where: str = "") -> None:
     """Refuse a text that Roster's loader reads differently from ``expect``."""
-    import json
-
-    from roster.yamlload import YamlError, load_text
-
     try:
         got = load_text(text).data
     except YamlError as e:

@@ -1,93 +1,37 @@
 """The YAML policy: every assistant file is read here and nowhere else.
 
-PyYAML's C parser gives the event stream; the document is built here, not by
-PyYAML's composer, for four reasons: the C composer recurses on the C stack
-(a deeply nested document crashes the process), YAML 1.2 core scalars need a
-resolver of their own, aliases must be counted as expanded (billion laughs),
-and every node's line and column must be kept for error messages.
+PyYAML's C parser gives the event stream; the document is built from it by Roster's
+own builder, not by PyYAML's composer. The parts live in their own modules:
+
+- ``yamldoc``: the ``Document`` a load gives, the ``YamlError`` it raises, and the bounds;
+- ``yamlcore``: the YAML 1.2 core schema (what a plain scalar means, which tags are allowed);
+- ``yamlbuild``: the builder of data from events, with the nesting and alias-expansion guard;
+- here: bytes to text, the parser loop, and libyaml's failures in Roster's own words.
+
+The names callers use are all importable from here.
 """
 from __future__ import annotations
 
-import math
-import re
-from typing import Any, NamedTuple
+from typing import Any
 
-from roster.errors import RosterError
 from roster.problems import pointer_of
+from roster.yamlbuild import Builder
+from roster.yamlcore import plain_means_string, resolve_plain
+from roster.yamldoc import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_EXPANDED,
+    MAX_INT_DIGITS,
+    MAX_NODES,
+    Document,
+    Path,
+    YamlError,
+)
 
-MAX_BYTES = 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 100_000
-# Text the document holds once aliases are expanded: a 700 KB scalar aliased 99,000
-# times stays under MAX_NODES but is 69 GB to every walk that follows (secret scan, diff).
-MAX_EXPANDED = 8 * MAX_BYTES
-# Python refuses to turn an int of more than 4,300 digits into text (and JSON is text):
-# such a number is refused here, in every notation, not by whatever prints it later.
-MAX_INT_DIGITS = 4300
-_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
-
-Path = tuple[Any, ...]
-_STD = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")} | {"!"}
-
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema).
-_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT10 = re.compile(r"[-+]?[0-9]+\Z")
-_INT8 = re.compile(r"0o[0-7]+\Z")
-_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
-
-
-class YamlError(RosterError):
-    """A file could not be loaded; carries a 1-based location."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1, pointer: str = "") -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        self.pointer = pointer
-        super().__init__(f"{line}:{column}: {message}")
-
-
-class Document(NamedTuple):
-    """A loaded mapping and where each of its nodes stands in the file."""
-
-    data: dict[str, Any]
-    value_marks: dict[Path, tuple[int, int]]
-    key_marks: dict[Path, tuple[int, int]]
-
-    def locate(self, path: Path) -> tuple[int, int]:
-        """Line and column of the node at ``path``, or of its nearest located ancestor.
-
-        A mapping entry points at its key (where a reader looks for it); a list
-        item or the inside of an alias falls back to the nearest known node.
-        """
-        path = tuple(path)
-        while path:
-            mark = self.key_marks.get(path) or self.value_marks.get(path)
-            if mark:
-                return mark
-            path = path[:-1]
-        return self.value_marks.get((), (1, 1))
-
-    def locate_value(self, path: Path) -> tuple[int, int]:
-        """Like ``locate`` but prefers the value's own position (for wrong values)."""
-        path = tuple(path)
-        mark = self.value_marks.get(path)
-        if mark is not None and not isinstance(self.get(path), (dict, list)):
-            return mark
-        return self.locate(path)
-
-    def get(self, path: Path, default: Any = None) -> Any:
-        node: Any = self.data
-        for part in path:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return default
-        return node
+__all__ = [
+    "MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED", "MAX_INT_DIGITS", "MAX_NODES", "Document", "Path", "YamlError",
+    "decode", "load_bytes", "load_text", "plain_means_string", "resolve_plain", "syntax_message",
+]
 
 
 def decode(raw: bytes) -> str:
@@ -120,9 +64,10 @@ def load_bytes(raw: bytes) -> Document:
 
 
 def load_text(text: str) -> Document:
-    import yaml  # deferred: the CLI's --help must not pay for it
+    """Load one document from text (JSON is YAML too: schema files are located with it)."""
+    import yaml  # lazy: PyYAML and its C parser cost ~30 ms; the CLI's --help must not pay for them
 
-    builder = _Builder()
+    builder = Builder()
     parser = yaml.CSafeLoader(text)
     try:
         while True:
@@ -265,228 +210,3 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return f"a {type(value).__name__} scalar"
-
-
-class _Frame:
-    __slots__ = ("obj", "path", "anchor", "size", "chars", "key", "key_mark")
-
-    def __init__(self, obj: Any, path: Path, anchor: str | None) -> None:
-        self.obj = obj
-        self.path = path
-        self.anchor = anchor
-        self.size = 1
-        self.chars = 0
-        self.key: str | None = None  # a mapping's key waiting for its value
-        self.key_mark: tuple[int, int] | None = None
-
-
-class _Builder:
-    """Builds plain Python data from parser events, iteratively."""
-
-    def __init__(self) -> None:
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, nodes, characters)
-        self.value_marks: dict[Path, tuple[int, int]] = {}
-        self.key_marks: dict[Path, tuple[int, int]] = {}
-        self.root: Any = None
-        self.root_mark = (1, 1)
-        self.documents = 0
-        self.expanded = 0
-        self.chars = 0
-        self.last_index = 0  # where the last event ended, in characters
-
-    def feed(self, event: Any) -> bool:
-        """Take one event; return True at the end of the stream."""
-        name = type(event).__name__
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-        self.last_index = event.end_mark.index
-        if name == "ScalarEvent":
-            self._scalar(event, mark)
-        elif name in ("MappingStartEvent", "SequenceStartEvent"):
-            self._start(event, mark, {} if name == "MappingStartEvent" else [])
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            frame = self.stack.pop()
-            if frame.anchor is not None:
-                self.anchors[frame.anchor] = (frame.obj, frame.size, frame.chars)
-            self._attach(frame.obj, frame.size, frame.chars)
-        elif name == "AliasEvent":
-            self._alias(event, mark)
-        elif name == "DocumentStartEvent":
-            self.documents += 1
-            if self.documents > 1:
-                raise YamlError("more than one YAML document in the file; keep one per file", *mark)
-        elif name == "StreamEndEvent":
-            return True
-        return False
-
-    def current_path(self) -> Path:
-        """Where in the document the builder stands (for errors raised mid-document)."""
-        if not self.stack:
-            return ()
-        parent = self.stack[-1]
-        if isinstance(parent.obj, list):
-            return parent.path + (len(parent.obj),)
-        if parent.key is not None:
-            return parent.path + (parent.key,)
-        return parent.path
-
-    def _path_for_child(self) -> Path:
-        if not self.stack:
-            return ()
-        parent = self.stack[-1]
-        if isinstance(parent.obj, list):
-            return parent.path + (len(parent.obj),)
-        assert parent.key is not None
-        return parent.path + (parent.key,)
-
-    def _expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].obj, dict) and self.stack[-1].key is None
-
-    def _start(self, event: Any, mark: tuple[int, int], obj: Any) -> None:
-        if self._expecting_key():
-            raise YamlError("keys must be plain strings, not a mapping or a list", *mark)
-        tag = event.tag
-        if tag is not None and tag not in _ALLOWED_TAGS:
-            raise YamlError(_tag_message(tag), *mark)
-        if len(self.stack) >= MAX_DEPTH:
-            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
-        path = self._path_for_child()
-        self._count(1, 0, mark)
-        self.value_marks[path] = mark
-        if not self.stack:
-            self.root_mark = mark
-        self.stack.append(_Frame(obj, path, event.anchor))
-
-    def _scalar(self, event: Any, mark: tuple[int, int]) -> None:
-        value = self._resolve(event, mark)
-        if self._expecting_key():
-            parent = self.stack[-1]
-            if not isinstance(value, str):
-                raise YamlError(
-                    f"keys must be strings; quote {event.value!r} to use it as a key",
-                    *mark, pointer=pointer_of(parent.path))
-            if event.value == "<<" and event.implicit[0]:
-                raise YamlError("merge keys (<<) are not part of YAML 1.2; write the keys out", *mark,
-                                pointer=pointer_of(parent.path))
-            if value in parent.obj:
-                first = self.key_marks[parent.path + (value,)]
-                raise YamlError(f"duplicate key {value!r} (first defined at line {first[0]})", *mark,
-                                pointer=pointer_of(parent.path + (value,)))
-            parent.key = value
-            parent.key_mark = mark
-            self._count(1, len(value), mark)
-            parent.chars += len(value)
-            return
-        path = self._path_for_child()
-        self.value_marks[path] = mark
-        if not self.stack:
-            self.root_mark = mark
-        chars = len(event.value)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1, chars)
-        self._count(1, chars, mark)
-        self._attach(value, 1, chars)
-
-    def _alias(self, event: Any, mark: tuple[int, int]) -> None:
-        if self._expecting_key():
-            raise YamlError("an alias cannot be used as a key", *mark)
-        try:
-            value, size, chars = self.anchors[event.anchor]
-        except KeyError:
-            raise YamlError(f"unknown alias *{event.anchor}", *mark) from None
-        self._count(size, chars, mark)
-        path = self._path_for_child()
-        self.value_marks[path] = mark
-        self._attach(value, size, chars)
-
-    def _count(self, size: int, chars: int, mark: tuple[int, int]) -> None:
-        self.expanded += size
-        self.chars += chars
-        if self.expanded > MAX_NODES:
-            raise YamlError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", *mark)
-        if self.chars > MAX_EXPANDED:
-            raise YamlError(f"document expands to more than {MAX_EXPANDED:,} characters of text (alias bomb?)", *mark)
-
-    def _attach(self, value: Any, size: int, chars: int) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        parent = self.stack[-1]
-        parent.size += size
-        parent.chars += chars
-        if isinstance(parent.obj, list):
-            parent.obj.append(value)
-        else:
-            key = parent.key
-            assert key is not None
-            parent.obj[key] = value
-            assert parent.key_mark is not None
-            self.key_marks[parent.path + (key,)] = parent.key_mark
-            parent.key = None
-
-    def _resolve(self, event: Any, mark: tuple[int, int]) -> Any:
-        value: str = event.value
-        tag = event.tag
-        if tag is None or tag == "!":
-            if tag is None and event.implicit[0]:
-                return _plain(value, mark)
-            return value
-        if tag not in _ALLOWED_TAGS:
-            raise YamlError(_tag_message(tag), *mark)
-        kind = tag[len(_STD):]
-        if kind == "str":
-            return value
-        resolved = _plain(value, mark)
-        expected = _STD_TYPES.get(kind)
-        if expected is None or not isinstance(resolved, expected) or (kind == "int" and isinstance(resolved, bool)):
-            raise YamlError(f"{value!r} is not a valid !!{kind}", *mark)
-        if kind == "float" and isinstance(resolved, (int, float)):
-            return float(resolved)
-        return resolved
-
-
-# What each standard scalar tag must resolve to (YAML 1.2 core schema).
-_STD_TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
-
-
-def _tag_message(tag: str) -> str:
-    short = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
-    return f"tag {short} is not allowed: only plain strings, numbers, booleans, null, mappings and lists"
-
-
-def _plain(value: str, mark: tuple[int, int]) -> Any:
-    """Resolve an untagged plain scalar under the YAML 1.2 core schema."""
-    if not value:
-        return None
-    first = value[0]
-    if first in "~nN" and _NULL.match(value):
-        return None
-    if first in "tTfF" and value in _BOOL:
-        return _BOOL[value]
-    if first in "+-.0123456789":
-        if _INT10.match(value):
-            if len(value.lstrip("+-")) > MAX_INT_DIGITS:
-                raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
-            return int(value)
-        if _INT8.match(value) or _INT16.match(value):
-            whole = int(value[2:], 8 if value[1] == "o" else 16)  # linear time for these bases
-            if whole.bit_length() > _MAX_INT_BITS:
-                raise YamlError(f"integer with more than {MAX_INT_DIGITS:,} digits; JSON cannot carry it", *mark)
-            return whole
-        if _FLOAT.match(value):
-            number = float(value)
-            if math.isinf(number):
-                raise YamlError(f"{value!r} is too large to be a JSON number", *mark)
-            return number
-        if _SPECIAL_FLOAT.match(value):
-            raise YamlError(f"{value!r} (infinity or NaN) is not a JSON number; quote it for a string", *mark)
-    return value
-
-
-def plain_means_string(value: str) -> bool:
-    """Whether ``value`` written as an untagged plain scalar reads back as this same string
-    under the resolver above (not null, a boolean or a number); for writers of YAML."""
-    try:
-        return isinstance(_plain(value, (1, 1)), str)
-    except YamlError:  # infinity, NaN or a too large number: not a string either
-        return False

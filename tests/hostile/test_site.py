@@ -188,6 +188,33 @@ def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
     assert "FORGED" not in _all_text(site)
 
 
+def test_a_republish_checks_every_version_the_previous_site_does_not_vouch_for(tmp_path: Path):
+    """Versions the signed previous index holds are not checked again; a new one, forged in the cache, is."""
+    import marshal
+
+    import pytest
+
+    from roster import Roster
+    from roster.errors import RosterError
+
+    repo = _repo(tmp_path)
+    site = tmp_path / "site"
+    _publish(repo, site)
+    repo.write_assistant("writer", prompt="second")
+    repo.commit("v2")
+    Roster(str(repo.path)).get("writer@HEAD")  # the delta index now holds v2
+    repo.write("forged.yaml", assistant_yaml(prompt="FORGED"))
+    blob = repo.git("hash-object", "-w", "forged.yaml")
+    (repo.path / "forged.yaml").unlink()
+    cache = next((repo.path / ".git" / "roster").glob("deltas-*.marshal"))
+    fmt, folder, rows = marshal.loads(cache.read_bytes())
+    rows = tuple((c, p, tuple((*ch[:4], blob) if ch[4] else tuple(ch) for ch in changes)) for c, p, changes in rows)
+    cache.write_bytes(marshal.dumps((fmt, folder, rows)))
+    with pytest.raises(RosterError, match="history cache"):
+        _publish(repo, site)
+    assert "FORGED" not in _all_text(site)
+
+
 def test_a_slip_in_escaping_still_cannot_run_script(tmp_path: Path):
     """The CSP is the backstop: markup that got into a page by mistake does not execute (real Chromium)."""
     from helpers import tools

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
+from roster.cachetrust import usable
 from roster.errors import RemoteError, RosterError, UsageError
 from roster.freshness import Freshness, Staleness, format_age, format_time
 from roster.git.credentials import credentials_for
@@ -163,6 +164,7 @@ class Mirror:
         return self._read_stamp().get("started", float("-inf"))
 
     def _stamp(self, started: float) -> None:
+        usable(self.path)  # the folder is made with this user's stamp, so no reader sets it aside
         os.makedirs(os.path.dirname(self._meta("fetched.json")), exist_ok=True)
         tmp = self._meta(f"fetched.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -267,6 +269,7 @@ class Mirror:
                               f"{shown}); remove that folder and Roster clones again")
 
     def _ensure_meta(self, name: str) -> str:
+        usable(self.path)  # as in _stamp
         os.makedirs(self._meta(""), exist_ok=True)
         return self._meta(name)
 

@@ -140,7 +140,7 @@ def _file_data(server: Mapping, schema: Mapping | None) -> tuple[dict, str]:
 
 
 def _render(data: Mapping) -> str:
-    from roster.yamledit import dump_new, verify
+    from roster.yamledit import dump_new, verify  # lazy: imports ruamel.yaml, only when a file is written
 
     text = dump_new(data, header=HEADER)
     verify(text, dict(data))

@@ -135,7 +135,7 @@ def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLook
         return _refuse(item, f"the file also changed in git since the base ({base.where}): nothing written; "
                              "merge the server's changes by hand", CONFLICT)
     sets, deletes, expect = _edits(data, ours, theirs, source, a.assistant_id)
-    from roster.yamledit import EditError, edit_text
+    from roster.yamledit import EditError, edit_text  # lazy: imports ruamel.yaml, only when a file is edited
 
     try:
         new_text = edit_text(text, sets, deletes, expect=expect, where=a.path)

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from roster import __version__
 from roster.content import named
 from roster.content import version_json as content_json
 from roster.errors import RosterError
@@ -32,6 +31,7 @@ from roster.ids import id_problem, version_tags
 from roster.publish.progress import NoProgress, Progress
 from roster.refs import resolve_commit
 from roster.timeline import Planned, plan
+from roster.version import __version__
 
 FORMAT = 1
 _VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
@@ -80,7 +80,11 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     _check_paths(planned)
     entries = [e for item in planned.values() for e, _ in item.versions]
     entries += [e for item in planned.values() for numbered, _ in item.earlier for e, _ in numbered]
-    _verify_entries(repo, resolver.deltas.folder, entries)
+    # A version the signed previous index holds at the same commit, id and path was checked by that publish.
+    layout = roster.project.layout.assistants
+    checked = _previous_rows(previous) if previous else set()
+    _verify_entries(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
+        e.commit, e.assistant_id, f"{layout}/{e.path}") not in checked])
     contents = _contents(repo, entries, previous, progress)
 
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
@@ -97,13 +101,10 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
     def version_rows(key: str, numbered: list[tuple[VersionEntry, int]], files: bool) -> list[dict[str, Any]]:
         rows = []
         for entry, number in numbered:
-            content = contents[(entry.commit, entry.assistant_id)]
             # A key committed once is never published, in any version: the pages and the
-            # per-version files are all made from this content.
-            places = redacted_places(content, marked=True)
-            if places:
-                content = redacted(content)
-                redacted_at.extend({"assistant_id": key, "version": number, "path": p} for p in places)
+            # per-version files are all made from this content, redacted already.
+            content, places = contents[(entry.commit, entry.assistant_id)]
+            redacted_at.extend({"assistant_id": key, "version": number, "path": p} for p in places)
             rows.append({
                 "version": number,
                 "commit": entry.commit,
@@ -112,7 +113,7 @@ def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any]
                 "kind": entry.kind,
                 "content": content,
                 "file": version_file(key, number) if files else None,
-                "path": f"{roster.project.layout.assistants}/{entry.path}" if entry.path else None,
+                "path": f"{layout}/{entry.path}" if entry.path else None,
             })
         return rows
 
@@ -218,13 +219,23 @@ def _check_paths(plan: dict[str, Planned]) -> None:
 # --- content ------------------------------------------------------------------
 
 
+Content = tuple[dict[str, Any], list[str]]  # a version's content, redacted, and where it was (sorted paths)
+
+
 def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] | None,
-              progress: Progress) -> dict[tuple[str, str], dict[str, Any]]:
-    """(commit, id) -> content; from the previous index where it has them, else parsed once per blob."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+              progress: Progress) -> dict[tuple[str, str], Content]:
+    """(commit, id) -> content, redacted; from the previous index where it has them, else parsed
+    and scanned for secrets once per blob."""
+    out: dict[tuple[str, str], Content] = {}
     if previous:
+        known = _previous_places(previous)
         for old in _previous_versions(previous):
-            out.setdefault((old["commit"], old["assistant_id"]), old["content"])
+            at = (old["commit"], old["assistant_id"])
+            if at not in out:
+                # The previous index is ours (its manifest is signed) and made by this same version:
+                # its content is redacted and its list says where. Without that list, scan again.
+                places = known.get(at)
+                out[at] = (old["content"], places) if places is not None else _scanned(old["content"])
     todo = [e for e in entries if (e.commit, e.assistant_id) not in out]
     blobs = list(dict.fromkeys(e.blob for e in todo))
     progress.stage("reading versions", len(blobs))
@@ -232,9 +243,51 @@ def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] |
     progress.stage("parsing versions", len(blobs))
     parsed = _parse_all(raws, progress)
     for e in todo:
+        base, places = parsed[e.blob]
         # The name defaults to the id the assistant had in that version (as Resolver does).
-        out[(e.commit, e.assistant_id)] = named(parsed[e.blob], e.assistant_id)
+        content = named(base, e.assistant_id)
+        if not base.get("name"):
+            content, places = _scanned(content)  # the id is now a value of the content too
+        out[(e.commit, e.assistant_id)] = (content, places)
     return out
+
+
+def _scanned(content: dict[str, Any]) -> Content:
+    places = redacted_places(content, marked=True)
+    return (redacted(content) if places else content), places
+
+
+def _previous_rows(previous: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(commit, id, path) of every version the previous index took content for."""
+    return {(v["commit"], v["assistant_id"], v["path"]) for v in _previous_versions(previous)
+            if all(isinstance(v.get(field), str) for field in ("commit", "assistant_id", "path"))}
+
+
+def _previous_places(previous: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
+    """(commit, id) -> where the previous index redacted that version's content.
+
+    Its ``redacted`` list names (key, version number); only keys without earlier
+    lineages are taken, where a number names one version (the others are scanned again).
+    """
+    assistants = previous.get("assistants")
+    rows = previous.get("redacted")
+    if not isinstance(assistants, dict) or not isinstance(rows, list):
+        return {}
+    at: dict[tuple[Any, Any], tuple[Any, Any]] = {}  # (key, number) -> (commit, id)
+    for key, a in assistants.items():
+        if not isinstance(a, dict) or "earlier" in a or not isinstance(a.get("versions"), list):
+            continue
+        for v in a["versions"]:
+            if isinstance(v, dict) and isinstance(v.get("version"), int):
+                at[(key, v["version"])] = (v.get("commit"), v.get("assistant_id"))
+    out: dict[tuple[str, str], list[str]] = {place: [] for place in at.values()}
+    for r in rows:
+        if not isinstance(r, dict) or not isinstance(r.get("path"), str):
+            return {}  # not a list this version writes: scan everything again
+        where = at.get((r.get("assistant_id"), r.get("version")))
+        if where is not None:
+            out[where].append(r["path"])
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _previous_versions(previous: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -251,16 +304,16 @@ _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it
 _CHUNK = 400
 
 
-def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, dict[str, Any]]:
-    """blob -> content (``name`` None when the file sets none), on every core for large histories.
+def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, Content]:
+    """blob -> content (``name`` None when the file sets none), redacted, on every core for large histories.
 
-    Parsing YAML is the one CPU-bound step of a publish (~2 s for 13,000 versions
-    on one core); the workers are forked (Linux) and only parse bytes, they
-    never touch the repository.
+    Parsing YAML and scanning it for secrets are the CPU-bound steps of a publish (~3 s
+    for 13,000 versions on one core); the workers are forked (Linux) and only parse
+    bytes, they never touch the repository.
     """
     items = list(raws.items())
     workers = min(os.cpu_count() or 1, 8)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Content] = {}
     if len(items) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
         try:
@@ -279,15 +332,15 @@ def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, dict[str
     return out
 
 
-def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:
+def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, Content]:
     return {blob: _parse(raw) for blob, raw in items}
 
 
-def _parse(raw: bytes) -> dict[str, Any]:
-    """The content ``roster history`` shows for a version (one function for both)."""
+def _parse(raw: bytes) -> Content:
+    """The content ``roster history`` shows for a version (one function for both), redacted."""
     from roster.model import file_content  # lazy: pydantic
 
-    return file_content(raw)
+    return _scanned(file_content(raw))
 
 
 def _commit_json(repo: Any, commit: str) -> dict[str, Any]:

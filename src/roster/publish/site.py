@@ -86,6 +86,13 @@ def pages(index: PublishedIndex, *, title: str) -> list[Page]:
     return out
 
 
+def framed_page(index: PublishedIndex, site_title: str, title: str, template: str, *, depth: int, here: str,
+                **values: Any) -> str:
+    """A page in the site's frame (navigation, stylesheet, CSP) whose body is ``template``
+    rendered with ``values``, for pages built outside this module (``envpage``)."""
+    return _Site(index, site_title).page(title, _template(template).render(**values), depth=depth, here=here)
+
+
 class _Site:
     def __init__(self, index: PublishedIndex, title: str) -> None:
         self.index = index
@@ -129,7 +136,7 @@ class _Site:
 
     def date(self, commit: str | None) -> str:
         info = self.commits.get(commit or "")
-        return _when(info["date"]) if info else ""
+        return when(info["date"]) if info else ""
 
     def version_at(self, entry: dict[str, Any], commit: str) -> int | None:
         """The version of ``entry`` at ``commit`` (None: not on the chain, not there yet, or deleted)."""
@@ -220,7 +227,7 @@ class _Site:
         item: dict[str, Any] = {
             "n": v["version"], "note": note, "note_cls": note_cls,
             "as_id": v["assistant_id"] if v["assistant_id"] != key and kind != "renamed" else None,
-            "date": info["date"], "when": _when(info["date"]), "message": info["message"],
+            "date": info["date"], "when": when(info["date"]), "message": info["message"],
             "author": info["author"]["name"], "commit": v["commit"], "file": v["file"], "expanded": expanded,
             # Release tags, and this assistant's own environment tags (not other assistants' ones).
             "tags": [t for t in self.index.tags_at.get(v["commit"], ())
@@ -320,7 +327,7 @@ def _split_tags(tags: dict[str, str], assistants: dict[str, Any]) -> tuple[dict[
     return env, releases
 
 
-def _when(iso: str) -> str:
+def when(iso: str) -> str:
     """``2024-01-02T03:04:05Z`` -> ``2024-01-02 03:04 UTC`` (the exact time stays in ``datetime=``)."""
     if len(iso) == 20 and iso.endswith("Z"):
         return f"{iso[:10]} {iso[11:16]} UTC"
