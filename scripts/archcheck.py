@@ -12,7 +12,7 @@ Prints one line per finding, ``path:line: rule: what``, then a count per rule:
 - ``private-attr``: a private attribute reached on an object other than ``self``/``cls``/``super()``
   (namedtuple's ``_replace``, ``_asdict``, ``_fields``, ``_make``, ``_field_defaults`` are public API);
 - ``lazy-unneeded``: an import inside a function of a module that is neither heavy (pygit2,
-  jsonschema, pydantic, yaml, ruamel, jinja2, markupsafe, re2, langgraph*, multiprocessing) nor a
+  jsonschema, pydantic, yaml, ruamel, jinja2, markupsafe, re2, langgraph*, langchain*, multiprocessing) nor a
   roster module whose top-level imports reach a heavy one, transitively, and has no ``# lazy:`` comment
   saying why it stays out of a start-up path: it belongs at the top;
 - ``lazy-comment``: a needed import inside a function without a ``# lazy: <why>`` comment on its
@@ -29,6 +29,10 @@ from typing import NamedTuple
 MAX_LINES = 450
 HEAVY = ("pygit2", "jsonschema", "pydantic", "yaml", "ruamel", "jinja2", "markupsafe", "re2", "multiprocessing")
 NAMEDTUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_make", "_field_defaults"})
+# A third-party library's private attribute that has no public equivalent, each with its reason.
+# jsonschema: a keyword function cannot look a $ref up otherwise; its own unevaluatedProperties
+# makes the same call, and the locked version is tested (tests/test_schemas.py, hostile cases).
+THIRD_PARTY_PRIVATE = frozenset({("roster.unevaluated", "validator._resolver")})
 PACKAGE = "roster"
 
 
@@ -53,7 +57,7 @@ class Finding(NamedTuple):
 
 def is_heavy(module: str) -> bool:
     top = module.split(".")[0]
-    return top in HEAVY or top.startswith("langgraph")
+    return top in HEAVY or top.startswith(("langgraph", "langchain"))  # the optional langgraph extra
 
 
 def is_private(name: str) -> bool:
@@ -253,6 +257,8 @@ def check_private_attrs(module: str, tree: ast.Module, path: Path, root: Path) -
         if isinstance(value, ast.Name) and value.id in ("self", "cls"):
             continue
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super":
+            continue
+        if (module, f"{ast.unparse(value)}.{node.attr}") in THIRD_PARTY_PRIVATE:
             continue
         yield Finding(_rel(path, root), node.lineno, "private-attr", f"{ast.unparse(value)}.{node.attr}")
 

@@ -10,9 +10,11 @@ from roster.check import CheckReport, check_source, short_ids
 from roster.diff import FieldChange, diff_values
 from roster.errors import GitError, UsageError
 from roster.git import Repo, TreeSource
+from roster.graphsettings import SUFFIX
 from roster.problems import Problem
 from roster.refs import resolve_commit
 from roster.source import FILE, Source
+from roster.yamlload import YamlError, load_bytes
 
 if TYPE_CHECKING:
     from roster.roster import Roster
@@ -118,7 +120,6 @@ def _contents(source: Source, layout: Any) -> tuple[dict[str, tuple[str, bytes]]
 
 def _schema_bytes(source: Source, layout: Any) -> dict[str, bytes]:
     """graph id -> what its assistants are checked with: the schema file, and its settings file."""
-    from roster.graphsettings import SUFFIX
 
     out: dict[str, bytes] = {}
     for entry in source.list_files(layout.schemas):
@@ -210,8 +211,6 @@ def _similarity(a: Counter[int], b: Counter[int]) -> float:
 
 
 def _data(raw: bytes | None) -> dict[str, Any] | None:
-    from roster.yamlload import YamlError, load_bytes
-
     if raw is None:
         return None
     try:

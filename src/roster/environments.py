@@ -19,8 +19,10 @@ import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.errors import RosterError, UnknownAssistant, UnknownRef
+from roster.hints import did_you_mean
 from roster.ids import SUFFIXES, checked, id_problem
 from roster.problems import Problem, pointer_of
+from roster.refs import resolve_commit
 from roster.source import FILE, FileEntry, Layout, Source
 from roster.yamlload import Document, YamlError, load_bytes
 
@@ -156,8 +158,6 @@ def parse_environment(raw: bytes, *, path: str, name: str) -> tuple[EnvFile | No
     data = doc.data
     for key in data:
         if key not in KEYS:
-            from roster.hints import did_you_mean
-
             add((key,), f"unknown key {key!r}{did_you_mean(key, KEYS)}; allowed: {', '.join(KEYS)}")
     url = data.get("url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
@@ -214,6 +214,7 @@ def _yamlish(value: Any) -> str:
 
 def environments_at(resolver: Resolver, commit: str) -> dict[str, FileEntry]:
     """Environment files at a commit, by name (invalid names left out: check reports them)."""
+    # lazy: loads pygit2
     from roster.git import TreeSource
 
     found, _ = environment_files(TreeSource(resolver.repo, commit), resolver.layout)
@@ -225,6 +226,7 @@ def environment_at(resolver: Resolver, commit: str, name: str) -> EnvFile | None
 
     Raises InvalidEnvironment when the file is malformed (resolving through it would guess).
     """
+    # lazy: loads pygit2
     from roster.git import TreeSource
 
     source = TreeSource(resolver.repo, commit)
@@ -243,7 +245,6 @@ def pin_target(resolver: Resolver, env: EnvFile, assistant_id: str, tip: str) ->
 
     Version numbers count along the first-parent history of ``tip`` (the commit the file was read at).
     """
-    from roster.refs import resolve_commit
 
     pin = env.pins.get(assistant_id)
     if pin is None:

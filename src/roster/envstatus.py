@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from roster.catalog import scan_assistants
 from roster.envhistory import pin_changes, tip_commit
 from roster.environments import (
     EnvFile,
+    check_label,
     environment_at,
     environments_at,
     own_tag_labels,
@@ -18,6 +20,7 @@ from roster.environments import (
 )
 from roster.errors import RosterError, UnknownRef
 from roster.model import Assistant
+from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
@@ -57,10 +60,8 @@ def environments(roster: Any, ref: str | None = None) -> list[Environment]:
 
 def targets(roster: Any, name: str, ref: str | None = None) -> dict[str, tuple[str, str]]:
     """assistant id -> (id then, commit) for every assistant the environment ``name`` runs."""
-    from roster.catalog import scan_assistants
-    from roster.environments import check_label
+    # lazy: loads pygit2
     from roster.git import TreeSource
-    from roster.refs import resolve_commit
 
     check_label(name)
     tip = tip_commit(roster, ref)
@@ -123,7 +124,7 @@ class Status(NamedTuple):
 
 def status(roster: Any, env: str | None = None) -> Status:
     """Every assistant x every environment (or one): the version each runs and how far behind HEAD."""
-    from roster.catalog import scan_assistants
+    # lazy: loads pygit2
     from roster.git import TreeSource
 
     envs = environments(roster)

@@ -2,7 +2,6 @@
 
 ``roster schemas export`` writes ``schemas/<graph_id>.json`` and nothing else, so what a
 project declares here survives every export. Today it holds one key::
-
     run_supplied:      # fields every run passes (invoke_kwargs(context={...})):
       - user_id        # never reported as missing, so --strict stays usable
 """
@@ -12,6 +11,7 @@ from typing import NamedTuple
 
 from roster.hints import did_you_mean
 from roster.problems import Problem
+from roster.yamlload import YamlError, load_bytes
 
 SUFFIX = ".roster.yaml"
 FIELDS = ("run_supplied",)
@@ -24,7 +24,6 @@ class GraphSettings(NamedTuple):
 
 def parse_settings(raw: bytes, path: str) -> GraphSettings:
     """The settings of one file; every problem located, never raises for bad content."""
-    from roster.yamlload import YamlError, load_bytes
 
     try:
         doc = load_bytes(raw)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from roster.errors import UsageError
+from roster.hints import close_matches
 
 SUFFIXES = (".yaml", ".yml")
 _SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]*\Z")
@@ -64,7 +65,6 @@ def version_tags(tag_names: Iterable[str], assistant_id: str) -> list[str]:
 
 def nearest_hint(wanted: str, known: Iterable[str]) -> str:
     """``"; did you mean 'blog-writer'?"`` naming up to three ids close to ``wanted``, or ""."""
-    from roster.hints import close_matches
 
     known = sorted(set(known) - {wanted})
     close = close_matches(wanted, known, n=3, limit=50_000)  # once per lookup: a large repo still gets hints

@@ -7,6 +7,7 @@ Exit codes: 0 posted or updated, 4 not allowed (read-only token), 1 any other fa
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -70,8 +71,6 @@ def upsert_comment(*, api: str, token: str, repository: str, number: int, body: 
 
 
 def main(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m roster.prcomment")
     parser.add_argument("--body-file", required=True)
     parser.add_argument("--number", type=int, required=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.errors import RosterError
+from roster.environments import check_label
+from roster.errors import RosterError, UnknownRef, UsageError
 
 if TYPE_CHECKING:
     from roster.envedit import EnvPromotion
@@ -23,14 +24,13 @@ def promote_one(roster: Roster, assistant_id: str, target: str, to: str, *, comm
     with the smallest change (an ``EnvPromotion``; ``commit=True`` commits the file);
     else the tag ``ID@to`` moves (a ``Promotion``).
     """
+    # lazy: loads pydantic (via roster.model)
     from roster.envedit import env_file_path, promote_in_file
 
     check_promotion_label(roster, to)
     rel = env_file_path(roster, to)
     if rel is None:
         if commit:
-            from roster.errors import UsageError
-
             raise UsageError(f"no {roster.project.layout.environments}/{to}.yaml: promote moves the tag "
                              f"{assistant_id}@{to}, which has nothing to commit")
         return promote(roster, assistant_id, target, to)
@@ -42,22 +42,19 @@ def promote_one(roster: Roster, assistant_id: str, target: str, to: str, *, comm
 
 def promote_all(roster: Roster, source: str, to: str, *, commit: bool = False) -> Sequence[Any]:
     """Copy every pin of environment ``source`` (file or tags) to ``to``, one promotion per assistant."""
+    # lazy: loads pydantic (via roster.model)
     from roster.envedit import env_file_path, promote_in_file
     from roster.envstatus import environments
 
     check_promotion_label(roster, to)
     found = {e.name: e for e in environments(roster)}
     if source not in found:
-        from roster.errors import UnknownRef
-
         raise UnknownRef(f"no environment {source!r}: no {roster.project.layout.environments}/{source}.yaml "
                          f"at HEAD and no tag ID@{source}")
     env = found[source]
     pins = dict(env.pins) if env.path else {i: str(roster.get(f"{i}@{source}").version) for i in env.pins}
     rel = env_file_path(roster, to)
     if rel is None and commit:
-        from roster.errors import UsageError
-
         raise UsageError(f"no {roster.project.layout.environments}/{to}.yaml: promote moves tags, "
                          f"which have nothing to commit")
     if rel is None:
@@ -108,7 +105,6 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
     The assistant must exist and be valid there. The move is atomic and refuses
     to overwrite a concurrent move (compare-and-swap on the tag).
     """
-    from roster.errors import UsageError
     from roster.git import valid_ref_name  # lazy: loads libgit2
     from roster.ids import check_id
     from roster.refs import check_ref_text, is_version_number
@@ -147,8 +143,6 @@ def promote(roster: Roster, assistant_id: str, target: str, label: str) -> Promo
 
 def check_promotion_label(roster: Roster, label: str) -> None:
     """A label may not be read as anything else: HEAD, a number, a hex string, a branch or a repo-wide tag."""
-    from roster.environments import check_label
-    from roster.errors import UsageError
 
     check_label(label)
     repo = roster.repository

@@ -25,6 +25,7 @@ class Pattern(Protocol):
 @lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> Pattern:
     """The compiled pattern (ECMA-262-like syntax, as JSON Schema asks); raises PatternError."""
+    # lazy: loads re2
     import re2
 
     options = re2.Options()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple, Protocol
 
+from roster.yamlload import MAX_BYTES
+
 FILE, SYMLINK, SUBMODULE, OTHER = "file", "symlink", "submodule", "other"
 
 
@@ -91,8 +93,6 @@ class FolderSource:
         return out
 
     def read(self, entry: FileEntry) -> bytes:
-        from roster.yamlload import MAX_BYTES
-
         # Read one byte past the limit so a huge file is refused without loading it whole.
         with open(entry.key, "rb") as f:
             return f.read(MAX_BYTES * 8 + 1)

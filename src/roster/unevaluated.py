@@ -58,7 +58,7 @@ def evaluated_keys(validator: Any, instance: dict[str, Any], schema: Any) -> lis
 
 def unevaluated_properties(validator: Any, unevaluated: Any, instance: Any, schema: Any) -> Any:
     """The ``unevaluatedProperties`` keyword, with jsonschema's messages."""
-    from jsonschema import ValidationError
+    from jsonschema import ValidationError  # lazy: loads jsonschema, which only validating needs
 
     if not validator.is_type(instance, "object"):
         return

@@ -28,6 +28,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 BEGIN = "----- roster-export-begin -----"
@@ -65,6 +66,7 @@ def _load_module_from_path(path: str, project_dir: str) -> Any:
 
 def _resolve(obj: Any, graph_id: str) -> Any:
     """Turn what langgraph.json points at into a compiled graph (Pregel)."""
+    # lazy: loads langgraph.graph; loads langgraph.pregel
     from langgraph.graph import StateGraph
     from langgraph.pregel import Pregel
 
@@ -100,7 +102,6 @@ def _unwrap(value: Any) -> Any:
     if inspect.iscoroutine(value):
         return asyncio.run(value)
     if hasattr(value, "__aenter__") and hasattr(value, "__aexit__"):
-
         async def enter() -> Any:
             return await value.__aenter__()
 
@@ -135,6 +136,7 @@ def _load_graph(graph_id: str, spec: Any, project_dir: str) -> Any:
 
 
 def _configurable_jsonschema(graph: Any) -> dict[str, Any]:
+    # lazy: loads pydantic
     from pydantic import TypeAdapter
 
     config_schema = graph.config_schema()
@@ -155,6 +157,7 @@ def _configurable_jsonschema(graph: Any) -> dict[str, Any]:
 
 
 def _state_jsonschema(graph: Any) -> dict[str, Any]:
+    # lazy: langchain_core comes with langgraph, which only the user's project has
     from langchain_core.runnables.utils import create_model
 
     fields: dict[str, Any] = {}
@@ -195,8 +198,6 @@ def graph_schema(graph_id: str, graph: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 def _versions() -> dict[str, str | None]:
-    from importlib import metadata
-
     out: dict[str, str | None] = {"python": sys.version.split()[0]}
     for dist in ("langgraph", "langchain-core", "pydantic"):
         try:

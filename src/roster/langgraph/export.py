@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from roster.errors import RemoteError, SchemaError, UsageError
+from roster.langgraph._export_child import BEGIN, END
+from roster.langgraph.client import LangGraphClient
 
 SCHEMA_KEYS = ("graph_id", "config_schema", "context_schema", "input_schema", "output_schema", "state_schema")
 CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_export_child.py")
@@ -150,8 +152,6 @@ def _spec(spec: Any) -> str:
 
 
 def _parse_child(stdout: str) -> dict | None:
-    from roster.langgraph._export_child import BEGIN, END
-
     start = stdout.rfind(BEGIN)
     if start < 0:
         return None
@@ -185,7 +185,6 @@ def schemas_from_server(url: str, *, client: Any = None, graphs: Iterable[str] |
     For each graph it asks the server's own per-graph ("system") assistant when there is
     one, else the oldest assistant of that graph.
     """
-    from roster.langgraph.client import LangGraphClient
 
     client = client or LangGraphClient(url)
     by_graph: dict[str, dict] = {}

@@ -9,6 +9,7 @@ created exclusively.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -16,10 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.catalog import scan_assistants
 from roster.errors import RosterError
 from roster.langgraph.content import ROSTER_KEYS, split_config
+from roster.langgraph.export import normalize_schema, render_schema
 from roster.langgraph.sync import ROSTER_NAMESPACE
 from roster.model import CONFIG_FIELDS, file_content
+from roster.source import FolderSource
 
 MAX_ID = 80  # a file name, with room for "-NN.yaml"
 HEADER = "# Imported from a LangGraph server by `roster import`; server_id keeps it the same assistant there.\n"
@@ -45,8 +49,6 @@ def slug(name: str) -> str:
 def import_assistants(project: Any, client: Any, *, include_defaults: bool = False,
                       dry_run: bool = False) -> ImportResult:
     """Write a file for each unmanaged server assistant (and missing schemas) into ``project``."""
-    from roster.catalog import scan_assistants
-    from roster.source import FolderSource
 
     folder = project.folder
     if folder is None:
@@ -150,9 +152,7 @@ def _render(data: Mapping) -> str:
 def _schema(top: str, layout: Any, graph_id: str, sid: str, client: Any, result: ImportResult,
             dry_run: bool) -> Mapping | None:
     """The graph's schema: the project's file, else fetched from the server and written."""
-    import json
 
-    from roster.langgraph.export import normalize_schema, render_schema
 
     path = os.path.join(top, *layout.schema_path(graph_id).split("/"))
     if os.path.exists(path):

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roster.catalog import Graphs, load_assistant
 from roster.content import from_mapping
 from roster.diff import FieldChange
 from roster.errors import RosterError
@@ -29,6 +30,8 @@ from roster.langgraph.content import (
 from roster.langgraph.deploy import RosterLookup
 from roster.langgraph.drift import find_base
 from roster.langgraph.sync import plan_sync
+from roster.source import FolderSource
+from roster.yamlload import YamlError, load_text
 
 WRITE, CONFLICT, REFUSED, CURRENT = "write", "conflict", "refused", "current"
 Path = tuple[str, ...]
@@ -101,8 +104,6 @@ def pull(roster: Any, client: Any, *, dry_run: bool = False) -> PullResult:
 
 
 def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLookup, dry_run: bool) -> PullItem:
-    from roster.yamlload import YamlError, load_text
-
     item = PullItem(WRITE, a.assistant_id, a.path, str(server.get("assistant_id")))
     full = os.path.join(top, *a.path.split("/"))
     if os.path.islink(full) or not _inside(full, top):
@@ -235,8 +236,6 @@ def _walk(data: Any, path: Path) -> Any:
 
 def _check(roster: Any, a: Any, text: str) -> list[str]:
     """Errors ``check`` would report for this text (against the working tree's schemas)."""
-    from roster.catalog import Graphs, load_assistant
-    from roster.source import FolderSource
 
     graphs = Graphs(FolderSource(roster.project.top), roster.project.layout)
     _, problems = load_assistant(text.encode("utf-8"), path=a.path, assistant_id=a.assistant_id, graphs=graphs)

@@ -97,6 +97,7 @@ def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict
             writer.text(SCRIPT, script())
             writer.text("index.json", json.dumps(index.data, ensure_ascii=False, separators=(",", ":")))
             if index.data.get("environments"):
+                # lazy: loads multiprocessing (via roster.publish.index)
                 from roster.publish.envpage import environments_page
 
                 writer.text("environments.html", environments_page(index, title=title or _default_title(roster)))
