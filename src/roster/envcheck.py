@@ -31,10 +31,11 @@ from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
+    from roster.roster import Roster
     from roster.source import Source
 
 
-def check_environments(roster: Any, source: Source, ref: str | None) -> list[Problem]:
+def check_environments(roster: Roster, source: Source, ref: str | None) -> list[Problem]:
     """Problems of every environment file at ``source`` (the working tree, or the commit at ``ref``)."""
     layout = roster.project.layout
     files, problems = environment_files(source, layout)
@@ -65,7 +66,7 @@ def check_environments(roster: Any, source: Source, ref: str | None) -> list[Pro
     return problems
 
 
-def _history(roster: Any, ref: str | None) -> tuple[Resolver | None, str | None]:
+def _history(roster: Roster, ref: str | None) -> tuple[Resolver | None, str | None]:
     """The resolver and the commit whose history numbers versions (None: no repository or no commits)."""
     repo = roster.project.repo
     if repo is None or not repo.has_commits():

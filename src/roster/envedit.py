@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.content import diffable
 from roster.diff import FieldChange, diff_values
@@ -27,6 +27,9 @@ from roster.ids import SUFFIXES, check_id
 from roster.model import Assistant
 from roster.refs import check_ref_text, is_version_number
 from roster.yamlcore import plain_means_string
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 
 class EnvPromotion(NamedTuple):
@@ -50,7 +53,7 @@ class EnvPromotion(NamedTuple):
                 "changes": [c.as_json() for c in self.changes], "file_diff": self.file_diff, "commit": self.commit}
 
 
-def env_file_path(roster: Any, env: str) -> str | None:
+def env_file_path(roster: Roster, env: str) -> str | None:
     """The environment file in the working tree (repository-relative), None when there is none."""
     top = roster.project.top
     if top is None:
@@ -62,12 +65,15 @@ def env_file_path(roster: Any, env: str) -> str | None:
     return None
 
 
-def promote_in_file(roster: Any, rel: str, assistant_id: str, target: str, env: str) -> EnvPromotion:
+def promote_in_file(roster: Roster, rel: str, assistant_id: str, target: str, env: str) -> EnvPromotion:
     """Edit the pin of ``assistant_id`` in the working-tree file ``rel`` to ``target`` (version or ref)."""
     check_id(assistant_id)
     check_ref_text(target)
     check_label(env)
-    full = os.path.join(roster.project.top, *rel.split("/"))
+    top = roster.project.top
+    if top is None:  # env_file_path found no file: a bare repository or a URL has no working tree
+        raise UsageError(f"{rel}: editing an environment file needs a working tree")
+    full = os.path.join(top, *rel.split("/"))
     with open(full, "rb") as f:
         raw = f.read()
     parsed, problems = parse_environment(raw, path=rel, name=env)
@@ -93,7 +99,7 @@ def promote_in_file(roster: Any, rel: str, assistant_id: str, target: str, env: 
                         before_assistant.version if before_assistant else None, after_version, changes, file_diff)
 
 
-def _pinned(roster: Any, env: EnvFile, assistant_id: str) -> Assistant | None:
+def _pinned(roster: Roster, env: EnvFile, assistant_id: str) -> Assistant | None:
     """What the file runs now for the id (the pin, else the default), unvalidated; None when nothing."""
     if assistant_id not in env.pins and env.default is None:
         return None

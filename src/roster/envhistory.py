@@ -16,6 +16,7 @@ from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
+    from roster.roster import Roster
 
 DEFAULT = "*"  # the pseudo id under which a change of ``default:`` is recorded when every id is followed
 
@@ -40,7 +41,7 @@ class PinChange(NamedTuple):
                 "after": {"pin": self.after, "version": self.after_version}}
 
 
-def tip_commit(roster: Any, ref: str | None) -> str:
+def tip_commit(roster: Roster, ref: str | None) -> str:
     """The commit an environment command reads: ``ref``, else HEAD; a published index has no history to read."""
     if not hasattr(roster, "resolver"):  # a published index (Roster.from_index)
         raise UsageError(f"{getattr(roster, 'source', 'this')} is a published index: this command reads the "
@@ -49,13 +50,13 @@ def tip_commit(roster: Any, ref: str | None) -> str:
     return resolve_commit(roster.repository, ref) if ref else str(resolver.head())
 
 
-def pin_history(roster: Any, assistant_id: str, name: str, ref: str | None = None) -> list[PinChange]:
+def pin_history(roster: Roster, assistant_id: str, name: str, ref: str | None = None) -> list[PinChange]:
     """When ``environments/<name>.yaml`` changed the pin of ``assistant_id``, newest first (first-parent)."""
     check_id(assistant_id)
     return pin_changes(roster, name, ref, assistant_id=assistant_id)
 
 
-def pin_changes(roster: Any, name: str, ref: str | None = None, *, assistant_id: str | None = None,
+def pin_changes(roster: Roster, name: str, ref: str | None = None, *, assistant_id: str | None = None,
                 tip: str | None = None) -> list[PinChange]:
     """Every pin change of the environment ``name`` (of one assistant when named), newest first.
 

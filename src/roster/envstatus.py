@@ -24,6 +24,7 @@ from roster.refs import resolve_commit
 
 if TYPE_CHECKING:
     from roster.resolve import Resolver
+    from roster.roster import Roster
 
 
 class Environment(NamedTuple):
@@ -42,7 +43,7 @@ def _from_file(env: EnvFile) -> Environment:
     return Environment(env.name, env.path, env.url, env.default, {k: p.text() for k, p in env.pins.items()})
 
 
-def environments(roster: Any, ref: str | None = None) -> list[Environment]:
+def environments(roster: Roster, ref: str | None = None) -> list[Environment]:
     """Every environment: the files at ``ref`` (HEAD by default), then labels of tags ``ID@label`` without a file."""
     tip = tip_commit(roster, ref)
     resolver = roster.resolver
@@ -58,7 +59,7 @@ def environments(roster: Any, ref: str | None = None) -> list[Environment]:
     return [out[k] for k in sorted(out)]
 
 
-def targets(roster: Any, name: str, ref: str | None = None) -> dict[str, tuple[str, str]]:
+def targets(roster: Roster, name: str, ref: str | None = None) -> dict[str, tuple[str, str]]:
     """assistant id -> (id then, commit) for every assistant the environment ``name`` runs."""
     # lazy: loads pygit2
     from roster.git import TreeSource
@@ -85,7 +86,7 @@ def targets(roster: Any, name: str, ref: str | None = None) -> dict[str, tuple[s
     return out
 
 
-def environment_assistants(roster: Any, name: str, ref: str | None = None) -> list[Assistant]:
+def environment_assistants(roster: Roster, name: str, ref: str | None = None) -> list[Assistant]:
     """Every assistant the environment runs, each validated at its pin."""
     resolver = roster.resolver
     return [resolver.get(ident, commit) for ident, commit in targets(roster, name, ref).values()]
@@ -122,7 +123,7 @@ class Status(NamedTuple):
                 "assistants": [r.as_json() for r in self.rows]}
 
 
-def status(roster: Any, env: str | None = None) -> Status:
+def status(roster: Roster, env: str | None = None) -> Status:
     """Every assistant x every environment (or one): the version each runs and how far behind HEAD."""
     # lazy: loads pygit2
     from roster.git import TreeSource
@@ -171,7 +172,7 @@ def _cell(resolver: Resolver, target: tuple[str, str], head_count: int | None) -
 # --- the published index --------------------------------------------------------------------
 
 
-def published_environments(roster: Any, head: str) -> dict[str, Any]:
+def published_environments(roster: Roster, head: str) -> dict[str, Any]:
     """``index.json``'s ``environments`` (docs/index-format.md): each file at ``head``, what it runs, its changes."""
     resolver: Resolver = roster.resolver
     out: dict[str, Any] = {}

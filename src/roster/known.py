@@ -22,6 +22,7 @@ from roster.yamlload import YamlError, load_bytes
 if TYPE_CHECKING:
     from roster.git import Repo
     from roster.resolve import Resolver
+    from roster.roster import Roster
     from roster.source import Layout
     from roster.yamlload import Document
 
@@ -123,7 +124,7 @@ class VersionRow(NamedTuple):
     tags: tuple[str, ...]
 
 
-def show(roster: Any, spec: str) -> AssistantView | None:
+def show(roster: Roster, spec: str) -> AssistantView | None:
     """``roster show SPEC`` from known verdicts; None: take the full way (``Roster.get``)."""
     resolver = roster.ready()
     # The same (id, commit) as Roster.get: version numbers, environment pins, refs.
@@ -132,7 +133,7 @@ def show(roster: Any, spec: str) -> AssistantView | None:
     return AssistantView(fields) if fields is not None else None
 
 
-def listing(roster: Any, ref: str | None, graph_id: str | None,
+def listing(roster: Roster, ref: str | None, graph_id: str | None,
             metadata: dict[str, Any] | None) -> list[AssistantView] | None:
     """``roster list`` from known verdicts; None when any assistant there is not known yet
     (``Roster.list`` then validates them, and the next listing is known)."""
@@ -165,7 +166,7 @@ def listing(roster: Any, ref: str | None, graph_id: str | None,
     return out
 
 
-def history(roster: Any, assistant_id: str, ref: str | None) -> list[VersionRow]:
+def history(roster: Roster, assistant_id: str, ref: str | None) -> list[VersionRow]:
     """The lines of ``roster history ID`` (text): the same versions as ``Roster.history``,
     read from commits alone (the text shows no content, so no file is parsed)."""
 

@@ -3,11 +3,14 @@ URL an environment's file names (sync, pull, import, schemas export --from-serve
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from roster.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 URL_HELP = "The API key comes from LANGGRAPH_API_KEY or LANGSMITH_API_KEY; extra headers from ROSTER_HTTP_HEADERS."
 
@@ -36,7 +39,7 @@ def timeout_option() -> Callable[[Any], Any]:
     return click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per server request.")
 
 
-def env_url(roster: Any, env: str, ref: str | None) -> str:
+def env_url(roster: Roster, env: str, ref: str | None) -> str:
     """The ``url`` of ``environments/ENV.yaml`` at ``ref``."""
     found = {e.name: e for e in roster.environments(ref)}
     url = found[env].url if env in found else None

@@ -7,16 +7,19 @@ versions, the server's versions) from a :class:`roster.Roster` and a LangGraph c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roster.errors import RosterError
 from roster.langgraph.sync import SyncPlan, plan_sync
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 
 class RosterLookup:
     """Git history from a Roster (at ``ref``), server versions from a client; each read once."""
 
-    def __init__(self, roster: Any, client: Any, ref: str | None) -> None:
+    def __init__(self, roster: Roster, client: Any, ref: str | None) -> None:
         self.roster = roster
         self.client = client
         self.ref = ref
@@ -46,7 +49,7 @@ class RosterLookup:
         return self._server[server_id]
 
 
-def plan_deploy(roster: Any, client: Any, *, ref: str | None = None, prune: bool = False,
+def plan_deploy(roster: Roster, client: Any, *, ref: str | None = None, prune: bool = False,
                 overwrite_drift: bool = False, env: str | None = None) -> tuple[SyncPlan, list[dict]]:
     """The sync plan of ``roster`` at ``ref`` (HEAD) against the client's server, and the server's assistants.
 

@@ -13,7 +13,7 @@ import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roster.catalog import Graphs, load_assistant
 from roster.content import from_mapping
@@ -32,6 +32,9 @@ from roster.langgraph.drift import find_base
 from roster.langgraph.sync import plan_sync
 from roster.source import FolderSource
 from roster.yamlload import YamlError, load_text
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 WRITE, CONFLICT, REFUSED, CURRENT = "write", "conflict", "refused", "current"
 Path = tuple[str, ...]
@@ -86,7 +89,7 @@ class _FileView:
         self.metadata = fields["metadata"] if isinstance(fields["metadata"], dict) else {}
 
 
-def pull(roster: Any, client: Any, *, dry_run: bool = False) -> PullResult:
+def pull(roster: Roster, client: Any, *, dry_run: bool = False) -> PullResult:
     """Write each drifted assistant's server content into its file (unless ``dry_run``)."""
     top = roster.project.top
     if top is None:
@@ -103,7 +106,7 @@ def pull(roster: Any, client: Any, *, dry_run: bool = False) -> PullResult:
     return result
 
 
-def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLookup, dry_run: bool) -> PullItem:
+def _pull_one(roster: Roster, top: str, a: Any, server: Mapping, lookup: RosterLookup, dry_run: bool) -> PullItem:
     item = PullItem(WRITE, a.assistant_id, a.path, str(server.get("assistant_id")))
     full = os.path.join(top, *a.path.split("/"))
     if os.path.islink(full) or not _inside(full, top):
@@ -142,7 +145,7 @@ def _pull_one(roster: Any, top: str, a: Any, server: Mapping, lookup: RosterLook
         new_text = edit_text(text, sets, deletes, expect=expect, where=a.path)
     except EditError as e:
         return _refuse(item, str(e), REFUSED)
-    problems = _check(roster, a, new_text)
+    problems = _check(roster, top, a, new_text)
     if problems:
         return _refuse(item, "the server's content does not pass check: " + "; ".join(problems), REFUSED)
     item.diff = list(difflib.unified_diff(text.splitlines(), new_text.splitlines(), f"a/{a.path}", f"b/{a.path}",
@@ -234,9 +237,8 @@ def _walk(data: Any, path: Path) -> Any:
     return data
 
 
-def _check(roster: Any, a: Any, text: str) -> list[str]:
+def _check(roster: Roster, top: str, a: Any, text: str) -> list[str]:
     """Errors ``check`` would report for this text (against the working tree's schemas)."""
-
-    graphs = Graphs(FolderSource(roster.project.top), roster.project.layout)
+    graphs = Graphs(FolderSource(top), roster.project.layout)
     _, problems = load_assistant(text.encode("utf-8"), path=a.path, assistant_id=a.assistant_id, graphs=graphs)
     return [p.format() for p in problems if p.severity == "error"]

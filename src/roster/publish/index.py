@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.content import named
 from roster.content import version_json as content_json
@@ -32,6 +32,9 @@ from roster.publish.progress import NoProgress, Progress
 from roster.refs import resolve_commit
 from roster.timeline import Planned, plan
 from roster.version import __version__
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 FORMAT = 1
 _VERSION_FILE = re.compile(r"v[0-9]+\.json\Z")
@@ -60,7 +63,7 @@ def version_file(key: str, number: int) -> str:
     return f"assistants/{key}/v{number}.json"
 
 
-def build_index(roster: Any, ref: str | None = None, *, previous: dict[str, Any] | None = None,
+def build_index(roster: Roster, ref: str | None = None, *, previous: dict[str, Any] | None = None,
                 progress: Progress | None = None) -> PublishedIndex:
     """The published history of ``ref`` (HEAD by default) of a git-backed ``Roster``."""
 

@@ -26,13 +26,16 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.cachetrust import usable
 from roster.errors import HistoryCut, RosterError, UsageError
 from roster.publish.index import PublishedIndex, build_index, version_json
 from roster.publish.progress import NoProgress, Progress
 from roster.publish.site import SCRIPT, Page, pages, script
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
 
 MANIFEST = ".roster-publish.json"  # page signatures of the last publish; not part of the site proper
 MANIFEST_FORMAT = 2
@@ -49,7 +52,7 @@ class PublishResult(NamedTuple):
     skipped: tuple[str, ...] = ()  # names in history that are not valid ids: left out of the site
 
 
-def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None = None,
+def publish(roster: Roster, out: str, *, ref: str | None = None, title: str | None = None,
             progress: Progress | None = None, allow_cut: bool = False) -> PublishResult:
     """Write the published history of ``ref`` into the folder ``out`` (replacing a previous one)."""
     if getattr(roster, "read_only", False):  # Roster.from_index(): a published index, not a repository
@@ -78,7 +81,7 @@ def publish(roster: Any, out: str, *, ref: str | None = None, title: str | None 
                          index.skipped)
 
 
-def _write_site(roster: Any, target: Path, index: PublishedIndex, previous: dict[str, Any] | None,
+def _write_site(roster: Roster, target: Path, index: PublishedIndex, previous: dict[str, Any] | None,
                 manifest: dict[str, str], digests: dict[str, str], key: bytes, title: str | None,
                 progress: Progress) -> tuple[int, int]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -280,7 +283,7 @@ def _tags_by_commit(tags: dict[str, str]) -> dict[str, list[str]]:
     return out
 
 
-def _guard(target: Path, roster: Any) -> None:
+def _guard(target: Path, roster: Roster) -> None:
     """Refuse to replace anything that is not a site this command wrote."""
     if target.exists() and not target.is_dir():
         raise UsageError(f"output folder {target} exists and is not a folder")
@@ -340,7 +343,7 @@ def _mac(key: bytes, body: dict[str, Any]) -> str:
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
-def _site_key(roster: Any) -> bytes:
+def _site_key(roster: Roster) -> bytes:
     """The key that signs a site's manifest: in the git dir, which no commit or pull request can write."""
     if not usable(roster.repository.path):  # a key that came with a restored repository signs nothing here
         return secrets.token_bytes(32)
@@ -423,7 +426,7 @@ def _umask() -> int:
     return mask
 
 
-def _default_title(roster: Any) -> str:
+def _default_title(roster: Roster) -> str:
     project = roster.project
     base = project.folder or getattr(project.repo, "path", "") or "assistants"
     name = Path(str(base).rstrip("/")).name
