@@ -30,6 +30,21 @@ def _repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
+def _forge_delta_cache(repo: GitRepo) -> None:
+    """Make every change in the git dir's delta index say its new content is a forged blob
+    (a real object of the repository, in no commit's tree)."""
+    import marshal
+
+    repo.write("forged.yaml", assistant_yaml(prompt="FORGED"))
+    blob = repo.git("hash-object", "-w", "forged.yaml")
+    (repo.path / "forged.yaml").unlink()
+    cache = next((repo.path / ".git" / "roster").glob("deltas-*.marshal"))
+    fmt, folder, rows = marshal.loads(cache.read_bytes())
+    # (status, old path, new path, old blob, new blob): every new blob becomes the forged one.
+    rows = tuple((c, p, tuple((*ch[:4], blob) if ch[4] else tuple(ch) for ch in changes)) for c, p, changes in rows)
+    cache.write_bytes(marshal.dumps((fmt, folder, rows)))
+
+
 def _all_text(site: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(site.rglob("*")) if p.is_file())
 
@@ -163,7 +178,6 @@ def test_an_interrupted_swap_leaves_a_site_for_readers(tmp_path: Path):
 
 def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
     """A repository from an artifact can carry a forged delta index in .git/roster/."""
-    import marshal
 
     from roster.errors import RosterError
 
@@ -171,14 +185,7 @@ def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
     repo.write_assistant("writer", prompt="second")
     repo.commit("v2")
     _publish(repo, tmp_path / "first")  # builds the delta index in .git/roster/
-    repo.write("forged.yaml", assistant_yaml(prompt="FORGED"))
-    blob = repo.git("hash-object", "-w", "forged.yaml")
-    (repo.path / "forged.yaml").unlink()
-    cache = next((repo.path / ".git" / "roster").glob("deltas-*.marshal"))
-    fmt, folder, rows = marshal.loads(cache.read_bytes())
-    # Every change now says its new content is the forged blob (status, old, new, old blob, new blob).
-    rows = tuple((c, p, tuple((*ch[:4], blob) if ch[4] else tuple(ch) for ch in changes)) for c, p, changes in rows)
-    cache.write_bytes(marshal.dumps((fmt, folder, rows)))
+    _forge_delta_cache(repo)
     site = tmp_path / "second"
     try:
         _publish(repo, site)
@@ -190,7 +197,6 @@ def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
 
 def test_a_republish_checks_every_version_the_previous_site_does_not_vouch_for(tmp_path: Path):
     """Versions the signed previous index holds are not checked again; a new one, forged in the cache, is."""
-    import marshal
 
     import pytest
 
@@ -203,13 +209,7 @@ def test_a_republish_checks_every_version_the_previous_site_does_not_vouch_for(t
     repo.write_assistant("writer", prompt="second")
     repo.commit("v2")
     Roster(str(repo.path)).get("writer@HEAD")  # the delta index now holds v2
-    repo.write("forged.yaml", assistant_yaml(prompt="FORGED"))
-    blob = repo.git("hash-object", "-w", "forged.yaml")
-    (repo.path / "forged.yaml").unlink()
-    cache = next((repo.path / ".git" / "roster").glob("deltas-*.marshal"))
-    fmt, folder, rows = marshal.loads(cache.read_bytes())
-    rows = tuple((c, p, tuple((*ch[:4], blob) if ch[4] else tuple(ch) for ch in changes)) for c, p, changes in rows)
-    cache.write_bytes(marshal.dumps((fmt, folder, rows)))
+    _forge_delta_cache(repo)
     with pytest.raises(RosterError, match="history cache"):
         _publish(repo, site)
     assert "FORGED" not in _all_text(site)

@@ -49,3 +49,22 @@ def load_json(path: Path) -> Any:
     import json
 
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def site_tree(root: Path) -> dict[str, bytes]:
+    """Every file of a site, to compare two publishes: index.json without its date, and the
+    manifest without what signs that date (its mac and its index.json entry)."""
+    import json
+
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            data = p.read_bytes()
+            if p.name == "index.json":
+                data = json.dumps({**json.loads(data), "generated_at": None}).encode()
+            if p.name == ".roster-publish.json":
+                manifest = json.loads(data)
+                files = {f: d for f, d in manifest["files"].items() if f != "index.json"}
+                data = json.dumps({k: v for k, v in manifest.items() if k != "mac"} | {"files": files}).encode()
+            out[str(p.relative_to(root))] = data
+    return out

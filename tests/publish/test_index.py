@@ -11,7 +11,7 @@ import pytest
 
 from helpers.cli import run_roster_subprocess as roster_cli
 from helpers.gitcmd import run_git
-from publish.story import Published, build_repo, load_json
+from publish.story import Published, build_repo, load_json, site_tree
 
 
 def _git_lines(path: Path, *args: str) -> list[str]:
@@ -154,24 +154,9 @@ def test_cli_publish_then_incremental_republish(tmp_path: Path):
     # The incremental result is exactly what a fresh publish writes.
     fresh = tmp_path / "fresh"
     assert roster_cli("--repo", str(story.path), "publish", "--out", str(fresh)).returncode == 0
-    assert _tree(site) == _tree(fresh)
+    assert site_tree(site) == site_tree(fresh)
     # Nothing is left beside the site: no temporary or old folders.
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            data = p.read_bytes()
-            if p.name == "index.json":
-                data = json.dumps({**json.loads(data), "generated_at": None}).encode()
-            if p.name == ".roster-publish.json":  # signs index.json, whose generated_at differs: compare the rest
-                manifest = json.loads(data)
-                files = {f: d for f, d in manifest["files"].items() if f != "index.json"}
-                data = json.dumps({k: v for k, v in manifest.items() if k != "mac"} | {"files": files}).encode()
-            out[str(p.relative_to(root))] = data
-    return out
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_site(published: Published, tmp_path: Path):
@@ -193,7 +178,7 @@ def test_a_failure_leaves_the_previous_site_untouched(published: Published, tmp_
 
     site = tmp_path / "site"
     publish(Roster(str(published.story.path)), str(site))
-    before = _tree(site)
+    before = site_tree(site)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -201,7 +186,7 @@ def test_a_failure_leaves_the_previous_site_untouched(published: Published, tmp_
     monkeypatch.setattr(output, "_swap", boom)
     with pytest.raises(OSError, match="disk full"):
         publish(Roster(str(published.story.path)), str(site))
-    assert _tree(site) == before
+    assert site_tree(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -253,4 +238,4 @@ def test_large_history_uses_worker_processes(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(output, "_PARALLEL_MIN", 1)
     monkeypatch.setattr(output, "_CHUNK", 2)
     publish(Roster(str(story.path)), str(tmp_path / "parallel"))
-    assert _tree(tmp_path / "serial") == _tree(tmp_path / "parallel")
+    assert site_tree(tmp_path / "serial") == site_tree(tmp_path / "parallel")

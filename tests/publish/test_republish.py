@@ -12,26 +12,10 @@ from pathlib import Path
 from helpers.cli import run_roster_subprocess as roster_cli
 from helpers.content import assistant_yaml
 from helpers.gitcmd import GitRepo
-from publish.story import load_json
+from publish.story import load_json, site_tree
 
 KEY = "sk-ant-api03-Zq3xT7bN9mK2pL5vR8wY1cF4hJ6dS0aE-AbCdEf"
 TOKEN = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    """Every file of a site; index.json without its date, the manifest without what signs the date."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            data = p.read_bytes()
-            if p.name == "index.json":
-                data = json.dumps({**json.loads(data), "generated_at": None}).encode()
-            if p.name == ".roster-publish.json":
-                manifest = json.loads(data)
-                files = {f: d for f, d in manifest["files"].items() if f != "index.json"}
-                data = json.dumps({k: v for k, v in manifest.items() if k != "mac"} | {"files": files}).encode()
-            out[str(p.relative_to(root))] = data
-    return out
 
 
 def _with(extra: str, prompt: str = "You write posts.") -> str:
@@ -72,9 +56,9 @@ def test_a_republish_redacts_exactly_what_a_fresh_publish_does(tmp_path: Path):
     assert json.loads(proc.stdout)["reused"] > 0  # the previous site was used
     fresh = tmp_path / "fresh"
     assert roster_cli("--repo", str(g.path), "publish", "--out", str(fresh)).returncode == 0
-    assert _tree(site) == _tree(fresh)
+    assert site_tree(site) == site_tree(fresh)
     assert load_json(site / "index.json")["redacted"] == load_json(fresh / "index.json")["redacted"]
-    for data in _tree(site).values():
+    for data in site_tree(site).values():
         assert KEY.encode() not in data and TOKEN.encode() not in data
 
 
@@ -90,5 +74,5 @@ def test_a_republish_redacts_a_new_version_and_keeps_the_old_places(tmp_path: Pa
     assert "plain@2 metadata.api_key" in listed and "blog@1 metadata.fallback" in listed
     index = load_json(site / "index.json")
     assert index["assistants"]["plain"]["versions"][-1]["content"]["metadata"] == {"api_key": "[redacted]"}
-    for data in _tree(site).values():
+    for data in site_tree(site).values():
         assert TOKEN.encode() not in data
