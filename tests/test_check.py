@@ -245,7 +245,7 @@ def test_check_report_json_shape(tmp_path):
             "assistant_id": "a", "path": "assistants/a.yaml", "line": 3, "column": 3,
             "pointer": "config.configurable",
             "message": "required field 'system_prompt' of the graph's config_schema is missing (a run may "
-                       "supply it: list it under run_supplied in schemas/writer.roster.yaml; --strict makes "
+                       "supply it: list it under run_supplied in schemas/writer.roster.yaml; strict mode makes "
                        "this an error)",
         }],
     }

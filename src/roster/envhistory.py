@@ -97,8 +97,8 @@ def pin_changes(roster: Roster, name: str, ref: str | None = None, *, assistant_
             versions[ident] = version
         last = now
     if not seen_file:
-        raise UnknownRef(f"no {folder}/{name}.yaml in the history of {ref or 'HEAD'}: history --env follows "
-                         f"that file (per-assistant tags keep no history)")
+        raise UnknownRef(f"no {folder}/{name}.yaml in the history of {ref or 'HEAD'}: an environment's pin "
+                         f"history follows that file (per-assistant tags keep no history)")
     changes.reverse()
     return changes
 

@@ -192,7 +192,7 @@ def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool)
             out.add("error" if strict else "warning", pointer,
                     f"required field {name!r} of the graph's {kind} is missing"
                     + ("" if strict else f" (a run may supply it: list it under run_supplied in "
-                       f"schemas/{graph.graph_id}.roster.yaml; --strict makes this an error)"),
+                       f"schemas/{graph.graph_id}.roster.yaml; strict mode makes this an error)"),
                     at=None if section else ("graph_id",))
 
 
@@ -247,7 +247,7 @@ def _report_schema_error(out: _Collector, error: Any, where: tuple[Any, ...], ki
                 continue
             out.add("error" if strict else "warning", at,
                     f"required field {name!r} of the graph's {kind} is missing"
-                    + ("" if strict else " (a run may supply it; --strict makes this an error)"))
+                    + ("" if strict else " (a run may supply it; strict mode makes this an error)"))
         return
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}

@@ -376,7 +376,7 @@ def test_text_format(mixed_repo):
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         "assistants/support.yaml:4:1: warning: context: required field 'product' of the graph's context_schema is "
-        "missing (a run may supply it: list it under run_supplied in schemas/support.roster.yaml; --strict makes "
+        "missing (a run may supply it: list it under run_supplied in schemas/support.roster.yaml; strict mode makes "
         "this an error)",
         "assistants/team/hot.yaml:10:18: error: config.configurable.temperature: 'hot' is not of type 'number'",
         "assistants/team/hot.yaml:11:5: warning: config.configurable.temprature: 'temprature' is not declared in the "
@@ -433,7 +433,7 @@ def test_github_format(mixed_repo):
     lines = out.splitlines()
     assert lines[0] == ("::warning file=assistants/support.yaml,line=4,col=1,title=roster%3A support::context: "
                         "required field 'product' of the graph's context_schema is missing (a run may supply it: "
-                        "list it under run_supplied in schemas/support.roster.yaml; --strict makes this an error)")
+                        "list it under run_supplied in schemas/support.roster.yaml; strict mode makes this an error)")
     assert lines[1] == ("::error file=assistants/team/hot.yaml,line=10,col=18,title=roster%3A team/hot::"
                         "config.configurable.temperature: 'hot' is not of type 'number'")
     assert lines[2].startswith("::warning file=assistants/team/hot.yaml,line=11,col=5,")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from githttp import GitHttp
 from helpers.gitcmd import GitRepo, run_git
+from helpers.githttp import GitHttp
 from helpers.identity import git_env
 from helpers.servers import free_port, wait_for_port
 from roster import RemoteError, Roster, UnknownRef, UsageError

@@ -127,7 +127,7 @@ def test_a_real_redirect_to_another_host_gets_no_token(tmp_path: Path, monkeypat
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from githttp import GitHttp
+    from helpers.githttp import GitHttp
 
     bare = tmp_path / "http" / "assistants.git"
     GitRepo(bare, bare=True)

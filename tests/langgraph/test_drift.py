@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _lg_helpers import MemoryLookup, make_assistant
 from test_plan import server_view
 
+from helpers.syncing import MemoryLookup, make_assistant
 from roster.langgraph.sync import (
     UNCHANGED,
     UPDATE,

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from _lg_helpers import make_assistant
 
 from conftest import _stop, find_cli, missing, start_server
+from helpers.syncing import make_assistant
 
 pytestmark = pytest.mark.langgraph
 

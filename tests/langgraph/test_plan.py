@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from _lg_helpers import MemoryLookup, make_assistant
-
+from helpers.syncing import MemoryLookup, make_assistant
 from roster.langgraph.content import payload_for
 from roster.langgraph.sync import (
     CREATE,

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from _lg_helpers import make_assistant
+
+from helpers.syncing import make_assistant
 
 pytestmark = pytest.mark.langgraph
 

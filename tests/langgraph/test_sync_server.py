@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from _lg_helpers import MemoryLookup, make_assistant
 
+from helpers.syncing import MemoryLookup, make_assistant
 from roster.langgraph.sync import (
     CREATE,
     DELETE,
