@@ -9,6 +9,7 @@ A benchmark that crashes is reported and the others still run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import importlib
 import inspect
@@ -33,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tag-every", type=int, default=common.DEFAULT_PARAMS["tag_every"])
     ap.add_argument("--seed", type=int, default=common.DEFAULT_PARAMS["seed"])
     args = ap.parse_args(argv)
+
+    # An installed Roster runs from compiled bytecode, like the anchors' libraries do; this
+    # machine sets PYTHONDONTWRITEBYTECODE, which would make every timed `roster` process
+    # compile Roster's modules again. Compile them once, up front.
+    roster_dir = Path(importlib.import_module("roster").__file__ or "").parent
+    compileall.compile_dir(str(roster_dir), quiet=1)
 
     params = {"assistants": args.assistants, "commits": args.commits, "tag_every": args.tag_every, "seed": args.seed}
     repo = common.ensure_repo(params)
