@@ -62,6 +62,18 @@ def usable(git_dir: str) -> bool:
         return known
 
 
+def read_kept(git_dir: str, path: str) -> bytes | None:
+    """The bytes of a file Roster kept under ``<git_dir>/roster`` (``path``), or None when the
+    folder is not this user's (never believed) or the file cannot be read."""
+    if not usable(git_dir):
+        return None
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def forget() -> None:
     """Look at every git dir and key again (for tests that plant a folder after a first look)."""
     with _lock:

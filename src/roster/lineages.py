@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from roster.cachetrust import usable
+from roster.cachetrust import read_kept, usable
 from roster.history import Chain, Gone, Lineage, VersionEntry, last_of, lineage_in
 
 MAGIC = b"RSTRLIN1"
@@ -93,12 +93,8 @@ def _prune(folder: str, prefix: str) -> None:
 
 def load(git_dir: str, slug: str, folder: str, tip: str) -> LazyChain | None:
     """The chain of ``tip`` as kept on disk, reading assistants' records on demand; None when absent or unsound."""
-    if not usable(git_dir):  # a folder not written here by this user is never believed
-        return None
-    try:
-        with open(_path(git_dir, slug, tip), "rb") as f:
-            data = f.read()
-    except OSError:
+    data = read_kept(git_dir, _path(git_dir, slug, tip))  # a folder not written here by this user: None
+    if data is None:
         return None
     try:
         if not data.startswith(MAGIC) or len(data) < _HEAD:

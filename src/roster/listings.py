@@ -16,7 +16,7 @@ import threading
 import zlib
 from typing import Any
 
-from roster.cachetrust import usable
+from roster.cachetrust import read_kept, usable
 from roster.version import __version__
 
 MAGIC = b"RSTRLST1"
@@ -29,12 +29,8 @@ def _path(git_dir: str, slug: str, commit: str) -> str:
 
 def load(git_dir: str, slug: str, folder: str, commit: str) -> list[dict[str, Any]] | None:
     """The kept listing at ``commit``: each assistant's fields, in listing order; None when absent or unsound."""
-    if not usable(git_dir):  # a folder not written here by this user is never believed
-        return None
-    try:
-        with open(_path(git_dir, slug, commit), "rb") as f:
-            data = f.read()
-    except OSError:
+    data = read_kept(git_dir, _path(git_dir, slug, commit))  # a folder not written here by this user: None
+    if data is None:
         return None
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         return None
