@@ -40,7 +40,7 @@ from roster.indexload import IndexLoader
 from roster.indexview import Snapshot
 from roster.lookup import resolve_target
 from roster.model import Assistant, Version
-from roster.refs import check_ref_text, parse_spec
+from roster.refs import check_ref_text
 from roster.timeline import alive_at, find_lineage, versions_at
 
 
@@ -137,10 +137,8 @@ class IndexRoster:
         hit = snap.hot.get(key)
         if hit is not None:
             return hit
-        parsed = parse_spec(spec, ref)
-        assistant_id, commit = resolve_target(snap, spec, ref)
-        where = f"{parsed.assistant_id}@{parsed.ref}" if parsed.ref else parsed.assistant_id
-        assistant = snap.assistant_at(assistant_id, commit, where)
+        assistant_id, commit = resolve_target(snap, spec, ref)  # parses and checks the spec
+        assistant = snap.assistant_at(assistant_id, commit, spec if ref is None else f"{spec}@{ref}")
         snap.hot[key] = assistant
         return assistant
 

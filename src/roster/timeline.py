@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from roster.errors import HistoryCut, UnknownAssistant, UnknownRef
-from roster.history import Gone, Lineage, VersionEntry, gone_hint
+from roster.history import Chain, Gone, Lineage, VersionEntry, gone_hint
 from roster.ids import nearest_hint
 
 
@@ -172,15 +172,14 @@ class Planned(NamedTuple):
     lineage: Lineage | None = None  # the lineage the versions are from
 
 
-def plan(chain: Timeline) -> dict[str, Planned]:
-    """Every id of the chain, with the lineage ``find_lineage`` gives it at the chain's end."""
+def plan(chain: Chain) -> dict[str, Planned]:
+    """Every id of the chain, with the lineage ``find_lineage`` gives it at the chain's end.
+
+    It needs every lineage, so a whole chain (``Resolver.chain(tip, whole=True)``)."""
     last = end(chain)
     deleted_at: dict[int, list[int]] = {}  # id(lineage) -> deletion positions
     owner: dict[tuple[int, str], Lineage] = {}
-    lineages = getattr(chain, "lineages", None)
-    if lineages is None:
-        raise TypeError("a plan needs the whole chain (Resolver.chain(tip, whole=True))")
-    for lineage in lineages:
+    for lineage in chain.lineages:
         for e in lineage.entries:
             owner[(e.pos, e.assistant_id)] = lineage
     for gone_list in chain.gone.values():
@@ -193,26 +192,26 @@ def plan(chain: Timeline) -> dict[str, Planned]:
     chosen: set[int] = set()
     for assistant_id in chain.timeline:
         live = chain.lineage_at(assistant_id, last)
-        lineage = live or chain.last_lineage(assistant_id)
-        if lineage is None:
+        shown = live or chain.last_lineage(assistant_id)
+        if shown is None:
             continue
-        chosen.add(id(lineage))
-        numbers = [(e, i + 1) for i, e in enumerate(lineage.entries)]
-        deletions = sorted(deleted_at.get(id(lineage), []))
+        chosen.add(id(shown))
+        numbers = [(e, i + 1) for i, e in enumerate(shown.entries)]
+        deletions = sorted(deleted_at.get(id(shown), []))
         if live is not None:
-            out[assistant_id] = Planned("active", None, None, numbers, deletions, lineage=lineage)
+            out[assistant_id] = Planned("active", None, None, numbers, deletions, lineage=shown)
             continue
         gone = chain.gone[assistant_id][-1]
         if gone.renamed_to is not None:
             mine = [(e, n) for e, n in numbers if e.assistant_id == assistant_id]
             out[assistant_id] = Planned("renamed", gone.renamed_to, gone.commit, mine,
-                                        [p for p in deletions if p < gone.pos], lineage=lineage)
+                                        [p for p in deletions if p < gone.pos], lineage=shown)
         else:
-            out[assistant_id] = Planned("deleted", None, gone.commit, numbers, deletions, lineage=lineage)
-    for lineage in lineages:
+            out[assistant_id] = Planned("deleted", None, gone.commit, numbers, deletions, lineage=shown)
+    for lineage in chain.lineages:
         if id(lineage) not in chosen and lineage.entries and lineage.entries[-1].assistant_id in out:
             key = lineage.entries[-1].assistant_id
-            earlier = (([(e, i + 1) for i, e in enumerate(lineage.entries)], sorted(deleted_at.get(id(lineage), []))))
+            earlier = ([(e, i + 1) for i, e in enumerate(lineage.entries)], sorted(deleted_at.get(id(lineage), [])))
             out[key] = out[key]._replace(earlier=[*out[key].earlier, earlier])
     if chain.cut:
         # A shallow clone: numbering would be invented, so versions are left out.
