@@ -26,8 +26,10 @@ $(STAMPS)/uv: requirements/uv.txt
 
 # The project venv: exactly what uv.lock pins (hashes checked), with the LangGraph extra and
 # the dev group (pytest, hypothesis, ruff, mypy...). --locked fails if uv.lock is stale.
+# --compile-bytecode: like pip, so that no process (a test's subprocess, a benchmark's anchor)
+# compiles the libraries again where PYTHONDONTWRITEBYTECODE is set.
 $(STAMPS)/venv: pyproject.toml uv.lock $(STAMPS)/uv
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --all-extras --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --all-extras --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 setup: $(STAMPS)/venv

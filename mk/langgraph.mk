@@ -22,7 +22,7 @@ langgraph-deps: $(LG_STAMPS)/langgraph-server-venv
 
 $(LG_STAMPS)/langgraph-server-venv: tests/langgraph/requirements-server.lock $(LG_STAMPS)/uv
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(LG_SERVER_VENV)
-	$(UV) pip sync --quiet --python $(LG_SERVER_VENV)/bin/python --require-hashes \
+	$(UV) pip sync --quiet --compile-bytecode --python $(LG_SERVER_VENV)/bin/python --require-hashes \
 		tests/langgraph/requirements-server.lock
 	@mkdir -p $(LG_STAMPS) && touch $@
 
