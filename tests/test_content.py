@@ -6,11 +6,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.content import assistant_yaml
 from helpers.gitcmd import GitRepo
 from roster import Roster, content
 from roster.content import (
+    CONFIG_FIELDS,
     FIELDS,
     assistant_fields,
     assistant_json,
@@ -192,3 +195,53 @@ def test_a_field_added_to_the_list_shows_up_in_index_site_sync_and_diff(monkeypa
     assert [(c.path, c.old, c.new) for c in labelled_changes(theirs, ours, "context")] == [
         ("tools", "web", "search")]
     assert payload_for(assistant, None)["tools"] == "search"
+
+
+# --- plain_content: the model's content without pydantic, only when surely valid ----------------------
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.text(max_size=3))
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.one_of(st.text(max_size=2), st.integers(0, 2)), inner, max_size=3)),
+    max_leaves=8)
+_config = st.dictionaries(st.sampled_from([*CONFIG_FIELDS, "other"]), st.one_of(
+    _values, st.lists(st.text(max_size=2), max_size=2), st.integers(-1, 30)), max_size=4)
+_text_or_any = st.one_of(st.none(), st.text(max_size=3), _values)
+_mapping = st.one_of(st.none(), st.dictionaries(st.text(max_size=2), _values, max_size=3), _values)
+# Mostly files that are valid or nearly so: each field right, or wrong in one of many ways.
+_files = st.fixed_dictionaries({"graph_id": st.one_of(st.text(min_size=1, max_size=3), _values)}, optional={
+    "name": _text_or_any, "description": _text_or_any, "context": _mapping, "metadata": _mapping,
+    "config": st.one_of(st.none(), _config, _values), "extra": _values,
+    "server_id": st.one_of(st.none(), st.sampled_from(["6F1C0C8E-0D8A-4C5E-9D3A-1B2C3D4E5F60", "nope"]), _values)})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_files)
+def test_plain_content_is_the_models_content_whenever_it_answers(data: dict[str, Any]) -> None:
+    from roster.content import plain_content
+    from roster.model import content_of
+
+    plain = plain_content(data)
+    if plain is not None:
+        # Same values and the same key order (index.json and the version files are written from it).
+        assert json.dumps(plain) == json.dumps(content_of(data))
+
+
+def test_plain_content_answers_for_valid_files() -> None:
+    from roster.content import plain_content
+    from roster.model import content_of
+
+    valid = [
+        {"graph_id": "writer"},
+        {"graph_id": "w", "name": "N", "description": None, "context": {"k": None}, "metadata": {"owner": "x"},
+         "server_id": "6F1C0C8E-0D8A-4C5E-9D3A-1B2C3D4E5F60",
+         "config": {"max_concurrency": 2, "tags": ["a"], "recursion_limit": 25, "configurable": {"m": [1, None]},
+                    "run_name": "r", "metadata": {}}},
+    ]
+    for data in valid:
+        assert plain_content(data) == content_of(data)
+    # What the model refuses, or may: the model decides (None here).
+    for bad in [{"graph_id": ""}, {"graph_id": "w", "config": {"recursion_limit": True}},
+                {"graph_id": "w", "config": {"recursion_limit": 0}}, {"graph_id": "w", "server_id": "nope"},
+                {"graph_id": "w", "context": {1: "x"}}, {"graph_id": "w", "extra": 1}, ["graph_id"],
+                {"graph_id": "w", "config": {"tags": ["a", 1]}}]:
+        assert plain_content(bad) is None

@@ -66,6 +66,64 @@ def from_valid(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def plain_content(data: Any) -> dict[str, Any] | None:
+    """``AssistantFile.content()`` of a mapping that is surely a valid file, without pydantic;
+    None when it may not be (the model decides those: ``model.file_content``).
+
+    The checks are the model's (strict types, no unknown keys), and only ever answer
+    when sure; tests/test_content.py proves both give the same content.
+    """
+    if type(data) is not dict or not data.keys() <= _FIELD_SET:
+        return None
+    graph_id = data.get("graph_id")
+    if type(graph_id) is not str or not graph_id:
+        return None
+    if not all(data.get(f) is None or type(data[f]) is str for f in ("name", "description", "server_id")):
+        return None
+    if not all(data.get(f) is None or _str_mapping(data[f]) for f in ("context", "metadata")):
+        return None
+    config = data.get("config")
+    if config is not None and not _plain_config(config):
+        return None
+    out = from_valid(data) if data.get("server_id") is None or _uuid(data["server_id"]) else None
+    if out is None:
+        return None
+    out["context"] = out["context"] or {}
+    out["metadata"] = out["metadata"] or {}
+    return out
+
+
+_FIELD_SET = frozenset(FIELDS)
+_CONFIG_SET = frozenset(CONFIG_FIELDS)
+
+
+def _str_mapping(value: Any) -> bool:
+    return type(value) is dict and all(type(k) is str for k in value)
+
+
+def _plain_config(config: Any) -> bool:
+    if type(config) is not dict or not config.keys() <= _CONFIG_SET:
+        return False
+    tags = config.get("tags")
+    if tags is not None and (type(tags) is not list or not all(type(t) is str for t in tags)):
+        return False
+    for f in ("recursion_limit", "max_concurrency"):
+        n = config.get(f)
+        if n is not None and (type(n) is not int or n < 1):
+            return False
+    run_name = config.get("run_name")
+    return (run_name is None or type(run_name) is str) and all(
+        config.get(f) is None or _str_mapping(config[f]) for f in ("configurable", "metadata"))
+
+
+def _uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def named(content: Mapping[str, Any], assistant_id: str) -> dict[str, Any]:
     """The content as an assistant holds it: every field, ``name`` defaulting to the id the
     assistant had, ``graph_id`` ``""`` and the mappings ``{}`` when missing (an older or

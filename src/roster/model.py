@@ -72,6 +72,11 @@ def file_content(raw: bytes) -> dict[str, Any]:
         data = load_bytes(raw).data
     except YamlError:
         data = {}
+    return content_of(data)
+
+
+def content_of(data: Any) -> dict[str, Any]:
+    """``file_content`` of an already loaded file."""
     try:
         return AssistantFile.model_validate(data).content()
     except ValidationError:

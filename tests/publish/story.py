@@ -53,7 +53,8 @@ def load_json(path: Path) -> Any:
 
 def site_tree(root: Path) -> dict[str, bytes]:
     """Every file of a site, to compare two publishes: index.json without its date, and the
-    manifest without what signs that date (its mac and its index.json entry)."""
+    manifest without what signs that date (its signature and its index.json entry) and without
+    the file system's stamps."""
     import json
 
     out = {}
@@ -63,8 +64,9 @@ def site_tree(root: Path) -> dict[str, bytes]:
             if p.name == "index.json":
                 data = json.dumps({**json.loads(data), "generated_at": None}).encode()
             if p.name == ".roster-publish.json":
-                manifest = json.loads(data)
-                files = {f: d for f, d in manifest["files"].items() if f != "index.json"}
-                data = json.dumps({k: v for k, v in manifest.items() if k != "mac"} | {"files": files}).encode()
+                # A signed header line, then the body; each file's stamp is the file system's, not ours.
+                manifest = json.loads(data.partition(b"\n")[2])
+                files = {f: r[0] for f, r in manifest["files"].items() if f != "index.json"}
+                data = json.dumps(manifest | {"files": files}).encode()
             out[str(p.relative_to(root))] = data
     return out

@@ -174,7 +174,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_site(published: Published, tm
 def test_a_failure_leaves_the_previous_site_untouched(published: Published, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch):
     from roster import Roster
-    from roster.publish import output, publish
+    from roster.publish import inplace, output, publish
 
     site = tmp_path / "site"
     publish(Roster(str(published.story.path)), str(site))
@@ -183,6 +183,31 @@ def test_a_failure_leaves_the_previous_site_untouched(published: Published, tmp_
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
+    # The site is updated in place: a failure half-way puts every old file back.
+    real = inplace.os.replace
+    calls = []
+
+    def fail_on_the_second(src: object, dst: object) -> None:
+        if str(dst).startswith(f"{site}/"):  # not the caches in the git dir
+            calls.append(dst)
+            if len(calls) == 2:
+                raise OSError("disk full")
+        real(src, dst)  # type: ignore[arg-type]
+
+    g = published.story.g
+    g.write_assistant("blog-writer", name="Blog writer", temperature=0.9, prompt="Changed.")
+    g.commit("blog-writer: changed")
+    monkeypatch.setattr(inplace.os, "replace", fail_on_the_second)
+    with pytest.raises(OSError, match="disk full"):
+        publish(Roster(str(published.story.path)), str(site))
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert site_tree(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+    # A site the repository did not sign is written whole and swapped in: a failure there too.
+    (site / ".roster-publish.json").unlink()
+    before = site_tree(site)
     monkeypatch.setattr(output, "_swap", boom)
     with pytest.raises(OSError, match="disk full"):
         publish(Roster(str(published.story.path)), str(site))
@@ -226,8 +251,8 @@ def test_publish_is_registered_and_documented():
 def test_large_history_uses_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The parallel paths (parsing and writing) give the same site as the serial ones."""
     from roster import Roster
+    from roster.publish import fresh, publish
     from roster.publish import index as index_mod
-    from roster.publish import output, publish
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the parallel path is not taken")
@@ -235,7 +260,7 @@ def test_large_history_uses_worker_processes(tmp_path: Path, monkeypatch: pytest
     publish(Roster(str(story.path)), str(tmp_path / "serial"))
     monkeypatch.setattr(index_mod, "_PARALLEL_MIN", 1)
     monkeypatch.setattr(index_mod, "_CHUNK", 2)
-    monkeypatch.setattr(output, "_PARALLEL_MIN", 1)
-    monkeypatch.setattr(output, "_CHUNK", 2)
+    monkeypatch.setattr(fresh, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(fresh, "_CHUNK", 2)
     publish(Roster(str(story.path)), str(tmp_path / "parallel"))
     assert site_tree(tmp_path / "serial") == site_tree(tmp_path / "parallel")

@@ -7,22 +7,25 @@ cat-file --batch``) and parsed once. Versions are not validated against the
 graph schemas again: the index records what each commit wrote, as ``roster
 history`` shows it, valid or not.
 
-A previous ``index.json`` can be handed in: the content of a version is fixed
-by (commit, id), so versions already published are taken from it instead of
-being read and parsed again; that is what makes a re-publish after one new
-commit cheap.
+The previous publish can be handed in (``previous.Previous``): an assistant's
+entry is fixed by its rows (commit, id, path, number of each version), so an
+assistant whose rows did not change keeps its serialised entry, and the content of
+versions already published is taken from it instead of being read and parsed
+again; that is what makes a re-publish after one new commit cheap.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from roster.content import named
+from roster.content import named, plain_content
 from roster.content import version_json as content_json
+from roster.environments import environments_at
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, VersionEntry
@@ -32,8 +35,10 @@ from roster.publish.progress import NoProgress, Progress
 from roster.refs import resolve_commit
 from roster.timeline import Planned, plan
 from roster.version import __version__
+from roster.yamlload import YamlError, load_bytes
 
 if TYPE_CHECKING:
+    from roster.publish.previous import Previous
     from roster.roster import Roster
 
 FORMAT = 1
@@ -52,10 +57,41 @@ class PublishedIndex(NamedTuple):
     # Names found in history that are not valid ids (a raw tree entry ``..``, markup in a
     # file name left by a rebase-merged pull request): left out of the site, listed here.
     skipped: tuple[str, ...] = ()
+    # Assistants whose entry is the previous publish's: its bytes in index.json. Their entry
+    # in ``data`` has rows without content until ``full`` reads it.
+    fragments: dict[str, bytes] = {}
+    signatures: dict[str, str] = {}  # key -> ``entry_signature`` of its entry
+    summaries: dict[str, tuple[str, str]] = {}  # key -> (name, graph_id) of its newest version
+    previous: Previous | None = None
 
     @property
     def assistants(self) -> dict[str, Any]:
         return self.data["assistants"]
+
+    def full(self, key: str) -> dict[str, Any]:
+        """The entry of ``key`` with the content of every version (read from a kept fragment)."""
+        entry = self.assistants[key]
+        if key in self.fragments and self.previous is not None and not _has_content(entry):
+            loaded = self.previous.entry(key)
+            if loaded is None or entry_signature(_stub(loaded)) != self.signatures[key]:
+                raise RosterError(f"cannot publish: the previous index.json disagrees with its manifest ({key!r}); "
+                                  "delete the output folder and publish again")
+            self.assistants[key] = entry = loaded
+        return entry
+
+
+def _has_content(entry: dict[str, Any]) -> bool:
+    return all("content" in v for v in _rows(entry))
+
+
+def _stub(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry without the content of its rows (what ``entry_signature`` is computed over)."""
+    out = dict(entry)
+    out["versions"] = [{k: v for k, v in row.items() if k != "content"} for row in entry["versions"]]
+    if "earlier" in entry:
+        out["earlier"] = [{**lineage, "versions": [{k: v for k, v in row.items() if k != "content"}
+                                                   for row in lineage["versions"]]} for lineage in entry["earlier"]]
+    return out
 
 
 def version_file(key: str, number: int) -> str:
@@ -63,9 +99,15 @@ def version_file(key: str, number: int) -> str:
     return f"assistants/{key}/v{number}.json"
 
 
-def build_index(roster: Roster, ref: str | None = None, *, previous: dict[str, Any] | None = None,
+def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | None = None,
                 progress: Progress | None = None) -> PublishedIndex:
-    """The published history of ``ref`` (HEAD by default) of a git-backed ``Roster``."""
+    """The published history of ``ref`` (HEAD by default) of a git-backed ``Roster``.
+
+    With ``previous`` (the last publish, as its signed manifest vouches for it), an
+    assistant whose entry would be the same is not built again: its serialised entry
+    is kept (``PublishedIndex.fragments``) and its rows carry no content until asked
+    for (``PublishedIndex.full``).
+    """
 
     progress = progress or NoProgress()
     repo = roster.repository
@@ -81,53 +123,46 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: dict[str, A
 
     planned, skipped = _valid(plan(chain))
     _check_paths(planned)
-    entries = [e for item in planned.values() for e, _ in item.versions]
-    entries += [e for item in planned.values() for numbered, _ in item.earlier for e, _ in numbered]
-    # A version the signed previous index holds at the same commit, id and path was checked by that publish.
     layout = roster.project.layout.assistants
-    checked = _previous_rows(previous) if previous else set()
+
+    # Every entry without its content first: enough to tell which assistants changed since the last publish.
+    stubs = {key: _entry(key, planned[key], layout, None) for key in sorted(planned)}
+    fragments: dict[str, bytes] = {}
+    signatures: dict[str, str] = {}
+    for key, stub in stubs.items():
+        signatures[key] = entry_signature(stub)
+        kept = previous.fragment(key, signatures[key]) if previous else None
+        if kept is not None:
+            fragments[key] = kept
+    todo = [key for key in stubs if key not in fragments]
+    entries = [e for key in todo for e, _ in planned[key].versions]
+    entries += [e for key in todo for numbered, _ in planned[key].earlier for e, _ in numbered]
+    # Versions the signed previous index holds were read, checked and scanned by that publish.
+    old = previous.contents([k for k in todo if previous.has(k)]) if previous else {}
     _verify_entries(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
-        e.commit, e.assistant_id, f"{layout}/{e.path}") not in checked])
-    contents = _contents(repo, entries, previous, progress)
+        e.commit, e.assistant_id, f"{layout}/{e.path}") not in old])
+    contents = _contents(repo, layout, entries, old, progress)
 
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
     ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
-    wanted_commits = {e.commit for e in entries} | set(tags.values()) | ended | {head}
-    known = previous.get("commits") if isinstance(previous, dict) and previous.get("format") == FORMAT else None
-    known = known if isinstance(known, dict) else {}
+    versions_of = {v["commit"] for stub in stubs.values() for v in _rows(stub)}
+    wanted_commits = versions_of | set(tags.values()) | ended | {head}
+    known = previous.commits() if previous else {}
     # Commit facts never change for a commit id: a previous index's are as good as new.
     commits = {c: known.get(c) or _commit_json(repo, c) for c in sorted(wanted_commits)}
 
     assistants: dict[str, Any] = {}
+    redacted_by_key = previous.redacted() if previous else {}
     redacted_at: list[dict[str, Any]] = []
-
-    def version_rows(key: str, numbered: list[tuple[VersionEntry, int]], files: bool) -> list[dict[str, Any]]:
-        rows = []
-        for entry, number in numbered:
-            # A key committed once is never published, in any version: the pages and the
-            # per-version files are all made from this content, redacted already.
-            content, places = contents[(entry.commit, entry.assistant_id)]
-            redacted_at.extend({"assistant_id": key, "version": number, "path": p} for p in places)
-            rows.append({
-                "version": number,
-                "commit": entry.commit,
-                "pos": entry.pos,
-                "assistant_id": entry.assistant_id,
-                "kind": entry.kind,
-                "content": content,
-                "file": version_file(key, number) if files else None,
-                "path": f"{layout}/{entry.path}" if entry.path else None,
-            })
-        return rows
-
-    for key in sorted(planned):
-        item = planned[key]
-        assistants[key] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
-                           "ended_at": item.ended_at, "deletions": list(item.deletions),
-                           "versions": version_rows(key, item.versions, True)}
-        if item.earlier:
-            assistants[key]["earlier"] = [{"versions": version_rows(key, numbered, False), "deletions": deletions}
-                                          for numbered, deletions in item.earlier]
+    for key, stub in stubs.items():
+        if key in fragments:
+            assistants[key] = stub
+            redacted_at.extend(redacted_by_key.get(key, ()))
+            continue
+        assistants[key] = entry = _entry(key, planned[key], layout, contents)
+        for row in _rows(entry):
+            redacted_at.extend({"assistant_id": key, "version": row["version"], "path": p}
+                               for p in contents[(row["commit"], row["assistant_id"], row["path"])][1])
 
     data = {
         "format": FORMAT,
@@ -143,13 +178,61 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: dict[str, A
         "assistants": assistants,
         "redacted": redacted_at,
     }
-    # lazy: loads pydantic (via roster.model)
-    from roster.envstatus import published_environments
+    if environments_at(resolver, head):
+        # lazy: loads pydantic (via roster.model); most repositories have no environment files
+        from roster.envstatus import published_environments
 
-    environments = published_environments(roster, head)
-    if environments:  # absent when the repository has no environment files (docs/index-format.md)
-        data["environments"] = environments
-    return PublishedIndex(data, chain, planned, tags_at, skipped)
+        data["environments"] = published_environments(roster, head)  # absent without environment files
+    summaries = {key: previous.summary(key) if key in fragments and previous else _summary(assistants[key])
+                 for key in assistants}
+    return PublishedIndex(data, chain, planned, tags_at, skipped, fragments, signatures, summaries, previous)
+
+
+def entry_signature(stub: dict[str, Any]) -> str:
+    """What an assistant's entry is made from (its rows without content): same signature, same entry.
+
+    Content is fixed by (commit, id, path), and the rules that redact it by the generator,
+    which a previous site must share to be used at all.
+    """
+    return hashlib.blake2b(json.dumps(stub, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+
+
+def _entry(key: str, item: Planned, layout: str, contents: dict[ContentKey, Content] | None) -> dict[str, Any]:
+    """An assistant's entry of ``index.json``; without ``contents``, its rows carry no content."""
+
+    def rows(numbered: list[tuple[VersionEntry, int]], files: bool) -> list[dict[str, Any]]:
+        out = []
+        for e, number in numbered:
+            path = f"{layout}/{e.path}" if e.path else None
+            row: dict[str, Any] = {"version": number, "commit": e.commit, "pos": e.pos,
+                                   "assistant_id": e.assistant_id, "kind": e.kind}
+            if contents is not None:
+                # A key committed once is never published, in any version: the pages and the
+                # per-version files are all made from this content, redacted already.
+                row["content"] = contents[(e.commit, e.assistant_id, path)][0]
+            row["file"] = version_file(key, number) if files else None
+            row["path"] = path
+            out.append(row)
+        return out
+
+    entry: dict[str, Any] = {"assistant_id": key, "status": item.status, "renamed_to": item.renamed_to,
+                             "ended_at": item.ended_at, "deletions": list(item.deletions),
+                             "versions": rows(item.versions, True)}
+    if item.earlier:
+        entry["earlier"] = [{"versions": rows(numbered, False), "deletions": deletions}
+                            for numbered, deletions in item.earlier]
+    return entry
+
+
+def _rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every version row of an entry, its earlier lineages' too, in the order index.json lists them."""
+    return entry["versions"] + [v for lineage in entry.get("earlier", ()) for v in lineage["versions"]]
+
+
+def _summary(entry: dict[str, Any]) -> tuple[str, str]:
+    """(name, graph_id) of an entry's newest version, as the page of all assistants shows it."""
+    last = entry["versions"][-1]["content"] if entry["versions"] else {}
+    return str(last.get("name") or ""), str(last.get("graph_id") or "")
 
 
 def version_json(index: PublishedIndex, entry: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
@@ -223,84 +306,41 @@ def _check_paths(plan: dict[str, Planned]) -> None:
 
 
 Content = tuple[dict[str, Any], list[str]]  # a version's content, redacted, and where it was (sorted paths)
+ContentKey = tuple[str, str, "str | None"]  # (commit, id, path in the repository): what fixes a version's content
 
 
-def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] | None,
-              progress: Progress) -> dict[tuple[str, str], Content]:
-    """(commit, id) -> content, redacted; from the previous index where it has them, else parsed
-    and scanned for secrets once per blob."""
-    out: dict[tuple[str, str], Content] = {}
-    if previous:
-        known = _previous_places(previous)
-        for old in _previous_versions(previous):
-            at = (old["commit"], old["assistant_id"])
-            if at not in out:
-                # The previous index is ours (its manifest is signed) and made by this same version:
-                # its content is redacted and its list says where. Without that list, scan again.
-                places = known.get(at)
-                out[at] = (old["content"], places) if places is not None else _scanned(old["content"])
-    todo = [e for e in entries if (e.commit, e.assistant_id) not in out]
-    blobs = list(dict.fromkeys(e.blob for e in todo))
+def _contents(repo: Any, layout: str, entries: list[VersionEntry], old: dict[ContentKey, dict[str, Any]],
+              progress: Progress) -> dict[ContentKey, Content]:
+    """(commit, id, path) -> content, redacted; from the previous index where it has them (scanned
+    again: that tells where it was redacted), else parsed and scanned for secrets once per blob."""
+    out: dict[ContentKey, Content] = {}
+    todo = []
+    for e in entries:
+        at = (e.commit, e.assistant_id, f"{layout}/{e.path}" if e.path else None)
+        if at in out:
+            continue
+        if at in old:
+            out[at] = _scanned(old[at])
+        else:
+            todo.append((at, e))
+    blobs = list(dict.fromkeys(e.blob for _, e in todo))
     progress.stage("reading versions", len(blobs))
     raws = read_blobs(repo, blobs, progress.update)
     progress.stage("parsing versions", len(blobs))
     parsed = _parse_all(raws, progress)
-    for e in todo:
+    for at, e in todo:
         base, places = parsed[e.blob]
         # The name defaults to the id the assistant had in that version (as Resolver does).
         content = named(base, e.assistant_id)
         if not base.get("name"):
             content, places = _scanned(content)  # the id is now a value of the content too
-        out[(e.commit, e.assistant_id)] = (content, places)
+        out[at] = (content, places)
     return out
 
 
 def _scanned(content: dict[str, Any]) -> Content:
     places = redacted_places(content, marked=True)
     return (redacted(content) if places else content), places
-
-
-def _previous_rows(previous: dict[str, Any]) -> set[tuple[str, str, str]]:
-    """(commit, id, path) of every version the previous index took content for."""
-    return {(v["commit"], v["assistant_id"], v["path"]) for v in _previous_versions(previous)
-            if all(isinstance(v.get(field), str) for field in ("commit", "assistant_id", "path"))}
-
-
-def _previous_places(previous: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
-    """(commit, id) -> where the previous index redacted that version's content.
-
-    Its ``redacted`` list names (key, version number); only keys without earlier
-    lineages are taken, where a number names one version (the others are scanned again).
-    """
-    assistants = previous.get("assistants")
-    rows = previous.get("redacted")
-    if not isinstance(assistants, dict) or not isinstance(rows, list):
-        return {}
-    at: dict[tuple[Any, Any], tuple[Any, Any]] = {}  # (key, number) -> (commit, id)
-    for key, a in assistants.items():
-        if not isinstance(a, dict) or "earlier" in a or not isinstance(a.get("versions"), list):
-            continue
-        for v in a["versions"]:
-            if isinstance(v, dict) and isinstance(v.get("version"), int):
-                at[(key, v["version"])] = (v.get("commit"), v.get("assistant_id"))
-    out: dict[tuple[str, str], list[str]] = {place: [] for place in at.values()}
-    for r in rows:
-        if not isinstance(r, dict) or not isinstance(r.get("path"), str):
-            return {}  # not a list this version writes: scan everything again
-        where = at.get((r.get("assistant_id"), r.get("version")))
-        if where is not None:
-            out[where].append(r["path"])
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def _previous_versions(previous: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    if not isinstance(previous, dict) or previous.get("format") != FORMAT or previous.get("cut"):
-        return []
-    assistants = previous.get("assistants")
-    if not isinstance(assistants, dict):
-        return []
-    return [v for a in assistants.values() if isinstance(a, dict) for v in a.get("versions") or ()
-            if isinstance(v, dict) and isinstance(v.get("content"), dict) and "commit" in v and "assistant_id" in v]
 
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
@@ -340,10 +380,18 @@ def _parse_chunk(items: list[tuple[str, bytes]]) -> dict[str, Content]:
 
 
 def _parse(raw: bytes) -> Content:
-    """The content ``roster history`` shows for a version (one function for both), redacted."""
-    from roster.model import file_content  # lazy: pydantic
+    """The content ``roster history`` shows for a version (``model.file_content``), redacted."""
+    try:
+        data = load_bytes(raw).data
+    except YamlError:
+        data = {}
+    content = plain_content(data)
+    if content is None:
+        # lazy: pydantic, for the files that may not be valid ones (a re-publish of valid files needs none)
+        from roster.model import content_of
 
-    return _scanned(file_content(raw))
+        content = content_of(data)
+    return _scanned(content)
 
 
 def _commit_json(repo: Any, commit: str) -> dict[str, Any]:

@@ -81,9 +81,13 @@ def pages(index: PublishedIndex, *, title: str) -> list[Page]:
     out = [Page("index.html", "", site.index_page), Page("releases.html", "", site.releases_page)]
     base = f"{index.data['generator']}|{assets_digest()}|{title}"
     for key, entry in index.assistants.items():
-        out.append(Page(page_path(key), site.signature(key, entry, base),
-                        functools.partial(site.assistant_page, key, entry)))
+        out.append(Page(page_path(key), site.signature(key, entry, base), functools.partial(_render, site, key)))
     return out
+
+
+def _render(site: _Site, key: str) -> str:
+    # An entry kept from the previous publish has no content until asked for.
+    return site.assistant_page(key, site.index.full(key))
 
 
 def framed_page(index: PublishedIndex, site_title: str, title: str, template: str, *, depth: int, here: str,
@@ -163,13 +167,14 @@ class _Site:
         active = [a for a in assistants.values() if a["status"] == "active"]
         gone = [a for a in assistants.values() if a["status"] != "active"]
         versions = sum(len(a["versions"]) for a in assistants.values() if a["status"] != "renamed")
-        graphs = sorted({a["versions"][-1]["content"]["graph_id"] for a in active if a["versions"]})
+        summaries = self.index.summaries  # (name, graph_id) of the newest version: no content is read
+        graphs = sorted({summaries[a["assistant_id"]][1] for a in active if a["versions"]})
         rows = []
         for a in active:
             last = a["versions"][-1] if a["versions"] else None
-            content = last["content"] if last else {}
-            rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "name": content.get("name", ""),
-                         "envs": self.envs(a), "graph": content.get("graph_id", ""),
+            name, graph = summaries[a["assistant_id"]] if last else ("", "")
+            rows.append({"href": page_path(a["assistant_id"]), "id": a["assistant_id"], "name": name,
+                         "envs": self.envs(a), "graph": graph,
                          "version": f"v{last['version']}" if last else "?",
                          "date": self.date(last["commit"]) if last else ""})
         gone_rows = []
