@@ -64,15 +64,15 @@ def _fresh(repo: Path, out: Path, runs: int) -> tuple[float, int]:
     """Median time of a publish into an empty folder, and how many files it wrote."""
     samples = []
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
+        common.discard(out)  # deleted at the end of the run, not just before this one
         samples.append(_time(_publish_argv(repo, out)))
     count = sum(len(files) for _, _, files in os.walk(out))
-    shutil.rmtree(out, ignore_errors=True)
+    common.discard(out)
     return statistics.median(samples), count
 
 
 def _republish(repo: Path, out: Path, runs: int) -> float:
-    shutil.rmtree(out, ignore_errors=True)
+    common.discard(out)
     samples = []
     try:
         for n in range(runs):
@@ -80,7 +80,7 @@ def _republish(repo: Path, out: Path, runs: int) -> float:
             _new_commit(repo, n)
             samples.append(_time(_publish_argv(repo, out, "bench-publish")))
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        common.discard(out)
         subprocess.run(["git", "-C", str(repo), "update-ref", "-d", "refs/heads/bench-publish"], capture_output=True)
     return statistics.median(samples)
 

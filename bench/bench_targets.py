@@ -19,7 +19,6 @@ Run alone: `.venv/bin/python bench/run.py --only targets --runs 3`.
 """
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -136,7 +135,7 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     except common.CmdFailed as e:
         fresh_s, note = None, f"roster publish failed: {e}"
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        common.discard(out)
     _row("roster publish (fresh site)", 4.5, fresh_s, anchor_label, publish_anchor, note)
 
     help_s, anchor, note = _paired([[common.tool("roster"), "--help"]], [imports], start_runs)

@@ -32,6 +32,31 @@ DEFAULT_PARAMS: dict[str, int] = {"assistants": 1000, "commits": 10000, "tag_eve
 sys.path.insert(0, str(BENCH_DIR))
 import gen_repo  # noqa: E402  (bench/ is not a package; the path line above makes it importable)
 
+TRASH = WORK / "trash"
+
+
+def discard(path: Path) -> None:
+    """Put a folder out of the way now, delete it only at the end of the run (``empty_trash``).
+
+    Deleting ~14,500 files just before creating as many is slow on ext4 without a journal
+    (the allocator skips inodes freed in the last few seconds, or minutes while their table
+    is unwritten: quadratic), which would time the kernel's handling of our own clean-up.
+    """
+    if not os.path.lexists(path):
+        return
+    TRASH.mkdir(parents=True, exist_ok=True)
+    os.rename(path, TRASH / f"{path.name}.{time.time_ns()}")
+
+
+def empty_trash(settle: bool = False) -> None:
+    """Delete what ``discard`` put aside; with ``settle``, also let the file system forget it
+    (written back, then past the few seconds in which freed inodes are skipped)."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH, ignore_errors=True)
+        if settle:
+            os.sync()
+            time.sleep(6)
+
 
 def tool(name: str) -> str:
     """Path of a console script: the venv's first, else PATH's, else the bare name.

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     roster_dir = Path(importlib.import_module("roster").__file__ or "").parent
     compileall.compile_dir(str(roster_dir), quiet=1)
 
+    common.empty_trash(settle=True)  # an earlier run's sites, deleted before anything is timed
     params = {"assistants": args.assistants, "commits": args.commits, "tag_every": args.tag_every, "seed": args.seed}
     repo = common.ensure_repo(params)
     print(f"# Roster benchmarks, {dt.date.today().isoformat()}, {platform.machine()}, "
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} crashed:\n{traceback.format_exc()}", file=sys.stderr)
         print(f"({name}: {time.perf_counter() - t0:.0f} s)\n")
 
+    common.empty_trash()
     print("## Summary\n")
     common.print_table(common.RESULTS)
     if failed:
