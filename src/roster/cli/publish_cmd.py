@@ -10,8 +10,8 @@ from roster.cli.settings import Settings
 
 @click.command("publish", cls=RosterCommand)
 @click.option("--out", "out", required=True, metavar="DIR", type=click.Path(file_okay=False),
-              help="Folder to write the site into; replaced as a whole at the end (a previous site there "
-              "makes the re-publish incremental).")
+              help="Folder to write the site into; written whole and swapped in at the end, or, when it holds "
+              "a site this repository published, updated in place (only what changed).")
 @click.option("--ref", metavar="REF", help="Publish the first-parent history of REF (default: HEAD).")
 @click.option("--title", metavar="TEXT", help="Site title (default: the repository folder's name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -22,9 +22,10 @@ def command(settings: Settings, out: str, ref: str | None, title: str | None, fm
 
     The site is self-contained (no external assets): it opens from disk and
     from any static host such as GitHub Pages. A progress bar is drawn on
-    stderr when it is a terminal. A previous site in DIR is reused only where
-    its signed manifest vouches for it (see SECURITY.md); names in history that
-    are not valid ids are left out and listed.
+    stderr when it is a terminal. A previous site in DIR is updated in place,
+    only where its signed manifest vouches for it (see SECURITY.md), and a run
+    that fails or is killed is undone; names in history that are not valid ids
+    are left out and listed.
     """
     # lazy: publishing loads pygit2 and pydantic
     from roster.publish import publish

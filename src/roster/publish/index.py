@@ -20,6 +20,8 @@ import json
 import multiprocessing
 import os
 import re
+import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -139,9 +141,10 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | 
     entries += [e for key in todo for numbered, _ in planned[key].earlier for e, _ in numbered]
     # Versions the signed previous index holds were read, checked and scanned by that publish.
     old = previous.contents([k for k in todo if previous.has(k)]) if previous else {}
-    _verify_entries(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
+    # Checked in a thread while the blobs are read (two git processes at once); before any is parsed.
+    checking = _Check(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
         e.commit, e.assistant_id, f"{layout}/{e.path}") not in old])
-    contents = _contents(repo, layout, entries, old, progress)
+    contents = _contents(repo, layout, entries, old, progress, checking.result)
 
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
     ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
@@ -276,21 +279,38 @@ def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...
     return out, tuple(sorted(bad))
 
 
-def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+class _Check:
     """Each version's blob is what its commit's tree holds at its path.
 
     The delta index is a cache kept in ``<git dir>/roster/``; a repository that came as
     an artifact or a restored cache can carry a tampered one, naming any blob of the
-    repository as some assistant's version. The trees are the truth: one lookup each.
+    repository as some assistant's version. The trees are the truth: one lookup each,
+    by a ``git cat-file`` that runs in a thread while the blobs are read.
     """
-    # lazy: loads pygit2 (via roster.git.repo)
-    from roster.git import blobs_at
 
-    specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
-    for e, (commit, path), found in zip(entries, specs, blobs_at(repo, specs), strict=True):
-        if not e.path or found != e.blob:
-            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
-                              f"({path}); it was tampered with or damaged: delete that folder and publish again")
+    def __init__(self, repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(repo, folder, entries), daemon=True)
+        self.thread.start()
+
+    def _run(self, repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+        try:
+            # lazy: loads pygit2 (via roster.git.repo)
+            from roster.git import blobs_at
+
+            specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
+            for e, (commit, path), found in zip(entries, specs, blobs_at(repo, specs), strict=True):
+                if not e.path or found != e.blob:
+                    raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
+                                      f"({path}); it was tampered with or damaged: delete that folder and publish "
+                                      "again")
+        except BaseException as e:  # handed to the thread that waits for the answer
+            self.error = e
+
+    def result(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _check_paths(plan: dict[str, Planned]) -> None:
@@ -310,7 +330,7 @@ ContentKey = tuple[str, str, "str | None"]  # (commit, id, path in the repositor
 
 
 def _contents(repo: Any, layout: str, entries: list[VersionEntry], old: dict[ContentKey, dict[str, Any]],
-              progress: Progress) -> dict[ContentKey, Content]:
+              progress: Progress, checked: Callable[[], None]) -> dict[ContentKey, Content]:
     """(commit, id, path) -> content, redacted; from the previous index where it has them (scanned
     again: that tells where it was redacted), else parsed and scanned for secrets once per blob."""
     out: dict[ContentKey, Content] = {}
@@ -326,6 +346,7 @@ def _contents(repo: Any, layout: str, entries: list[VersionEntry], old: dict[Con
     blobs = list(dict.fromkeys(e.blob for _, e in todo))
     progress.stage("reading versions", len(blobs))
     raws = read_blobs(repo, blobs, progress.update)
+    checked()  # the thread is done before workers are forked
     progress.stage("parsing versions", len(blobs))
     parsed = _parse_all(raws, progress)
     for at, e in todo:
