@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from roster.problems import pointer_of
-from roster.secrets import find_secrets
+from roster.secrets import classify, find_secrets
 
 REDACTED = "[redacted]"
 QUOTE_LIMIT = 80
@@ -80,6 +80,48 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
             elif node == REDACTED:
                 found.add(pointer_of(path))
     return sorted(found)
+
+
+# The leaves a parsed document is made of: their exact type says what they are (isinstance
+# of an ABC such as Mapping costs far more, and a scan meets every leaf).
+_PLAIN_TYPES = frozenset({str, dict, list, int, float, bool, type(None)})
+
+
+def scanned(data: Any) -> tuple[Any, list[str]]:
+    """``(redacted(data), redacted_places(data, marked=True))`` in one walk of ``data``.
+
+    A publish scans every version it has not published before: one walk, each string
+    classified once, and no copy of the data unless a value is flagged (the same values,
+    the same places and the same redacted copy as the two functions give).
+    """
+    flagged: list[tuple[Any, ...]] = []
+    marked: list[tuple[Any, ...]] = []
+    stack: list[tuple[Any, tuple[Any, ...], str]] = [(data, (), "")]
+    while stack:
+        node, path, key = stack.pop()
+        kind = type(node)
+        if kind is str or kind not in _PLAIN_TYPES and not isinstance(node, (Mapping, list, tuple)) \
+                and isinstance(node, str):
+            if classify(node, key):
+                flagged.append(path)
+            if node == REDACTED:
+                marked.append(path)
+        elif kind is dict or kind not in _PLAIN_TYPES and isinstance(node, Mapping):  # what _thaw makes a dict
+            stack.extend((v, path + (k,), str(k)) for k, v in node.items())
+        elif kind is list or kind not in _PLAIN_TYPES and isinstance(node, (list, tuple)):
+            stack.extend((v, path + (i,), key) for i, v in enumerate(node))
+    places = sorted({pointer_of(path) for path in flagged + marked})
+    if not flagged:
+        return data, places
+    if () in flagged:
+        return REDACTED, places
+    out = _thaw(data)
+    for path in flagged:
+        node = out
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = REDACTED
+    return out, places
 
 
 def secret_values(data: Any, paths: list[tuple[Any, ...]] | None = None) -> list[str]:

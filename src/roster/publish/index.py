@@ -26,7 +26,7 @@ from roster.content import version_json as content_json
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, VersionEntry
-from roster.hygiene import redacted, redacted_places
+from roster.hygiene import scanned
 from roster.ids import id_problem, version_tags
 from roster.publish.progress import NoProgress, Progress
 from roster.refs import resolve_commit
@@ -256,8 +256,8 @@ def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] |
 
 
 def _scanned(content: dict[str, Any]) -> Content:
-    places = redacted_places(content, marked=True)
-    return (redacted(content) if places else content), places
+    # redacted_places(content, marked=True) and redacted(content), in one walk
+    return scanned(content)
 
 
 def _previous_rows(previous: dict[str, Any]) -> set[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 from roster.content import with_id
@@ -111,9 +112,11 @@ def _scalar(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" ") \
-                and not re.match(r"[-+]?[0-9.]", value):
+        # (_PLAIN starts with a letter, '_' or '/': never a number's sign, digit or dot.)
+        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" "):
             return value
-        return json.dumps(value, ensure_ascii=False)
+        return _json_string(value)  # what json.dumps(value, ensure_ascii=False) gives, without its set-up
+    if type(value) is int:
+        return int.__repr__(value)  # json.dumps of an int
     return json.dumps(value, ensure_ascii=False)
 
