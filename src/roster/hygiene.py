@@ -14,6 +14,7 @@ So, whatever the format:
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -82,9 +83,16 @@ def redacted_places(data: Any, *, marked: bool = False) -> list[str]:
     return sorted(found)
 
 
-# The leaves a parsed document is made of: their exact type says what they are (isinstance
-# of an ABC such as Mapping costs far more, and a scan meets every leaf).
-_PLAIN_TYPES = frozenset({str, dict, list, int, float, bool, type(None)})
+# The leaves a parsed document holds besides strings: nothing to judge (isinstance of an ABC
+# such as Mapping costs far more than this test, and a scan meets every leaf).
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+# Consecutive versions repeat most of their values (on the generated repository, 45,000 strings
+# of 300 assistants' versions are 3,300 distinct ones): a verdict is a pure function of the
+# value and its key, remembered for the short ones (bounded: 4,096 values of up to 8 KiB).
+_REMEMBERED_LENGTH = 8 * 1024
+_classified = functools.lru_cache(maxsize=4096)(classify)
 
 
 def scanned(data: Any) -> tuple[Any, list[str]]:
@@ -100,16 +108,29 @@ def scanned(data: Any) -> tuple[Any, list[str]]:
     while stack:
         node, path, key = stack.pop()
         kind = type(node)
-        if kind is str or kind not in _PLAIN_TYPES and not isinstance(node, (Mapping, list, tuple)) \
-                and isinstance(node, str):
+        if kind is dict or kind is list:
+            # The string leaves are judged here, without a trip through the stack (most nodes are leaves).
+            for k, v in (node.items() if kind is dict else enumerate(node)):
+                name = key if kind is list else k if type(k) is str else str(k)
+                leaf = type(v)
+                if leaf is str:
+                    if (_classified(v, name) if len(v) <= _REMEMBERED_LENGTH else classify(v, name)):
+                        flagged.append(path + (k,))
+                    if v == REDACTED:
+                        marked.append(path + (k,))
+                elif leaf not in _SCALARS:
+                    stack.append((v, path + (k,), name))
+        elif kind in _SCALARS:
+            pass
+        elif isinstance(node, Mapping):  # what _thaw makes a dict
+            stack.extend((v, path + (k,), str(k)) for k, v in node.items())
+        elif isinstance(node, (list, tuple)):
+            stack.extend((v, path + (i,), key) for i, v in enumerate(node))
+        elif isinstance(node, str):
             if classify(node, key):
                 flagged.append(path)
             if node == REDACTED:
                 marked.append(path)
-        elif kind is dict or kind not in _PLAIN_TYPES and isinstance(node, Mapping):  # what _thaw makes a dict
-            stack.extend((v, path + (k,), str(k)) for k, v in node.items())
-        elif kind is list or kind not in _PLAIN_TYPES and isinstance(node, (list, tuple)):
-            stack.extend((v, path + (i,), key) for i, v in enumerate(node))
     places = sorted({pointer_of(path) for path in flagged + marked})
     if not flagged:
         return data, places
