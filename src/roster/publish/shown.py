@@ -71,37 +71,42 @@ def _value(value: Any, cls: str) -> dict[str, Any]:
 
 def yamlish(value: Any, indent: int = 0) -> str:
     """Data as YAML-looking text, for reading (prompts as literal blocks); never parsed back."""
-    return "\n".join(_yaml_lines(value, indent))
+    out: list[str] = []
+    _yaml_lines(value, indent, out)
+    return "\n".join(out)
 
 
-def _yaml_lines(value: Any, indent: int) -> list[str]:
+def _yaml_lines(value: Any, indent: int, out: list[str]) -> None:
+    """The lines of ``value`` at ``indent``, appended to ``out`` (one list for the whole text)."""
     pad = " " * indent
     if isinstance(value, dict):
         if not value:
-            return [pad + "{}"]
-        out = []
+            out.append(pad + "{}")
         for k, v in value.items():
-            key = _scalar(k) if not isinstance(k, str) or not _PLAIN.match(k) else k
-            out += _entry(f"{pad}{key}:", v, indent)
-        return out
-    if isinstance(value, list):
+            key = k if isinstance(k, str) and _PLAIN.match(k) else _scalar(k)
+            _entry(f"{pad}{key}:", v, indent, out)
+    elif isinstance(value, list):
         if not value:
-            return [pad + "[]"]
-        out = []
+            out.append(pad + "[]")
         for item in value:
-            out += _entry(f"{pad}-", item, indent)
-        return out
-    return [pad + _scalar(value)]
+            _entry(f"{pad}-", item, indent, out)
+    else:
+        out.append(pad + _scalar(value))
 
 
-def _entry(lead: str, v: Any, indent: int) -> list[str]:
+def _entry(lead: str, v: Any, indent: int, out: list[str]) -> None:
     if isinstance(v, str) and "\n" in v:
-        return [lead + " |"] + [" " * (indent + 2) + line for line in v.rstrip("\n").split("\n")]
-    if isinstance(v, (dict, list)) and v:
-        return [lead] + _yaml_lines(v, indent + 2)
-    if isinstance(v, (dict, list)):
-        return [f"{lead} {'{}' if isinstance(v, dict) else '[]'}"]
-    return [f"{lead} {_scalar(v)}"]
+        out.append(lead + " |")
+        inner = " " * (indent + 2)
+        out.extend(inner + line for line in v.rstrip("\n").split("\n"))
+    elif isinstance(v, (dict, list)):
+        if v:
+            out.append(lead)
+            _yaml_lines(v, indent + 2, out)
+        else:
+            out.append(f"{lead} {'{}' if isinstance(v, dict) else '[]'}")
+    else:
+        out.append(f"{lead} {_scalar(v)}")
 
 
 def _scalar(value: Any) -> str:
