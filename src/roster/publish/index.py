@@ -246,18 +246,30 @@ def _contents(repo: Any, entries: list[VersionEntry], previous: dict[str, Any] |
     progress.stage("parsing versions", len(blobs))
     parsed = _parse_all(raws, progress)
     for e in todo:
-        base, places = parsed[e.blob]
-        # The name defaults to the id the assistant had in that version (as Resolver does).
-        content = named(base, e.assistant_id)
-        if not base.get("name"):
-            content, places = _scanned(content)  # the id is now a value of the content too
-        out[(e.commit, e.assistant_id)] = (content, places)
+        out[(e.commit, e.assistant_id)] = _named(parsed[e.blob], e.assistant_id)
     return out
 
 
 def _scanned(content: dict[str, Any]) -> Content:
     # redacted_places(content, marked=True) and redacted(content), in one walk
     return scanned(content)
+
+
+def _named(parsed: Content, assistant_id: str) -> Content:
+    """A blob's scanned content as the version of ``assistant_id`` holds it.
+
+    The name defaults to the id the assistant had in that version (as Resolver does).
+    Then the id is a value of the content too: it alone is judged (the rest was, with
+    the blob), which flags and redacts what a scan of the whole named content would.
+    """
+    base, places = parsed
+    content = named(base, assistant_id)
+    if not base.get("name"):
+        judged, name_places = scanned({"name": content["name"]})
+        if name_places:
+            content["name"] = judged["name"]
+            places = sorted({*places, *name_places})
+    return content, places
 
 
 def _previous_rows(previous: dict[str, Any]) -> set[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from roster.content import with_id
 from roster.diff import FieldChange
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
+_LINE_CLASS = {"+": "a", "-": "d", "@": "h"}  # a diff line's class in assistant.html (added, deleted, hunk)
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 
 
@@ -33,15 +34,17 @@ def pruned(old: Any, new: Any) -> tuple[Any, Any]:
         return old, new
     a: dict[Any, Any] = {}
     b: dict[Any, Any] = {}
-    for key in list(old) + [k for k in new if k not in old]:
-        if key in old and key in new:
-            if old[key] == new[key] and type(old[key]) is type(new[key]):
+    for key, was in old.items():  # old's keys in order, then the keys only new has, in its order
+        if key in new:
+            now = new[key]
+            if was == now and type(was) is type(now):
                 continue
-            a[key], b[key] = pruned(old[key], new[key])
-        elif key in old:
-            a[key] = old[key]
+            a[key], b[key] = pruned(was, now)
         else:
-            b[key] = new[key]
+            a[key] = was
+    for key, now in new.items():
+        if key not in old:
+            b[key] = now
     return a, b
 
 
@@ -51,8 +54,7 @@ def changes_shown(changes: list[FieldChange]) -> list[dict[str, Any]]:
     for c in changes:
         item: dict[str, Any] = {"path": c.path or "(whole)", "lines": None}
         if c.is_multiline():
-            item.update(op="changed", lines=[({"+": "a", "-": "d", "@": "h"}.get(line[:1], ""), line or " ")
-                                             for line in c.line_diff()])
+            item.update(op="changed", lines=[(_LINE_CLASS.get(line[:1], ""), line or " ") for line in c.line_diff()])
         elif c.op == "added":
             item.update(op="added", value=_value(c.new, "new"))
         elif c.op == "removed":
