@@ -130,3 +130,29 @@ def test_publish_never_writes_a_key_committed_once_and_lists_where(tmp_path):
     assert v2["content"]["metadata"] == {"fallback": "[redacted]", "owner": "me"}
     text = run_cli("publish", "--out", str(out), cwd=repo)[1]
     assert "redacted (looks like a secret): w@2 metadata.fallback" in text
+
+
+def test_one_scan_flags_and_redacts_what_the_two_functions_do():
+    # hygiene.scanned is what a publish runs on every version: the same places, the same copy.
+    from types import MappingProxyType
+
+    from roster.hygiene import REDACTED, redacted_places, scanned
+    from secret_corpus import CORPUS
+
+    documents: list[object] = [{"config": {"configurable": {c.key: c.value}}, "name": "w"} for c in CORPUS]
+    documents += [
+        {c.key: [c.value, {"inner": c.value}, (c.value, 1)] for c in CORPUS[:40]},  # a list keeps its key
+        {"metadata": MappingProxyType({"api_key": KEY, "old": REDACTED, 3: KEY, "n": [None, 1.5, True]})},
+        {"m": {"token": REDACTED, "x": [REDACTED]}},  # an earlier publish's markers, nothing new
+        KEY, REDACTED, "plain", [KEY, "a"], {}, [],
+    ]
+    flagged = 0
+    for doc in documents:
+        copy, places = scanned(doc)
+        assert places == redacted_places(doc, marked=True), doc
+        assert copy == redacted(doc), doc
+        if copy == doc:
+            assert copy is doc, doc  # nothing flagged: not copied
+        else:
+            flagged += 1
+    assert flagged > 30

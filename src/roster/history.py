@@ -13,6 +13,7 @@ import bisect
 import marshal
 import os
 import threading
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.cachetrust import usable
@@ -22,6 +23,9 @@ if TYPE_CHECKING:  # a type only: the published-index reader builds chains witho
     from roster.git import Repo
 
 INDEX_FORMAT = 2
+
+
+_FIRST = itemgetter(0)  # a VersionEntry's pos, an event's pos
 
 
 class Change(NamedTuple):
@@ -51,7 +55,8 @@ class Lineage:
         self.ended: tuple[int, str, str | None] | None = None  # (pos, commit, renamed-to id or None)
 
     def count_at(self, pos: int) -> int:
-        return bisect.bisect_right([e.pos for e in self.entries], pos)
+        # Entries are in chain order: a binary search, without a list of every position first.
+        return bisect.bisect_right(self.entries, pos, key=_FIRST)
 
 
 class Gone(NamedTuple):
@@ -155,7 +160,7 @@ def lineage_in(events: list[tuple[int, Lineage | None]] | None, pos: int) -> Lin
     """The lineage an id's events give it at ``pos`` (None: not there)."""
     if not events:
         return None
-    i = bisect.bisect_right([p for p, _ in events], pos) - 1
+    i = bisect.bisect_right(events, pos, key=_FIRST) - 1
     return events[i][1] if i >= 0 else None
 
 

@@ -76,3 +76,22 @@ def test_a_republish_redacts_a_new_version_and_keeps_the_old_places(tmp_path: Pa
     assert index["assistants"]["plain"]["versions"][-1]["content"]["metadata"] == {"api_key": "[redacted]"}
     for data in site_tree(site).values():
         assert TOKEN.encode() not in data
+
+
+def test_an_id_that_looks_like_a_key_is_judged_as_the_default_name(tmp_path: Path):
+    # Without a name, the id is the name: that value is judged too (and alone: the rest was, with the blob).
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema("writer")
+    g.write_assistant(TOKEN, text=assistant_yaml(extra=f"metadata:\n  fallback: {KEY}\n  owner: me\n"))
+    g.write_assistant("named", text=assistant_yaml(name=TOKEN))
+    g.write_assistant("plain", text=assistant_yaml())
+    g.commit("add three")
+    site = tmp_path / "site"
+    assert roster_cli("--repo", str(g.path), "publish", "--out", str(site)).returncode == 0
+    index = load_json(site / "index.json")
+    assert sorted((r["assistant_id"], r["path"]) for r in index["redacted"]) == [
+        (TOKEN, "metadata.fallback"), (TOKEN, "name"), ("named", "name")]
+    [token] = index["assistants"][TOKEN]["versions"]
+    assert token["content"]["name"] == "[redacted]"
+    assert token["content"]["metadata"] == {"fallback": "[redacted]", "owner": "me"}
+    assert index["assistants"]["plain"]["versions"][0]["content"]["name"] == "plain"

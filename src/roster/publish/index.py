@@ -31,7 +31,7 @@ from roster.environments import environments_at
 from roster.errors import RosterError
 from roster.git import read_blobs
 from roster.history import Chain, VersionEntry
-from roster.hygiene import redacted, redacted_places
+from roster.hygiene import scanned
 from roster.ids import id_problem, version_tags
 from roster.publish.progress import NoProgress, Progress
 from roster.refs import resolve_commit
@@ -350,18 +350,30 @@ def _contents(repo: Any, layout: str, entries: list[VersionEntry], old: dict[Con
     progress.stage("parsing versions", len(blobs))
     parsed = _parse_all(raws, progress)
     for at, e in todo:
-        base, places = parsed[e.blob]
-        # The name defaults to the id the assistant had in that version (as Resolver does).
-        content = named(base, e.assistant_id)
-        if not base.get("name"):
-            content, places = _scanned(content)  # the id is now a value of the content too
-        out[at] = (content, places)
+        out[at] = _named(parsed[e.blob], e.assistant_id)
     return out
 
 
 def _scanned(content: dict[str, Any]) -> Content:
-    places = redacted_places(content, marked=True)
-    return (redacted(content) if places else content), places
+    # redacted_places(content, marked=True) and redacted(content), in one walk
+    return scanned(content)
+
+
+def _named(parsed: Content, assistant_id: str) -> Content:
+    """A blob's scanned content as the version of ``assistant_id`` holds it.
+
+    The name defaults to the id the assistant had in that version (as Resolver does).
+    Then the id is a value of the content too: it alone is judged (the rest was, with
+    the blob), which flags and redacts what a scan of the whole named content would.
+    """
+    base, places = parsed
+    content = named(base, assistant_id)
+    if not base.get("name"):
+        judged, name_places = scanned({"name": content["name"]})
+        if name_places:
+            content["name"] = judged["name"]
+            places = sorted({*places, *name_places})
+    return content, places
 
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 from roster.content import with_id
 from roster.diff import FieldChange
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ .:/@+\-]*\Z")
+_LINE_CLASS = {"+": "a", "-": "d", "@": "h"}  # a diff line's class in assistant.html (added, deleted, hunk)
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 
 
@@ -32,15 +34,17 @@ def pruned(old: Any, new: Any) -> tuple[Any, Any]:
         return old, new
     a: dict[Any, Any] = {}
     b: dict[Any, Any] = {}
-    for key in list(old) + [k for k in new if k not in old]:
-        if key in old and key in new:
-            if old[key] == new[key] and type(old[key]) is type(new[key]):
+    for key, was in old.items():  # old's keys in order, then the keys only new has, in its order
+        if key in new:
+            now = new[key]
+            if was == now and type(was) is type(now):
                 continue
-            a[key], b[key] = pruned(old[key], new[key])
-        elif key in old:
-            a[key] = old[key]
+            a[key], b[key] = pruned(was, now)
         else:
-            b[key] = new[key]
+            a[key] = was
+    for key, now in new.items():
+        if key not in old:
+            b[key] = now
     return a, b
 
 
@@ -50,8 +54,7 @@ def changes_shown(changes: list[FieldChange]) -> list[dict[str, Any]]:
     for c in changes:
         item: dict[str, Any] = {"path": c.path or "(whole)", "lines": None}
         if c.is_multiline():
-            item.update(op="changed", lines=[({"+": "a", "-": "d", "@": "h"}.get(line[:1], ""), line or " ")
-                                             for line in c.line_diff()])
+            item.update(op="changed", lines=[(_LINE_CLASS.get(line[:1], ""), line or " ") for line in c.line_diff()])
         elif c.op == "added":
             item.update(op="added", value=_value(c.new, "new"))
         elif c.op == "removed":
@@ -70,37 +73,42 @@ def _value(value: Any, cls: str) -> dict[str, Any]:
 
 def yamlish(value: Any, indent: int = 0) -> str:
     """Data as YAML-looking text, for reading (prompts as literal blocks); never parsed back."""
-    return "\n".join(_yaml_lines(value, indent))
+    out: list[str] = []
+    _yaml_lines(value, indent, out)
+    return "\n".join(out)
 
 
-def _yaml_lines(value: Any, indent: int) -> list[str]:
+def _yaml_lines(value: Any, indent: int, out: list[str]) -> None:
+    """The lines of ``value`` at ``indent``, appended to ``out`` (one list for the whole text)."""
     pad = " " * indent
     if isinstance(value, dict):
         if not value:
-            return [pad + "{}"]
-        out = []
+            out.append(pad + "{}")
         for k, v in value.items():
-            key = _scalar(k) if not isinstance(k, str) or not _PLAIN.match(k) else k
-            out += _entry(f"{pad}{key}:", v, indent)
-        return out
-    if isinstance(value, list):
+            key = k if isinstance(k, str) and _PLAIN.match(k) else _scalar(k)
+            _entry(f"{pad}{key}:", v, indent, out)
+    elif isinstance(value, list):
         if not value:
-            return [pad + "[]"]
-        out = []
+            out.append(pad + "[]")
         for item in value:
-            out += _entry(f"{pad}-", item, indent)
-        return out
-    return [pad + _scalar(value)]
+            _entry(f"{pad}-", item, indent, out)
+    else:
+        out.append(pad + _scalar(value))
 
 
-def _entry(lead: str, v: Any, indent: int) -> list[str]:
+def _entry(lead: str, v: Any, indent: int, out: list[str]) -> None:
     if isinstance(v, str) and "\n" in v:
-        return [lead + " |"] + [" " * (indent + 2) + line for line in v.rstrip("\n").split("\n")]
-    if isinstance(v, (dict, list)) and v:
-        return [lead] + _yaml_lines(v, indent + 2)
-    if isinstance(v, (dict, list)):
-        return [f"{lead} {'{}' if isinstance(v, dict) else '[]'}"]
-    return [f"{lead} {_scalar(v)}"]
+        out.append(lead + " |")
+        inner = " " * (indent + 2)
+        out.extend(inner + line for line in v.rstrip("\n").split("\n"))
+    elif isinstance(v, (dict, list)):
+        if v:
+            out.append(lead)
+            _yaml_lines(v, indent + 2, out)
+        else:
+            out.append(f"{lead} {'{}' if isinstance(v, dict) else '[]'}")
+    else:
+        out.append(f"{lead} {_scalar(v)}")
 
 
 def _scalar(value: Any) -> str:
@@ -111,9 +119,11 @@ def _scalar(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" ") \
-                and not re.match(r"[-+]?[0-9.]", value):
+        # (_PLAIN starts with a letter, '_' or '/': never a number's sign, digit or dot.)
+        if _PLAIN.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(" "):
             return value
-        return json.dumps(value, ensure_ascii=False)
+        return _json_string(value)  # what json.dumps(value, ensure_ascii=False) gives, without its set-up
+    if type(value) is int:
+        return int.__repr__(value)  # json.dumps of an int
     return json.dumps(value, ensure_ascii=False)
 

@@ -56,15 +56,32 @@ def assets_digest() -> str:
     return hashlib.sha256((css + js + templates).encode()).hexdigest()[:16]
 
 
-@lru_cache(maxsize=8)
-def _template(name: str) -> Any:
-    """A page template; Jinja2 escapes every value put into it (autoescape), markup must be ``Markup``."""
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """The one Jinja2 environment of the site (each template compiled once per process)."""
     # lazy: loads jinja2
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE / "templates")), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    return env.get_template(name)
+    class Environment(jinja2.Environment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            # The templates read plain dicts built here (``v.text``): the key first. Jinja2 tries
+            # the attribute first, and a failed getattr (an AttributeError raised and caught) was
+            # a fifth of rendering. No key of these dicts is the name of a dict method.
+            if type(obj) is dict:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return Environment(loader=jinja2.FileSystemLoader(str(_HERE / "templates")), autoescape=True,
+                       undefined=jinja2.StrictUndefined)
+
+
+@lru_cache(maxsize=8)
+def _template(name: str) -> Any:
+    """A page template; Jinja2 escapes every value put into it (autoescape), markup must be ``Markup``."""
+    return _environment().get_template(name)
 
 
 def page_path(key: str) -> str:
@@ -201,25 +218,36 @@ class _Site:
         status, target = entry["status"], entry["renamed_to"]
         items = []
         total = len(versions)
+        # What each version shows, made once: a version is compared with the one before and the one after.
+        views = [shown(v) for v in versions]
         for i in range(total - 1, -1, -1):
             v = versions[i]
             prev = versions[i - 1] if i > 0 else None
             # A version right after a gap (the renamed stub keeps only some) is shown whole.
             if prev is not None and prev["version"] != v["version"] - 1:
                 prev = None
-            items.append(self.version_item(key, v, prev, expanded=total - i <= OPEN_DIFFS))
+            items.append(self.version_item(key, v, prev, expanded=total - i <= OPEN_DIFFS,
+                                           views=(views[i - 1] if prev is not None else None, views[i])))
+        last_text = ""
+        if last:
+            # The oldest version of a one-version page is shown whole already: the same text.
+            last_text = items[0]["text"] if total == 1 and items[0]["changes"] is None else yamlish(views[-1])
         body = _template("assistant.html").render(
             key=key, graph=content.get("graph_id", "?"), last=last, status=status, envs=self.envs(entry),
             name=content.get("name") if content.get("name") != key else None,
             description=content.get("description"), renamed_to=target,
             renamed_href=page_path(target)[2:] if status == "renamed" and target in self.index.assistants else None,
             ended_at=entry["ended_at"] or "", ended_date=self.date(entry["ended_at"]),
-            last_text=yamlish(shown(last)) if last else "", items=items)
+            last_text=last_text, items=items)
         return self.page(f"{key} · {self.title}", body, depth=1, here="")
 
-    def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *,
-                     expanded: bool) -> dict[str, Any]:
-        """What assistant.html shows of one version (plain values; the template escapes them)."""
+    def version_item(self, key: str, v: dict[str, Any], prev: dict[str, Any] | None, *, expanded: bool,
+                     views: tuple[dict[str, Any] | None, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """What assistant.html shows of one version (plain values; the template escapes them).
+
+        ``views``: ``shown`` of ``prev`` and of ``v``, when the caller made them already.
+        """
+        old_view, new_view = views if views is not None else (shown(prev) if prev is not None else None, shown(v))
         info = self.commits[v["commit"]]
         kind = v["kind"]
         note, note_cls = "", ""
@@ -237,10 +265,10 @@ class _Site:
             # Release tags, and this assistant's own environment tags (not other assistants' ones).
             "tags": [t for t in self.index.tags_at.get(v["commit"], ())
                      if t in self.releases or t.partition("@")[0] in (key, v["assistant_id"])]}
-        if prev is None:
-            item.update(changes=None, text=yamlish(shown(v)), label="content")
+        if prev is None or old_view is None:
+            item.update(changes=None, text=yamlish(new_view), label="content")
         else:
-            changes = diff_values(*pruned(shown(prev), shown(v)))
+            changes = diff_values(*pruned(old_view, new_view))
             item.update(changes=changes_shown(changes),
                         label=f'{len(changes)} change{"s" if len(changes) != 1 else ""} from v{prev["version"]}')
         return item
