@@ -152,3 +152,54 @@ def test_a_planted_journal_changes_nothing(story: tuple[GitRepo, Path], tmp_path
     assert site_tree(site) == before | {k: v for k, v in site_tree(site).items() if k == "index.html"}
     assert "planted" not in (site / "index.html").read_text()
     assert not journal.exists()
+
+
+def _rows_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from roster.publish import site
+
+    made: list[str] = []
+    real = site._Site.release_row
+
+    def counting(self: object, key: str, before: int, after: int) -> object:
+        made.append(key)
+        return real(self, key, before, after)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site._Site, "release_row", counting)
+    return made
+
+
+def test_the_released_part_of_the_releases_page_is_kept(story: tuple[GitRepo, Path], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    g, site = story
+    g.write_assistant("blog-writer", name="Blog writer", temperature=0.2, prompt="Changed.")
+    g.commit("blog-writer: changed")
+    made = _rows_made(monkeypatch)
+    _publish(g.path, site)
+    assert made == ["blog-writer"]  # only the unreleased section is made again
+    monkeypatch.undo()
+    assert site_tree(site) == _fresh(g.path, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["release at head", "rename", "rewrite", "tag becomes an assistant's"])
+def test_the_releases_page_is_right_whatever_changed(story: tuple[GitRepo, Path], tmp_path: Path,
+                                                     change: str) -> None:
+    g, site = story
+    if change == "release at head":
+        g.write_assistant("blog-writer", name="Blog writer", temperature=0.2, prompt="Changed.")
+        g.commit("blog-writer: changed")
+        g.tag("v3.0.0")
+    elif change == "rename":
+        g.git("mv", "assistants/blog-writer.yaml", "assistants/long-writer.yaml")
+        g.commit("rename blog-writer")
+    elif change == "rewrite":
+        g.git("tag", "-d", "v2.0.0")
+        g.git("reset", "-q", "--hard", "HEAD~3")
+        g.write_assistant("tweet-writer", name="Tweet writer", temperature=0.1, prompt="Other history.")
+        g.commit("tweet-writer: another way")
+    else:
+        g.tag("legacy@beta", "HEAD~2")  # a release tag while no assistant is called legacy...
+        _publish(g.path, site)
+        g.write_assistant("legacy", name="Legacy", prompt="Now an assistant.")
+        g.commit("add legacy")  # ...and then its own tag
+    _publish(g.path, site)
+    assert site_tree(site) == _fresh(g.path, tmp_path)

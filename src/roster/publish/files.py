@@ -6,13 +6,14 @@ published, ``index.json``) are made every time and kept when their bytes are unc
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from roster.publish.index import PublishedIndex, version_json
 from roster.publish.indexfile import Span, dump
-from roster.publish.site import SCRIPT, assets_digest, pages, script
+from roster.publish.site import SCRIPT, KeptReleases, Releases, assets_digest, pages, script
 
 
 class SiteFile(NamedTuple):
@@ -27,13 +28,81 @@ class IndexFile(NamedTuple):
     data: bytes
     keys: dict[str, Span]
     members: dict[str, Span]
+    notes: dict[str, Releases]  # what releases.html was made of, once it is made
+
+
+def releases_record(index: PublishedIndex, made: Releases) -> dict[str, Any]:
+    """What the manifest keeps of releases.html: where its older part is, and what it was made from."""
+    return {"upto": made.upto, "span": list(made.older), "chain": _chain_digest(index, made.upto),
+            "tags": _tags_digest(index, made.upto)}
+
+
+def kept_releases(index: PublishedIndex) -> KeptReleases | None:
+    """The older part of the previous releases.html, when history up to its last release is the same.
+
+    Those sections show, for each release, how the assistants changed since the one
+    before: fixed by the chain up to there, the tags on it, and each assistant's versions,
+    deletions and renamed status up to there. Assistants whose entry is unchanged
+    (``index.fragments``) are compared by construction; the others row by row.
+    """
+    previous = index.previous
+    record = previous.manifest.releases if previous is not None else None
+    if previous is None or not isinstance(record, dict):
+        return None
+    upto, span = record.get("upto"), record.get("span")
+    if not isinstance(upto, int) or upto < 0 or not (isinstance(span, list) and len(span) == 2
+                                                     and all(isinstance(x, int) for x in span)):
+        return None
+    if len(index.data["chain"]) <= upto or record.get("chain") != _chain_digest(index, upto) \
+            or record.get("tags") != _tags_digest(index, upto):
+        return None
+    if any(key not in index.assistants for key in previous.manifest.keys):
+        return None  # an assistant is gone from history: it was rewritten
+    for key, entry in index.assistants.items():
+        if key in index.fragments:
+            continue
+        old = previous.entry(key) if previous.has(key) else None
+        if _before(entry, upto) != (_before(old, upto) if old is not None else _before(None, upto)):
+            return None
+    raw = previous.read("releases.html")
+    if raw is None or span[1] > len(raw) or not 0 <= span[0] <= span[1]:
+        return None
+    try:
+        return KeptReleases(upto, raw[span[0]:span[1]].decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+
+
+def _before(entry: dict[str, Any] | None, upto: int) -> tuple[Any, ...]:
+    """What the releases up to chain position ``upto`` show of one assistant."""
+    if entry is None:
+        return (False, (), ())
+    rows = entry["versions"] + [v for lineage in entry.get("earlier") or () for v in lineage["versions"]]
+    return (entry.get("status") == "renamed",
+            tuple((v["pos"], v["version"], v["commit"], v["assistant_id"], v["kind"]) for v in rows
+                  if v["pos"] <= upto),
+            tuple(d for d in entry.get("deletions") or () if d <= upto))
+
+
+def _chain_digest(index: PublishedIndex, upto: int) -> str:
+    return hashlib.sha256("\n".join(index.data["chain"][:upto + 1]).encode()).hexdigest()
+
+
+def _tags_digest(index: PublishedIndex, upto: int) -> str:
+    pos = len(index.data["chain"])
+    chain_pos = {c: i for i, c in enumerate(index.data["chain"][:upto + 1])}
+    # With whether each is a release: `x@y` is an assistant's own tag when `x` is an assistant (site._split_tags).
+    tags = sorted((name, commit, name.partition("@")[0] in index.assistants) for name, commit
+                  in index.data["tags"].items() if chain_pos.get(commit, pos) <= upto)
+    return hashlib.sha256(json.dumps(tags).encode()).hexdigest()
 
 
 def site_files(index: PublishedIndex, title: str) -> tuple[list[SiteFile], dict[str, list[SiteFile]], IndexFile]:
     """(the site-wide files, each assistant's files: its versions then its page, ``index.json``)."""
     data, keys, members = dump(index.data, index.fragments)
-    indexed = IndexFile(data, keys, members)
-    all_pages = pages(index, title=title)
+    notes: dict[str, Releases] = {}
+    indexed = IndexFile(data, keys, members, notes)
+    all_pages = pages(index, title=title, kept=kept_releases(index), notes=notes)
     common = [
         SiteFile("index.json", None, lambda: data),
         SiteFile(all_pages[0].path, None, _text(all_pages[0].render)),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from roster.errors import RosterError
-from roster.publish.files import IndexFile, SiteFile
+from roster.publish.files import IndexFile, SiteFile, releases_record
 from roster.publish.index import PublishedIndex
 from roster.publish.manifest import Manifest, stamp
 from roster.publish.progress import Progress
@@ -114,7 +114,8 @@ def describe(index: PublishedIndex, records: Records, common: list[SiteFile], pe
     return Manifest(generator=index.data["generator"], files=dict(sorted(records.items())),
                     sigs=dict(sorted(sigs.items())), keys=keys,
                     members={name: list(span) for name, span in indexed.members.items()
-                             if name in ("commits", "redacted")})
+                             if name in ("commits", "redacted")},
+                    releases=releases_record(index, indexed.notes["releases"]) if "releases" in indexed.notes else {})
 
 
 def _work_chunk(bounds: tuple[int, int]) -> Records:

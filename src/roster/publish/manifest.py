@@ -42,6 +42,7 @@ class Manifest(NamedTuple):
     sigs: dict[str, str]  # path -> signature of what it was made from (assistant pages, version files)
     keys: dict[str, list[Any]]  # assistant key -> [signature of its entry, start, end, name, graph_id]
     members: dict[str, list[int]]  # "commits", "redacted" -> [start, end] in index.json
+    releases: dict[str, Any]  # the older part of releases.html: its span, and what it was made from
 
 
 def stamp(st: os.stat_result) -> Stamp:

@@ -16,10 +16,14 @@ from roster.publish.manifest import Manifest
 
 
 class Previous:
-    def __init__(self, manifest: Manifest, raw: bytes) -> None:
+    def __init__(self, manifest: Manifest, raw: bytes, folder: Path | None = None,
+                 kept: dict[str, list[Any]] | None = None) -> None:
         self.manifest = manifest
         self.raw = raw
+        self.folder = folder
+        self.kept = kept or {}  # the files of the site that are the ones the manifest describes
         self._redacted: dict[str, list[dict[str, Any]]] | None = None
+        self._entries: dict[str, dict[str, Any] | None] = {}
 
     @classmethod
     def open(cls, folder: Path, manifest: Manifest, kept: dict[str, list[Any]]) -> Previous | None:
@@ -34,7 +38,19 @@ class Previous:
             return None
         if len(raw) != record[1]:
             return None
-        return cls(manifest, raw)
+        return cls(manifest, raw, folder, kept)
+
+    def read(self, name: str) -> bytes | None:
+        """A file of the previous site, when it is the one the manifest describes."""
+        record = self.kept.get(name)
+        if record is None or self.folder is None:
+            return None
+        try:
+            with open(self.folder / name, "rb") as f:
+                data = f.read(record[1] + 1)
+        except OSError:
+            return None
+        return data if len(data) == record[1] else None
 
     def has(self, key: str) -> bool:
         return key in self.manifest.keys
@@ -51,11 +67,12 @@ class Previous:
         return str(record[3]), str(record[4])
 
     def entry(self, key: str) -> dict[str, Any] | None:
-        record = self.manifest.keys.get(key)
-        if not _record(record):
-            return None
-        value = _parse(self.raw[record[1]:record[2]])
-        return value if isinstance(value, dict) and isinstance(value.get("versions"), list) else None
+        if key not in self._entries:
+            record = self.manifest.keys.get(key)
+            value = _parse(self.raw[record[1]:record[2]]) if _record(record) else None
+            self._entries[key] = value if isinstance(value, dict) and isinstance(value.get("versions"), list) \
+                else None
+        return self._entries[key]
 
     def contents(self, keys: list[str]) -> dict[tuple[str, str, str | None], dict[str, Any]]:
         """(commit, id, path) -> content of every version the entries of ``keys`` held."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,17 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-sr
        "base-uri 'none'; form-action 'none'")
 SCRIPT = "filter.js"
 OPEN_DIFFS = 6  # newest versions whose diff is shown expanded; older ones are one click away
+
+
+class KeptReleases(NamedTuple):
+    upto: int  # chain position of the last release the kept sections cover
+    html: str  # those sections, as the previous releases.html holds them
+
+
+class Releases(NamedTuple):
+    html: str
+    upto: int  # chain position of the last release (-1: none): the sections up to it are the "older" part
+    older: tuple[int, int]  # byte span of the older part in html (UTF-8)
 
 
 class Page(NamedTuple):
@@ -92,14 +104,25 @@ def page_path(key: str) -> str:
     return f"a/{key.replace('/', '~')}.html"
 
 
-def pages(index: PublishedIndex, *, title: str) -> list[Page]:
-    """Every page of the site; assistant pages carry a signature of everything they show."""
+def pages(index: PublishedIndex, *, title: str, kept: KeptReleases | None = None,
+          notes: dict[str, Releases] | None = None) -> list[Page]:
+    """Every page of the site; assistant pages carry a signature of everything they show.
+
+    ``kept``: the older part of the previous releases.html, when it is still right; what
+    the releases page was made of goes into ``notes["releases"]`` (for the manifest).
+    """
     site = _Site(index, title)
-    out = [Page("index.html", "", site.index_page), Page("releases.html", "", site.releases_page)]
+    out = [Page("index.html", "", site.index_page),
+           Page("releases.html", "", functools.partial(_releases, site, kept, {} if notes is None else notes))]
     base = f"{index.data['generator']}|{assets_digest()}|{title}"
     for key, entry in index.assistants.items():
         out.append(Page(page_path(key), site.signature(key, entry, base), functools.partial(_render, site, key)))
     return out
+
+
+def _releases(site: _Site, kept: KeptReleases | None, notes: dict[str, Releases]) -> str:
+    notes["releases"] = made = site.releases_parts(kept)
+    return made.html
 
 
 def _render(site: _Site, key: str) -> str:
@@ -276,6 +299,15 @@ class _Site:
     # --- releases.html --------------------------------------------------------
 
     def releases_page(self) -> str:
+        return self.releases_parts().html
+
+    def releases_parts(self, kept: KeptReleases | None = None) -> Releases:
+        """releases.html, and what the next publish needs to keep its older part.
+
+        Sections are listed newest first; the released ones (up to the last release tag)
+        only change when history before that tag does, so ``kept`` (the previous page's
+        bytes of them, which the caller vouches for) stands in for rendering them again.
+        """
         # Every (position, key) at which an assistant changed: a release only looks at the keys
         # that changed inside its interval (not at all of them, for each of ~100 releases).
         events = sorted((p, k) for k, a in self.index.assistants.items() if a["status"] != "renamed"
@@ -286,28 +318,44 @@ class _Site:
             groups.setdefault(commit, []).append(name)
         on_chain = sorted((c for c in groups if c in self.pos), key=lambda c: self.pos[c])
         stops = [(c, sorted(groups[c])) for c in on_chain]
+        released = self.pos[stops[-1][0]] if stops else -1  # the position of the last release
         head = self.data["head"]
         if not stops or stops[-1][0] != head:
             stops.append((head, []))
-        sections = []
+        older: list[dict[str, Any]] = []
+        newest: list[dict[str, Any]] = []
         prev_pos = -1
         prev_name = ""
         for commit, names in stops:
             pos = self.pos[commit]
+            if kept is not None and pos <= kept.upto:
+                prev_pos, prev_name = pos, names[0] if names else prev_name  # inside the kept part
+                continue
             lo, hi = bisect.bisect_right(event_pos, prev_pos), bisect.bisect_right(event_pos, pos)
             touched = sorted({k for _, k in events[lo:hi]})
             rows = [r for k in touched if (r := self.release_row(k, prev_pos, pos))]
             if not names and not rows:
                 prev_pos = pos
                 continue
-            sections.append({"names": names, "commit": commit, "date": self.date(commit), "rows": rows,
-                             "since": f"since {prev_name}" if prev_name else "since the beginning"})
+            (older if pos <= released else newest).append(
+                {"names": names, "commit": commit, "date": self.date(commit), "rows": rows,
+                 "since": f"since {prev_name}" if prev_name else "since the beginning"})
             prev_pos = pos
             prev_name = names[0] if names else prev_name
+        sections = _template("release_sections.html")
+        older_html = sections.render(sections=list(reversed(older))) + (kept.html if kept is not None else "")
+        # A mark no value from history can hold: where the older sections go, to record their span.
+        mark = f"\x00{secrets.token_hex(8)}\x00"
+        # lazy: loads markupsafe
+        from markupsafe import Markup
+
         body = _template("releases.html").render(
-            has_releases=bool(self.releases), sections=list(reversed(sections)), envs=self.environments(),
-            stray=sorted(self.stray.items()), ref=self.data["ref"], env_files=bool(self.data.get("environments")))
-        return self.page(f"Releases · {self.title}", body, depth=0, here="releases.html")
+            has_releases=bool(self.releases), newest=Markup(sections.render(sections=list(reversed(newest)))),
+            older=Markup(mark), envs=self.environments(), stray=sorted(self.stray.items()), ref=self.data["ref"],
+            env_files=bool(self.data.get("environments")))
+        before, after = self.page(f"Releases · {self.title}", body, depth=0, here="releases.html").split(mark)
+        start = len(before.encode("utf-8"))
+        return Releases(before + older_html + after, released, (start, start + len(older_html.encode("utf-8"))))
 
     def release_row(self, key: str, before: int, after: int) -> dict[str, Any] | None:
         """What changed for ``key`` between two chain positions (None: nothing), for the template."""
