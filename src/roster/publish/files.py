@@ -97,7 +97,7 @@ def _tags_digest(index: PublishedIndex, upto: int) -> str:
     return hashlib.sha256(json.dumps(tags).encode()).hexdigest()
 
 
-def site_files(index: PublishedIndex, title: str) -> tuple[list[SiteFile], dict[str, list[SiteFile]], IndexFile]:
+def site_files(index: PublishedIndex, title: str) -> tuple[list[SiteFile], dict[str, KeyFiles], IndexFile]:
     """(the site-wide files, each assistant's files: its versions then its page, ``index.json``)."""
     data, keys, members = dump(index.data, index.fragments)
     notes: dict[str, Releases] = {}
@@ -116,17 +116,39 @@ def site_files(index: PublishedIndex, title: str) -> tuple[list[SiteFile], dict[
         from roster.publish.envpage import environments_page
 
         common.append(SiteFile("environments.html", None, lambda: environments_page(index, title=title).encode()))
-    per_key: dict[str, list[SiteFile]] = {}
-    tags_at = index.tags_at
-    for key, page in zip(index.assistants, all_pages[2:], strict=True):
-        # A version file is made from its row and its first version's (all in the entry, whose signature
-        # covers them), and the tags on its commit.
-        base = index.signatures[key]
-        files = [SiteFile(v["file"], f'{base}:{",".join(tags_at[v["commit"]])}' if v["commit"] in tags_at else base,
-                          _version_maker(index, key, n)) for n, v in enumerate(index.assistants[key]["versions"])]
-        files.append(SiteFile(page.path, page.signature, _text(page.render)))
-        per_key[key] = files
+    # Same tags as the last publish: an assistant whose entry is the same has the same version files.
+    tags_same = index.previous is not None and index.previous.tags() == index.data["tags"]
+    per_key = {key: KeyFiles(index, key, SiteFile(page.path, page.signature, _text(page.render)),
+                             tags_same and key in index.fragments)
+               for key, page in zip(index.assistants, all_pages[2:], strict=True)}
     return common, per_key, indexed
+
+
+class KeyFiles:
+    """An assistant's files: its version files, then its page."""
+
+    def __init__(self, index: PublishedIndex, key: str, page: SiteFile, same: bool) -> None:
+        self.index = index
+        self.key = key
+        self.page = page
+        self.same = same  # its version files are the previous publish's (same entry, same tags)
+        self._files: list[SiteFile] | None = None
+
+    def paths(self) -> list[str]:
+        return [v["file"] for v in self.index.assistants[self.key]["versions"]] + [self.page.path]
+
+    def files(self) -> list[SiteFile]:
+        if self._files is None:
+            # A version file is made from its row and its first version's (all in the entry, whose
+            # signature covers them), and the tags on its commit.
+            base = self.index.signatures[self.key]
+            tags_at = self.index.tags_at
+            index, key = self.index, self.key
+            self._files = [SiteFile(v["file"], f'{base}:{",".join(tags_at[v["commit"]])}' if v["commit"] in tags_at
+                                    else base, _version_maker(index, key, n))
+                           for n, v in enumerate(index.assistants[key]["versions"])]
+            self._files.append(self.page)
+        return self._files
 
 
 def _text(render: Callable[[], str]) -> Callable[[], bytes]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from roster.errors import RosterError
-from roster.publish.files import IndexFile, SiteFile, releases_record
+from roster.publish.files import IndexFile, KeyFiles, SiteFile, releases_record
 from roster.publish.index import PublishedIndex
 from roster.publish.manifest import Manifest, stamp
 from roster.publish.progress import Progress
@@ -63,11 +63,11 @@ _PARALLEL_MIN = 2000  # files; below this, forking costs more than it saves
 _CHUNK = 500
 
 
-def write_all(index: PublishedIndex, root: Path, common: list[SiteFile], per_key: dict[str, list[SiteFile]],
+def write_all(index: PublishedIndex, root: Path, common: list[SiteFile], per_key: dict[str, KeyFiles],
               indexed: IndexFile, progress: Progress) -> Manifest:
     """Write every file of the site under ``root``; the manifest that describes them (not written)."""
     global _FILES, _ROOT
-    files = [f for key_files in per_key.values() for f in key_files]
+    files = [f for key_files in per_key.values() for f in key_files.files()]
     progress.stage("writing assistants", len(per_key))
     writer = Writer(root)
     records: Records = {}
@@ -101,20 +101,20 @@ def write_all(index: PublishedIndex, root: Path, common: list[SiteFile], per_key
         site_wide()
         records = _work(root, files, lambda n: progress.update(n * len(per_key) // max(len(files), 1)))
     records.update(writer.records)
-    return describe(index, records, common, per_key, indexed)
+    return describe(index, records, {f.path: f.signature for f in [*common, *files] if f.signature is not None},
+                    indexed)
 
 
-def describe(index: PublishedIndex, records: Records, common: list[SiteFile], per_key: dict[str, list[SiteFile]],
-             indexed: IndexFile) -> Manifest:
-    """The manifest of a site made of these files (``records``: what each file is now)."""
-    sigs = {f.path: f.signature for f in common if f.signature is not None}
-    sigs.update({f.path: f.signature for files in per_key.values() for f in files if f.signature is not None})
+def describe(index: PublishedIndex, records: Records, sigs: dict[str, str], indexed: IndexFile) -> Manifest:
+    """The manifest of a site made of these files (``records``: what each file is now; ``sigs``: what
+    each file with a signature was made from)."""
     keys = {key: [index.signatures[key], start, end, *index.summaries[key]]
             for key, (start, end) in indexed.keys.items()}
+    # Sorted: the same site has the same manifest, however it was made.
     return Manifest(generator=index.data["generator"], files=dict(sorted(records.items())),
                     sigs=dict(sorted(sigs.items())), keys=keys,
                     members={name: list(span) for name, span in indexed.members.items()
-                             if name in ("commits", "redacted")},
+                             if name in ("commits", "redacted", "tags")},
                     releases=releases_record(index, indexed.notes["releases"]) if "releases" in indexed.notes else {})
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from roster.errors import RosterError
-from roster.publish.files import IndexFile, SiteFile
+from roster.publish.files import IndexFile, KeyFiles, SiteFile
 from roster.publish.fresh import Records, describe
 from roster.publish.index import PublishedIndex
 from roster.publish.manifest import NAME, Found, Manifest, dumps, sign, signed_body, stamp
@@ -35,31 +35,34 @@ def journal_dir(target: Path) -> Path:
     return target.parent / f".{target.name}.journal"
 
 
-def can_update(found: Found, common: list[SiteFile], per_key: dict[str, list[SiteFile]]) -> bool:
+def can_update(found: Found, common: list[SiteFile], per_key: dict[str, KeyFiles]) -> bool:
     """False when a folder the new site needs is something else in the old one (write it fresh)."""
     blocked = set(found.other) | set(found.kept)
-    for files in [common, *per_key.values()]:
-        for f in files:
-            parent = f.path.rpartition("/")[0]
-            while parent:
-                if parent in blocked:
-                    return False
-                parent = parent.rpartition("/")[0]
+    folders = {f.path.rpartition("/")[0] for f in common}
+    folders |= {p.rpartition("/")[0] for files in per_key.values() for p in files.paths()}
+    for folder in folders:
+        while folder:
+            if folder in blocked:
+                return False
+            folder = folder.rpartition("/")[0]
     return True
 
 
 def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found, common: list[SiteFile],
-           per_key: dict[str, list[SiteFile]], indexed: IndexFile, key: bytes,
+           per_key: dict[str, KeyFiles], indexed: IndexFile, key: bytes,
            progress: Progress) -> tuple[int, int]:
     """Bring the site in ``target`` to these files; (files written, files kept)."""
     progress.stage("writing assistants", len(per_key))
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         records: Records = {}
+        sigs: dict[str, str] = {}
         staged: list[tuple[str, str]] = []  # (path in the site, staged file)
 
         def consider(f: SiteFile) -> None:
             old = found.kept.get(f.path)
+            if f.signature is not None:
+                sigs[f.path] = f.signature
             if old is not None and f.signature is not None and manifest.sigs.get(f.path) == f.signature:
                 records[f.path] = old
                 return
@@ -74,10 +77,21 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
             staged.append((f.path, tmp))
             records[f.path] = [digest]  # its stamp once it is in place
 
+        def _keep(paths: list[str]) -> bool:
+            olds = [found.kept.get(p) for p in paths]
+            if any(old is None or p not in manifest.sigs for p, old in zip(paths, olds, strict=True)):
+                return False
+            for p, old in zip(paths, olds, strict=True):
+                records[p] = old  # type: ignore[assignment]
+                sigs[p] = manifest.sigs[p]
+            return True
+
         for f in common:
             consider(f)
         for n, files in enumerate(per_key.values()):
-            for f in files:
+            if files.same and manifest.sigs.get(files.page.path) == files.page.signature and _keep(files.paths()):
+                continue  # every file of this assistant is the previous publish's, unchanged
+            for f in files.files():
                 consider(f)
             if n % 64 == 0:
                 progress.update(n)
@@ -86,7 +100,7 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
         needed = {parent for rel in wanted for parent in _parents(rel)}
         stale_dirs = [d for d in found.dirs if d not in needed]
         try:
-            _apply(target, stage, staged, removed, stale_dirs, records, index, common, per_key, indexed, key)
+            _apply(target, stage, staged, removed, stale_dirs, records, sigs, index, indexed, key)
         except BaseException:
             rollback(target, key)  # a failure (disk full, Ctrl-C) leaves the previous site as it was
             raise
@@ -102,8 +116,7 @@ def _parents(rel: str) -> list[str]:
 
 
 def _apply(target: Path, stage: Path, staged: list[tuple[str, str]], removed: list[str], stale_dirs: list[str],
-           records: Records, index: PublishedIndex, common: list[SiteFile], per_key: dict[str, list[SiteFile]],
-           indexed: IndexFile, key: bytes) -> None:
+           records: Records, sigs: dict[str, str], index: PublishedIndex, indexed: IndexFile, key: bytes) -> None:
     journal = journal_dir(target)
     if os.path.lexists(journal):
         raise RosterError(f"cannot publish: {journal} is left from another run; it was not rolled back")
@@ -134,7 +147,7 @@ def _apply(target: Path, stage: Path, staged: list[tuple[str, str]], removed: li
             os.rmdir(target / folder)
         except OSError:
             pass  # not empty: something the walk did not see; left as it is
-    manifest = describe(index, records, common, per_key, indexed)
+    manifest = describe(index, records, sigs, indexed)
     staged_manifest = stage / NAME
     staged_manifest.write_bytes(dumps(manifest, key))
     if os.path.lexists(target / NAME):

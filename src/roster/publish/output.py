@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from roster.errors import HistoryCut, UsageError
 from roster.publish import inplace
-from roster.publish.files import IndexFile, SiteFile, site_files
+from roster.publish.files import IndexFile, KeyFiles, SiteFile, site_files
 from roster.publish.fresh import write_all
 from roster.publish.index import PublishedIndex, build_index
 from roster.publish.manifest import NAME, Manifest, dumps, load, site_key, survey
@@ -89,7 +89,7 @@ def publish(roster: Roster, out: str, *, ref: str | None = None, title: str | No
 
 
 def _write_fresh(target: Path, key: bytes, index: PublishedIndex, common: list[SiteFile],
-                 per_key: dict[str, list[SiteFile]], indexed: IndexFile, progress: Progress) -> int:
+                 per_key: dict[str, KeyFiles], indexed: IndexFile, progress: Progress) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         manifest: Manifest = write_all(index, tmp, common, per_key, indexed, progress)

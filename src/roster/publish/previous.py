@@ -89,6 +89,10 @@ class Previous:
                     out[(v["commit"], v["assistant_id"], v.get("path"))] = v["content"]
         return out
 
+    def tags(self) -> dict[str, Any] | None:
+        value = self._member("tags")
+        return value if isinstance(value, dict) else None
+
     def commits(self) -> dict[str, Any]:
         value = self._member("commits")
         return value if isinstance(value, dict) else {}
