@@ -8,6 +8,7 @@ it does not know for sure it must leave to pygit2 (``NotMine``), never answer wr
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,25 @@ def test_names_and_expressions_it_does_not_resolve(origin: GitRepo, tmp_path: Pa
     repo = Repo(str(g.path))  # and through Repo, pygit2 answers them as before
     assert repo.commit_from_hex(g.rev()[:10]) == [g.rev()]
     assert repo.revparse_commit("HEAD~1") == g.rev("HEAD~1")
+
+
+def test_a_config_subsection_or_a_continued_line_is_not_read_as_core(origin: GitRepo, tmp_path: Path) -> None:
+    g = _copy(origin, tmp_path)
+    config = g.path / ".git" / "config"
+    plain = config.read_text()
+    config.write_text(plain + '[core "x"]\n\tbare = true\n')  # core.x.bare, not core.bare
+    assert locate(str(g.path)).workdir == str(g.path.resolve())
+    config.write_text(plain + "[user]\n\tname = a \\\n\tbare = true\n")
+    with pytest.raises(NotMine):
+        locate(str(g.path))
+
+
+def test_a_commit_it_does_not_parse_is_read_by_pygit2(origin: GitRepo, tmp_path: Path) -> None:
+    g = _copy(origin, tmp_path)
+    tree = g.git("rev-parse", "HEAD^{tree}")
+    odd = (f"tree {tree}\nauthor A <a> <b> 1700000000 +0000\ncommitter C <c> 1700000000 +0000\n\nodd\n").encode()
+    commit = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"], cwd=g.path,
+                            input=odd, capture_output=True, check=True).stdout.decode().strip()
+    with pytest.raises(NotMine):
+        PureRepo(locate(str(g.path))).commit_info(commit)
+    assert Repo(str(g.path)).commit_info(commit) == LibRepo(str(g.path)).commit_info(commit)

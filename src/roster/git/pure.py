@@ -11,12 +11,11 @@ import re
 from typing import Any, NamedTuple
 
 from roster.git.commits import CommitInfo, decode_text, iso_utc, version_message
-from roster.git.objects import MAX_BLOB, MODES, NotMine, ObjectStore
+from roster.git.objects import MAX_BLOB, MODES, NotMine, ObjectStore, is_hex40
 from roster.git.refdb import Location, RefDB, peel
 from roster.source import FILE, OTHER, SUBMODULE, SYMLINK, FileEntry
 
-_SIGNATURE = re.compile(rb"([^<>\n]*)<([^<>\n]*)> (\d{1,15}) [+-]\d{4}\Z")
-_HEX40 = re.compile(r"[0-9a-f]{40}\Z")
+_ENTRY = re.compile(rb"(40000|100644|100755|120000|160000) ([^\0/]+)\0(.{20})", re.S)
 _TREE, _LINK, _GITLINK = 0o40000, 0o120000, 0o160000
 
 
@@ -34,6 +33,7 @@ class PureRepo:
     def __init__(self, loc: Location) -> None:
         self.store = ObjectStore(f"{loc.common}/objects")
         self.refs = RefDB(loc, self.store)
+        self._trees: dict[str, dict[bytes, tuple[int, str]]] = {}
 
     # --- refs -----------------------------------------------------------------
 
@@ -56,14 +56,16 @@ class PureRepo:
         return found[1] if found is not None else None
 
     def tag_names(self) -> list[str]:
-        return [n[len("refs/tags/"):] for n in self.refs.names(self.refs.packed()) if n.startswith("refs/tags/")]
+        names, _ = self.refs.names(self.refs.packed())
+        return [n[len("refs/tags/"):] for n in names if n.startswith("refs/tags/")]
 
     def peeled_under(self, prefix: str) -> dict[str, str]:
         packed = self.refs.packed()
         out = {}
-        for name in self.refs.names(packed):
+        names, loose = self.refs.names(packed)
+        for name in names:
             if name.startswith(prefix):
-                target = self.refs.peeled(name, packed)
+                target = self.refs.peeled(name, packed, loose)
                 if target:
                     out[name[len(prefix):]] = target
         return out
@@ -72,15 +74,16 @@ class PureRepo:
         packed = self.refs.packed()
         head = self.refs.raw("HEAD")
         parts: list[tuple[str, str]] = [("HEAD", head[1] if head is not None else "")]
-        for name in self.refs.names(packed):
-            found = self.refs.raw(name, packed)
+        names, loose = self.refs.names(packed)
+        for name in names:
+            found = self.refs.raw(name, packed, loose)
             if found is None:
                 raise NotMine(f"{name} went away while listed")
             parts.append((name, found[1]))
         return tuple(parts)
 
     def commit_from_hex(self, text: str) -> list[str]:
-        if not _HEX40.match(text):
+        if not is_hex40(text):
             raise NotMine("a short or uppercase id: libgit2 finds its prefix")
         found = peel(self.store, text)
         return [found] if found else []
@@ -95,28 +98,25 @@ class PureRepo:
         if not blank:
             raise NotMine("a commit without a message separator")
         lines = head.split(b"\n")
-        if not lines[0].startswith(b"tree ") or not _HEX40.match(lines[0][5:].decode("latin-1")):
+        if not lines[0].startswith(b"tree ") or not is_hex40(lines[0][5:]):
             raise NotMine("unusual commit header")
         at = 1
         parents = []
         while at < len(lines) and lines[at].startswith(b"parent "):
-            parent = lines[at][7:].decode("latin-1")
-            if not _HEX40.match(parent):
+            parent = lines[at][7:]
+            if not is_hex40(parent):
                 raise NotMine("unusual parent line")
-            parents.append(parent)
+            parents.append(parent.decode())
             at += 1
         if at + 1 >= len(lines) or not lines[at].startswith(b"author ") or not lines[at + 1].startswith(b"committer "):
             raise NotMine("unusual commit header")
-        author = _SIGNATURE.match(lines[at][7:])
-        committer = _SIGNATURE.match(lines[at + 1][10:])
-        if author is None or committer is None:
-            raise NotMine("a signature this reader does not parse as libgit2 does")
+        author, committer = _signature(lines[at][7:]), _signature(lines[at + 1][10:])
         encodings = [line[9:] for line in lines[at + 2:] if line.startswith(b"encoding ")]
         if len(encodings) > 1 or not all(e.isascii() for e in encodings) or \
                 any(line.startswith((b"author ", b"committer ")) for line in lines[at + 2:]):
             raise NotMine("repeated commit headers, or an encoding name that is not ASCII")
-        return Commit(lines[0][5:].decode(), tuple(parents), author[1].strip(), author[2].strip(),
-                      int(committer[3]), encodings[0].decode() if encodings else None, message)
+        return Commit(lines[0][5:].decode(), tuple(parents), author[0], author[1], committer[2],
+                      encodings[0].decode() if encodings else None, message)
 
     def commit_info(self, commit_id: str) -> CommitInfo:
         c = self.commit(commit_id)
@@ -132,21 +132,22 @@ class PureRepo:
         return self.commit(commit_id).tree
 
     def tree(self, tree_id: str) -> dict[bytes, tuple[int, str]]:
-        """name -> (mode, id) of a tree's entries."""
+        """name -> (mode, id) of a tree's entries (kept: a tree id names its content for good)."""
+        hit = self._trees.get(tree_id)
+        if hit is not None:
+            return hit
         kind, data = self.store.read(tree_id, MAX_BLOB)
         if kind != b"tree":
             raise NotMine("not a tree")
-        out: dict[bytes, tuple[int, str]] = {}
-        pos, end = 0, len(data)
-        while pos < end:
-            space = data.find(b" ", pos)
-            nul = data.find(b"\0", space)
-            mode = MODES.get(data[pos:space]) if space > 0 else None
-            name = data[space + 1:nul]
-            if mode is None or nul < 0 or nul + 21 > end or not name or b"/" in name or name in out:
-                raise NotMine("a tree entry this reader does not know")
-            out[name] = (mode, data[nul + 1:nul + 21].hex())
-            pos = nul + 21
+        found = _ENTRY.findall(data)
+        out = {name: (MODES[mode], raw.hex()) for mode, name, raw in found}
+        # The matches tile the tree exactly (no gap, no repeated name) only when git's own
+        # entry-by-entry parse would read the same entries.
+        if len(out) != len(found) or sum(len(mode) + len(name) + 22 for mode, name, _ in found) != len(data):
+            raise NotMine("a tree entry this reader does not know")
+        if len(self._trees) >= 64:
+            self._trees.clear()
+        self._trees[tree_id] = out
         return out
 
     def subtree_id(self, tree_id: str, folder: str) -> str | None:
@@ -200,6 +201,19 @@ class PureRepo:
         if kind != b"blob":
             raise NotMine("not a blob")  # pygit2 says what it is
         return data
+
+
+def _signature(line: bytes) -> tuple[bytes, bytes, int]:
+    """(name, email, time) of ``Name <email> 1700000000 +0100``, trimmed as libgit2 trims them;
+    NotMine for any other shape (libgit2 is lenient there in ways not copied here)."""
+    name, lt, rest = line.partition(b"<")
+    email, gt, when = rest.partition(b"> ")
+    seconds, space, zone = when.partition(b" ")
+    if not (lt and gt and space) or b">" in name or b"<" in email or b">" in email \
+            or not (seconds.isdigit() and len(seconds) <= 15) \
+            or not (len(zone) == 5 and zone[:1] in (b"+", b"-") and zone[1:].isdigit()):
+        raise NotMine("a signature this reader does not parse as libgit2 does")
+    return name.strip(), email.strip(), int(seconds)
 
 
 def _parts(path: str) -> list[bytes]:

@@ -10,25 +10,24 @@ ref file out of the ordinary, another user's repository) is ``NotMine``: pygit2 
 from __future__ import annotations
 
 import os
-import re
 from typing import NamedTuple
 
-from roster.git.objects import NotMine, ObjectStore
+from roster.git.objects import NotMine, ObjectStore, is_hex40
 
 # libgit2 reads these (or git does) in ways the plain layout below does not describe.
 _ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
         "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_NAMESPACE", "GIT_REPLACE_REF_BASE")
 _EXTENSIONS = {"noop", "preciousobjects", "worktreeconfig"}  # none changes how objects or refs are read
-# Refs this reader names for sure: plain components, no "..", "@{", ".lock", leading dots.
-_REF = re.compile(r"refs/(?:[A-Za-z0-9_+@-][A-Za-z0-9._+@-]*/)*[A-Za-z0-9_+@-][A-Za-z0-9._+@-]*\Z")
-_HEX40 = re.compile(rb"[0-9a-f]{40}\Z")
+# Refs this reader names for sure: these characters, no "..", "@{", ".lock", leading dots.
+_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+@-/")
 _PER_WORKTREE = ("refs/worktree/", "refs/bisect/", "refs/rewritten/")
 _MAX_SYMREF_DEPTH = 5  # libgit2's nesting limit for symbolic refs
 
 
 def plain_ref_name(name: str) -> bool:
-    return bool(_REF.match(name)) and ".." not in name and not name.endswith((".", ".lock")) and \
-        "/." not in name and ".lock/" not in name
+    return name.startswith("refs/") and _REF_CHARS.issuperset(name) and ".." not in name and "//" not in name \
+        and "/." not in name and "./" not in name and ".lock/" not in name \
+        and not name.endswith(("/", ".", ".lock"))
 
 
 class Location(NamedTuple):
@@ -134,16 +133,23 @@ def _config(path: str) -> dict[str, str]:
         if not line or line[0] in "#;":
             continue
         if line.startswith("["):
-            head = re.match(r'\[([A-Za-z0-9.-]+)(?:\s+"[^"\\]*")?\]\s*(?:[#;].*)?\Z', line)
-            if head is None:
+            head, close, rest = line[1:].partition("]")
+            name = head.split('"', 1)[0].strip().lower()
+            if not close or (rest.strip() and rest.strip()[0] not in "#;") or not name \
+                    or not name.replace(".", "").replace("-", "").isalnum() or "\\" in head:
                 raise NotMine("config: unusual section header")
-            section = head[1].lower()
-            if section in ("include", "includeif") or line.lower().startswith("[includeif"):
+            if name.startswith("include"):
                 raise NotMine("config includes")
+            _, quote, sub = head.partition('"')
+            section = f"{name} {sub}" if quote else name  # a subsection's keys are never core.* or extensions.*
             continue
+        if line.endswith("\\"):
+            raise NotMine("config: a continued line")
         key, eq, value = line.partition("=")
-        value = re.sub(r"\s[#;].*\Z", "", value).strip() if eq else "true"
-        if '"' in value or "\\" in value:
+        for mark in "#;":
+            value = value.split(mark, 1)[0]
+        value = value.strip() if eq else "true"
+        if '"' in line or "\\" in line:
             value = "?"  # quoted or escaped: never one of the values this reader accepts
         out[f"{section}.{key.strip().lower()}"] = value
     return out
@@ -157,6 +163,9 @@ def _read_text_all(path: str) -> str:
         return ""
     except (OSError, UnicodeDecodeError) as e:
         raise NotMine(f"{path}: {e}") from e
+
+
+Packed = dict[str, tuple[str, str | None]]  # name -> (id, peeled id) of packed-refs
 
 
 class RefDB:
@@ -186,7 +195,7 @@ class RefDB:
         except OSError as e:
             raise NotMine(str(e)) from e
 
-    def packed(self) -> dict[str, tuple[str, str | None]]:
+    def packed(self) -> Packed:
         """name -> (id, peeled id or None) from ``packed-refs``."""
         try:
             with open(os.path.join(self.loc.common, "packed-refs"), "rb") as f:
@@ -200,27 +209,28 @@ class RefDB:
         for i, line in enumerate(text.split(b"\n")):
             if not line or (i == 0 and line.startswith(b"# pack-refs with:")):
                 continue
-            if line.startswith(b"^") and last is not None and _HEX40.match(line[1:]) and out[last][1] is None:
+            if line.startswith(b"^") and last is not None and is_hex40(line[1:]) and out[last][1] is None:
                 out[last] = (out[last][0], line[1:].decode())
                 continue
             oid, _, name_bytes = line.partition(b" ")
             name = name_bytes.decode("utf-8", "replace")
-            if not _HEX40.match(oid) or not plain_ref_name(name) or name in out:
+            if not is_hex40(oid) or not plain_ref_name(name) or name in out:
                 raise NotMine("packed-refs: a line this reader does not know")
             out[name] = (oid.decode(), None)
             last = name
         return out
 
-    def raw(self, name: str, packed: dict[str, tuple[str, str | None]] | None = None) -> tuple[str, str] | None:
-        """("id", hex) or ("ref", target name) that ``name`` holds, unpeeled; None when absent."""
-        content = self.loose(name)
+    def raw(self, name: str, packed: Packed | None = None, loose: set[str] | None = None) -> tuple[str, str] | None:
+        """("id", hex) or ("ref", target name) that ``name`` holds, unpeeled; None when absent.
+        ``loose``: the loose refs as ``names`` listed them (no file is opened for the others)."""
+        content = None if loose is not None and name != "HEAD" and name not in loose else self.loose(name)
         if content is not None:
             if content.startswith(b"ref: "):
                 target = content[5:].rstrip(b"\n").decode("utf-8", "replace")
                 if b"\n" in content.rstrip(b"\n") or not (target == "HEAD" or plain_ref_name(target)):
                     raise NotMine("unusual symbolic ref")
                 return ("ref", target)
-            if not _HEX40.match(content.rstrip(b"\n")) or content.count(b"\n") > 1:
+            if not is_hex40(content.rstrip(b"\n")) or content.count(b"\n") > 1:
                 raise NotMine(f"unusual ref file {name}")
             return ("id", content[:40].decode())
         if name == "HEAD":
@@ -228,10 +238,10 @@ class RefDB:
         hit = (self.packed() if packed is None else packed).get(name)
         return ("id", hit[0]) if hit else None
 
-    def resolve(self, name: str, packed: dict[str, tuple[str, str | None]] | None = None) -> str | None:
+    def resolve(self, name: str, packed: Packed | None = None, loose: set[str] | None = None) -> str | None:
         """The object id a ref points at, symbolic refs followed; None when it names nothing."""
         for _ in range(_MAX_SYMREF_DEPTH + 1):
-            found = self.raw(name, packed)
+            found = self.raw(name, packed, loose)
             if found is None:
                 return None
             kind, value = found
@@ -240,30 +250,38 @@ class RefDB:
             name = value
         raise NotMine("symbolic refs nested too deep")
 
-    def peeled(self, name: str, packed: dict[str, tuple[str, str | None]] | None = None) -> str | None:
+    def peeled(self, name: str, packed: Packed | None = None, loose: set[str] | None = None) -> str | None:
         """The commit a ref points at, tags peeled; None when it names none (absent, or a tree)."""
         packed = self.packed() if packed is None else packed
-        oid = self.resolve(name, packed)
+        oid = self.resolve(name, packed, loose)
         if oid is None:
             return None
         found = peel(self.store, oid)
-        hint = packed[name][1] if name in packed and self.loose(name) is None else None
+        is_loose = name in loose if loose is not None else self.loose(name) is not None
+        hint = packed[name][1] if name in packed and not is_loose else None
         if hint is not None and hint != found:
             raise NotMine("packed-refs peels this ref elsewhere")  # libgit2 believes the file: let it answer
         return found
 
-    def names(self, packed: dict[str, tuple[str, str | None]]) -> list[str]:
-        """Every ref name under refs/ (loose and packed), sorted."""
-        found = set(packed)
-        top = os.path.join(self.loc.common, "refs")
-        for folder, dirs, files in os.walk(top):
-            rel = os.path.relpath(folder, self.loc.common).replace(os.sep, "/")
-            for entry in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-                name = f"{rel}/{entry}"
-                if not plain_ref_name(name) or os.path.islink(os.path.join(folder, entry)):
+    def names(self, packed: Packed) -> tuple[list[str], set[str]]:
+        """Every ref name under refs/ (loose and packed), sorted; and the loose ones."""
+        loose: set[str] = set()
+        stack = [(os.path.join(self.loc.common, "refs"), "refs")]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError as e:
+                raise NotMine(str(e)) from e
+            for entry in entries:
+                name = f"{rel}/{entry.name}"
+                if entry.is_symlink() or not plain_ref_name(name):
                     raise NotMine(f"unusual entry under refs/: {name}")
-                found.add(name)
-        return sorted(found)
+                if entry.is_dir():
+                    stack.append((entry.path, name))
+                else:
+                    loose.add(name)
+        return sorted(loose.union(packed)), loose
 
 
 def peel(store: ObjectStore, oid: str) -> str | None:
@@ -276,7 +294,7 @@ def peel(store: ObjectStore, oid: str) -> str | None:
             return None
         lines = data.split(b"\n", 2)
         if len(lines) < 3 or not lines[0].startswith(b"object ") or not lines[1].startswith(b"type ") \
-                or not _HEX40.match(lines[0][7:]):
+                or not is_hex40(lines[0][7:]):
             raise NotMine("unusual tag object")
         oid = lines[0][7:].decode()
         kind, data = store.read(oid)

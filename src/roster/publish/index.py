@@ -200,7 +200,7 @@ def _verify_entries(repo: Any, folder: str, entries: list[VersionEntry]) -> None
     an artifact or a restored cache can carry a tampered one, naming any blob of the
     repository as some assistant's version. The trees are the truth: one lookup each.
     """
-    # lazy: loads pygit2 (via roster.git.repo)
+    # lazy: the git reader and the caches, which a working-tree check never loads
     from roster.git import blobs_at
 
     specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
