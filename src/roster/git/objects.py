@@ -28,7 +28,9 @@ MODES = {b"40000": 0o40000, b"100644": 0o100644, b"100755": 0o100755, b"120000":
 
 def is_hex40(text: str | bytes) -> bool:
     """A full lowercase SHA-1 in hex (``str.strip`` leaves nothing only when every character is a digit)."""
-    return len(text) == 40 and not text.strip("0123456789abcdef" if isinstance(text, str) else b"0123456789abcdef")
+    if isinstance(text, str):
+        return len(text) == 40 and not text.strip("0123456789abcdef")
+    return len(text) == 40 and not text.strip(b"0123456789abcdef")
 
 
 class NotMine(Exception):
