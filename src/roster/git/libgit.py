@@ -170,7 +170,8 @@ class LibRepo:
             except (ValueError, pygit2.GitError) as e:
                 raise GitError(f"cannot list the references of {self.path} (corrupt repository?)") from e
             parts: list[tuple[str, str]] = [("HEAD", str(head.target) if head is not None else "")]
-            parts.extend((ref.name, str(ref.target)) for ref in refs)
+            # Sorted by name, as the pure reader lists them: the two give equal tuples.
+            parts.extend(sorted((ref.name, str(ref.target)) for ref in refs))
         return tuple(parts)
 
     def ref_value(self, name: str) -> str | None:

@@ -93,26 +93,32 @@ class ObjectStore:
     def __init__(self, objects_dir: str) -> None:
         self.dir = objects_dir
         self._packs: list[_Pack] | None = None
+        self._names: list[str] = []
         self._bases: dict[tuple[int, int], tuple[int, bytes]] = {}  # (pack, offset) -> (type, data)
 
     @property
     def packs(self) -> list[_Pack]:
         if self._packs is None:
-            folder = os.path.join(self.dir, "pack")
-            try:
-                names = sorted(n for n in os.listdir(folder) if n.endswith(".idx"))
-            except FileNotFoundError:
-                names = []
-            except OSError as e:
-                raise NotMine(str(e)) from e
-            packs = []
-            for name in names:
-                try:
-                    packs.append(_Pack(os.path.join(folder, name)))
-                except (OSError, ValueError) as e:  # an .idx without its .pack (being written), an empty file
-                    raise NotMine(f"{name}: {e}") from e
-            self._packs = packs
+            self._packs = self._load(self._pack_names())
         return self._packs
+
+    def _pack_names(self) -> list[str]:
+        try:
+            return sorted(n for n in os.listdir(os.path.join(self.dir, "pack")) if n.endswith(".idx"))
+        except FileNotFoundError:
+            return []
+        except OSError as e:
+            raise NotMine(str(e)) from e
+
+    def _load(self, names: list[str]) -> list[_Pack]:
+        self._names, self._bases = names, {}  # bases are keyed by a pack's place in the list
+        packs = []
+        for name in names:
+            try:
+                packs.append(_Pack(os.path.join(self.dir, "pack", name)))
+            except (OSError, ValueError) as e:  # an .idx without its .pack (being written), an empty file
+                raise NotMine(f"{name}: {e}") from e
+        return packs
 
     def read(self, object_id: str, max_size: int = MAX_BLOB, depth: int = 0) -> tuple[bytes, bytes]:
         """(type, data) of an object, hash-verified; NotMine when absent, unreadable or over ``max_size``."""
@@ -160,11 +166,18 @@ class ObjectStore:
         return kind, data
 
     def _packed(self, raw: bytes, max_size: int, depth: int) -> tuple[bytes, bytes]:
-        for n, pack in enumerate(self.packs):
-            offset = pack.find(raw)
-            if offset is not None:
-                kind, data = self._at(n, pack, offset, max_size, depth)
-                return _TYPES[kind], data
+        for attempt in range(2):
+            for n, pack in enumerate(self.packs):
+                offset = pack.find(raw)
+                if offset is not None:
+                    kind, data = self._at(n, pack, offset, max_size, depth)
+                    return _TYPES[kind], data
+            # Not there: a repack or a fetch since the packs were listed (a long-lived service) may have
+            # moved it into a new pack. Look again once; an old pack stays readable while it is mapped.
+            names = self._pack_names()
+            if attempt or names == self._names:
+                break
+            self._packs = self._load(names)
         raise NotMine(f"object {raw.hex()} not found")
 
     def _at(self, n: int, pack: _Pack, offset: int, max_size: int, depth: int) -> tuple[int, bytes]:
