@@ -23,7 +23,6 @@ _NUMBERS = {name: number for number, name in _TYPES.items()}
 _OFS_DELTA, _REF_DELTA = 6, 7
 _MAX_CHAIN = 10_000  # git writes chains of 50 by default (4095 at most); a loop would be endless
 _BASE_LIMIT = 4 * MAX_BLOB
-MODES = {b"40000": 0o40000, b"100644": 0o100644, b"100755": 0o100755, b"120000": 0o120000, b"160000": 0o160000}
 
 
 def is_hex40(text: str | bytes) -> bool:
@@ -284,24 +283,31 @@ def _apply(base: bytes, delta: bytes, max_size: int) -> bytes:
 
 def _run(base: bytes, delta: bytes, pos: int) -> bytes:
     out = bytearray()
-    end = len(delta)
+    source = memoryview(base)  # slices without copies
+    end, limit = len(delta), len(base)
     while pos < end:
         op = delta[pos]
         pos += 1
-        if op & 0x80:  # copy from the base: offset and size bytes present as the flags say
+        if op & 0x80:  # copy from the base: offset and size bytes present as the flags say (unrolled: hot)
             start = size = 0
-            for bit in range(4):
-                if op & (1 << bit):
-                    start |= delta[pos] << (8 * bit)
-                    pos += 1
-            for bit in range(3):
-                if op & (16 << bit):
-                    size |= delta[pos] << (8 * bit)
-                    pos += 1
+            if op & 1:
+                start, pos = delta[pos], pos + 1
+            if op & 2:
+                start, pos = start | delta[pos] << 8, pos + 1
+            if op & 4:
+                start, pos = start | delta[pos] << 16, pos + 1
+            if op & 8:
+                start, pos = start | delta[pos] << 24, pos + 1
+            if op & 16:
+                size, pos = delta[pos], pos + 1
+            if op & 32:
+                size, pos = size | delta[pos] << 8, pos + 1
+            if op & 64:
+                size, pos = size | delta[pos] << 16, pos + 1
             size = size or 0x10000
-            if start + size > len(base) or pos > end:
+            if start + size > limit or pos > end:
                 raise NotMine("delta copies outside its base")
-            out += base[start:start + size]
+            out += source[start:start + size]
         elif op:  # insert the next ``op`` bytes
             if pos + op > end:
                 raise NotMine("truncated delta")

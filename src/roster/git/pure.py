@@ -11,12 +11,14 @@ import re
 from typing import Any, NamedTuple
 
 from roster.git.commits import CommitInfo, decode_text, iso_utc, version_message
-from roster.git.objects import MAX_BLOB, MODES, NotMine, ObjectStore, is_hex40
+from roster.git.objects import MAX_BLOB, NotMine, ObjectStore, is_hex40
 from roster.git.refdb import Location, RefDB, peel
 from roster.source import FILE, OTHER, SUBMODULE, SYMLINK, FileEntry
 
-_ENTRY = re.compile(rb"(40000|100644|100755|120000|160000) ([^\0/]+)\0(.{20})", re.S)
-_TREE, _LINK, _GITLINK = 0o40000, 0o120000, 0o160000
+_ENTRY = rb"(40000|100644|100755|120000|160000) ([^\0/]+)\0(.{20})"  # the modes libgit2 does not rewrite
+_ENTRIES = re.compile(_ENTRY, re.S)
+_WHOLE_TREE = re.compile(rb"(?:%s)*" % _ENTRY, re.S)
+_TREE, _LINK, _GITLINK = b"40000", b"120000", b"160000"  # the modes as a tree spells them
 
 
 class Commit(NamedTuple):
@@ -33,7 +35,7 @@ class PureRepo:
     def __init__(self, loc: Location) -> None:
         self.store = ObjectStore(f"{loc.common}/objects")
         self.refs = RefDB(loc, self.store)
-        self._trees: dict[str, dict[bytes, tuple[int, str]]] = {}
+        self._trees: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}
 
     # --- refs -----------------------------------------------------------------
 
@@ -131,19 +133,18 @@ class PureRepo:
     def tree_id(self, commit_id: str) -> str:
         return self.commit(commit_id).tree
 
-    def tree(self, tree_id: str) -> dict[bytes, tuple[int, str]]:
-        """name -> (mode, id) of a tree's entries (kept: a tree id names its content for good)."""
+    def tree(self, tree_id: str) -> dict[bytes, tuple[bytes, bytes]]:
+        """name -> (mode, raw id) of a tree's entries (kept: a tree id names its content for good)."""
         hit = self._trees.get(tree_id)
         if hit is not None:
             return hit
         kind, data = self.store.read(tree_id, MAX_BLOB)
         if kind != b"tree":
             raise NotMine("not a tree")
-        found = _ENTRY.findall(data)
-        out = {name: (MODES[mode], raw.hex()) for mode, name, raw in found}
-        # The matches tile the tree exactly (no gap, no repeated name) only when git's own
-        # entry-by-entry parse would read the same entries.
-        if len(out) != len(found) or sum(len(mode) + len(name) + 22 for mode, name, _ in found) != len(data):
+        # A full match means git's entry-by-entry parse reads exactly these entries.
+        found = _ENTRIES.findall(data) if _WHOLE_TREE.fullmatch(data) else None
+        out = {name: (mode, raw) for mode, name, raw in found or ()}
+        if found is None or len(out) != len(found):  # (a repeated name: libgit2's lookup may find either)
             raise NotMine("a tree entry this reader does not know")
         if len(self._trees) >= 64:
             self._trees.clear()
@@ -155,7 +156,7 @@ class PureRepo:
             entry = self.tree(tree_id).get(part)
             if entry is None or entry[0] != _TREE:
                 return None
-            tree_id = entry[1]
+            tree_id = entry[1].hex()
         self.tree(tree_id)  # pygit2 reads it (a missing tree is an error, not "absent")
         return tree_id
 
@@ -167,20 +168,21 @@ class PureRepo:
                 return None
             if entry[0] != _TREE:
                 raise NotMine("a path through a file")
-            tree_id = entry[1]
+            tree_id = entry[1].hex()
         found = self.tree(tree_id).get(last)
         if found is None:
             return None
-        mode, oid = found
+        mode, raw = found
         kind = SYMLINK if mode == _LINK else SUBMODULE if mode == _GITLINK else OTHER if mode == _TREE else FILE
-        return FileEntry(path, kind, oid)
+        return FileEntry(path, kind, raw.hex())
 
     def list_tree(self, tree_id: str, prefix: str) -> list[FileEntry]:
         out: list[FileEntry] = []
         stack = [(tree_id, prefix)]
         while stack:
             tid, base = stack.pop()
-            for name, (mode, oid) in self.tree(tid).items():
+            for name, (mode, raw) in self.tree(tid).items():
+                oid = raw.hex()
                 try:
                     path = f"{base}/{name.decode('utf-8')}"
                 except UnicodeDecodeError as e:
