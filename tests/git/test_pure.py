@@ -240,3 +240,25 @@ def test_objects_repacked_after_the_packs_were_listed_are_found(origin: GitRepo,
     g.git("gc", "-q", "--prune=now")  # the new commit is packed into a pack this reader has not seen
     assert not (g.path / ".git" / "objects" / new[:2]).exists()
     assert pure.commit_info(new) == LibRepo(str(g.path)).commit_info(new)
+
+
+def test_after_as_much_work_as_its_import_pygit2_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service or a listing reads thousands of objects: past PURE_BUDGET inflated streams,
+    libgit2 (~10x faster each) takes over, with the same answers."""
+    from roster.git import repo as repo_module
+
+    g = GitRepo(tmp_path / "repo")
+    for i in range(12):
+        g.write("a.txt", "".join(f"row {j} {i if j % 5 == 0 else ''}\n" for j in range(200)))
+        g.commit(f"take {i}")
+    g.git("repack", "-adq", "--depth=20")
+    monkeypatch.setattr(repo_module, "PURE_BUDGET", 30)
+    repo, lib = Repo(str(g.path)), LibRepo(str(g.path))
+    commits = g.git("rev-list", "HEAD").split()
+    seen = []
+    for commit in commits:
+        entry = repo.entry_at(repo.tree_id(commit), "a.txt")
+        assert entry is not None and repo.read_blob(entry.key) == lib.read_blob(entry.key)
+        assert repo.commit_info(commit) == lib.commit_info(commit)
+        seen.append(repo.libgit2_open)
+    assert seen[0] is False and seen[-1] is True  # the pure reader first, then pygit2

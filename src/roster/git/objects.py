@@ -94,6 +94,7 @@ class ObjectStore:
         self._packs: list[_Pack] | None = None
         self._names: list[str] = []
         self._bases: dict[tuple[int, int], tuple[int, bytes]] = {}  # (pack, offset) -> (type, data)
+        self.inflated = 0  # zlib streams inflated so far: the work done, in Python, by this reader
 
     @property
     def packs(self) -> list[_Pack]:
@@ -148,6 +149,7 @@ class ObjectStore:
         except OSError as e:
             raise NotMine(str(e)) from e
         try:
+            self.inflated += 1
             inflate = zlib.decompressobj()
             head = inflate.decompress(packed, 64)
             nul = head.find(b"\0")
@@ -224,6 +226,7 @@ class ObjectStore:
                 break
             else:
                 raise NotMine(f"unknown pack entry type {kind}")
+        self.inflated += len(chain) + 1
         for i in range(len(chain) - 1, -1, -1):
             at, delta = chain[i]
             base = _apply(base, delta, max_size if i == 0 else _BASE_LIMIT)
