@@ -46,7 +46,7 @@ def _pure_first(method: _F) -> _F:
     @functools.wraps(method)
     def wrapper(self: Repo, *args: Any) -> Any:
         pure = self._pure
-        if pure is not None and self._lib_repo is None:
+        if pure is not None:
             with self.lock:
                 try:
                     return getattr(pure, name)(*args)
@@ -88,6 +88,7 @@ class Repo:
                 from roster.git.libgit import LibRepo  # lazy: pygit2 (~40 ms), for what the pure reader leaves
 
                 self._lib_repo = LibRepo(self._where, self.lock)
+                self._pure = None  # never asked again: its mapped packs and kept trees are let go
             return self._lib_repo
 
     @property
