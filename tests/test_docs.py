@@ -14,7 +14,7 @@ from roster.cli.main import cli
 def all_commands() -> list[tuple[str, click.Command]]:
     """Every command and subcommand, by its full name (``schemas export``)."""
     found: list[tuple[str, click.Command]] = []
-    todo: list[tuple[str, click.Command]] = [(name, cmd) for name, cmd in cli.commands.items()]
+    todo: list[tuple[str, click.Command]] = [(name, cmd) for name, cmd in cli.load_all().items()]
     while todo:
         name, cmd = todo.pop()
         found.append((name, cmd))
@@ -48,7 +48,7 @@ def test_every_command_has_help_text(name, command):
 def test_the_group_help_lists_every_command_and_the_exit_codes():
     code, out, _ = run_cli("--help")
     assert code == 0
-    for name in cli.commands:
+    for name in cli.load_all():
         assert re.search(rf"^\s+{re.escape(name)}\s", out, re.M), name
     assert "Exit codes: 0 ok, 1 invalid assistants" in " ".join(out.split())
 

@@ -74,6 +74,30 @@ def test_show_and_history_import_neither_jsonschema_nor_pydantic_once_the_verdic
     assert _heavy(modules) == set()
 
 
+@pytest.mark.parametrize("layout", ["loose", "packed"])
+def test_show_and_history_on_warm_caches_do_not_import_pygit2(tmp_path: Path, layout: str) -> None:
+    """The pure reader (roster.git.pure) answers their every git read: no pygit2 (~40 ms) either."""
+    g = GitRepo(tmp_path / "repo")
+    g.write_schema("writer")
+    g.write_assistant("a", prompt="one", name="Writer A")
+    g.commit("one")
+    g.tag("v1", annotated=True)
+    g.write_assistant("a", prompt="two", temperature=0.5)
+    g.commit("two")
+    if layout == "packed":
+        g.git("gc", "-q")
+    for args in (("show", "a@v1"), ("show", "a@1"), ("show", "a", "--format", "json"), ("history", "a")):
+        code, first, _ = _probe("--repo", str(g.path), *args)  # warms the caches
+        code, out, modules = _probe("--repo", str(g.path), *args)
+        assert code == 0 and out == first, args
+        assert "pygit2" not in modules and _heavy(modules) == set(), args
+    assert "v1" in out and "two" in out
+    g.git("update-ref", "refs/tags/v1", "HEAD")  # a moved tag is read afresh, still without pygit2
+    code, out, modules = _probe("--repo", str(g.path), "show", "a@v1", "--format", "json")
+    assert code == 0 and json.loads(out)["config"]["configurable"]["temperature"] == 0.5
+    assert "pygit2" not in modules
+
+
 @pytest.mark.parametrize("spec", ["a", "a@v1", "a@prod", "a@2", "b@v1", "c", "c@1", "c@2"])
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_known_content_renders_exactly_as_the_full_way(repo: GitRepo, spec: str, fmt: str) -> None:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # Importing roster (as every submodule import does) must not pull pygit2, pydantic or jsonschema.
     if name == "Roster":
-        from roster.roster import Roster  # lazy: imports pygit2
+        from roster.roster import Roster  # lazy: the whole library (git reader, catalog, diff), not for a submodule
 
         return Roster
     if name in ("Assistant", "Version"):

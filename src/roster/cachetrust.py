@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import shutil
 import stat
 import threading
 import time
@@ -174,6 +173,12 @@ def _vouch(key_file: str, git_dir: str) -> bool:
     return False
 
 
+def _remove_tree(path: str) -> None:
+    import shutil  # lazy: shutil loads bz2 and lzma (~1.5 ms); a folder is removed only when one is replaced
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _set_aside(folder: str) -> bool:
     """Move a foreign folder out of the way (one rename, so readers never see it half
     removed), then remove it."""
@@ -185,7 +190,7 @@ def _set_aside(folder: str) -> bool:
     except OSError:
         return False
     if os.path.isdir(aside) and not os.path.islink(aside):
-        shutil.rmtree(aside, ignore_errors=True)
+        _remove_tree(aside)
     else:
         try:
             os.unlink(aside)
@@ -214,7 +219,7 @@ def _clear_leftovers(folder: str) -> None:
         elif not other.startswith(f"{name}.untrusted-"):
             continue
         if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_tree(path)
 
 
 def _make(folder: str, want: str) -> bool:
@@ -227,5 +232,5 @@ def _make(folder: str, want: str) -> bool:
         os.rename(tmp, folder)  # fails when a non-empty folder is there (another process won)
         return True
     except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_tree(tmp)
         return False

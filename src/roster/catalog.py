@@ -1,7 +1,6 @@
 """What one source (the working tree or a commit) holds: its graphs and its assistants."""
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,6 +49,8 @@ class Graphs:
         entry = self.source.find(self.layout.langgraph_json)
         if entry is None or entry.kind != FILE:
             return set()
+        import json  # lazy: json (~1 ms) is not needed by show and history in text
+
         try:
             data = json.loads(self.source.read(entry).decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:

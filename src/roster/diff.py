@@ -5,7 +5,6 @@ and the site's timelines all list their changes with ``diff_values`` as ``FieldC
 """
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roster.hygiene import visible_diff_line
@@ -31,6 +30,8 @@ class FieldChange(NamedTuple):
     def line_diff(self) -> list[str]:
         """A unified line diff of a multi-line string change (prompts), for display: trailing
         blanks of a line are escaped (``hygiene.visible_diff_line``)."""
+        import difflib  # lazy: ~1 ms of start-up for every command that imports the library; only diff needs it
+
         return [visible_diff_line(line) for line in difflib.unified_diff(
             str(self.old).splitlines(), str(self.new).splitlines(), fromfile="old", tofile="new", lineterm="",
             n=2)][2:]

@@ -214,7 +214,7 @@ def _yamlish(value: Any) -> str:
 
 def environments_at(resolver: Resolver, commit: str) -> dict[str, FileEntry]:
     """Environment files at a commit, by name (invalid names left out: check reports them)."""
-    # lazy: loads pygit2
+    # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
     from roster.git import TreeSource
 
     found, _ = environment_files(TreeSource(resolver.repo, commit), resolver.layout)
@@ -226,7 +226,7 @@ def environment_at(resolver: Resolver, commit: str, name: str) -> EnvFile | None
 
     Raises InvalidEnvironment when the file is malformed (resolving through it would guess).
     """
-    # lazy: loads pygit2
+    # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
     from roster.git import TreeSource
 
     source = TreeSource(resolver.repo, commit)

@@ -61,7 +61,7 @@ def environments(roster: Roster, ref: str | None = None) -> list[Environment]:
 
 def targets(roster: Roster, name: str, ref: str | None = None) -> dict[str, tuple[str, str]]:
     """assistant id -> (id then, commit) for every assistant the environment ``name`` runs."""
-    # lazy: loads pygit2
+    # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
     from roster.git import TreeSource
 
     check_label(name)
@@ -125,7 +125,7 @@ class Status(NamedTuple):
 
 def status(roster: Roster, env: str | None = None) -> Status:
     """Every assistant x every environment (or one): the version each runs and how far behind HEAD."""
-    # lazy: loads pygit2
+    # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
     from roster.git import TreeSource
 
     envs = environments(roster)

@@ -10,7 +10,6 @@ errors are the same, only without the suggestion.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 MAX_CANDIDATES = 1_000
@@ -38,6 +37,8 @@ def close_matches(word: str, choices: Iterable[object], n: int = 1, *, limit: in
             candidates.append(choice)
             if len(candidates) >= limit:
                 break
+    import difflib  # lazy: ~1 ms of start-up for every command, needed only when a name is not found
+
     return difflib.get_close_matches(word, candidates, n=n, cutoff=CUTOFF)
 
 

@@ -15,7 +15,6 @@ So, whatever the format:
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -162,6 +161,8 @@ def secret_values(data: Any, paths: list[tuple[Any, ...]] | None = None) -> list
 
 def scrub(text: str, secrets: list[str]) -> str:
     """``text`` with every given secret (as written, or as Python quotes it) replaced."""
+    import json  # lazy: json (~1 ms) is not needed by show and history in text
+
     for value in secrets:
         text = text.replace(repr(value), REDACTED).replace(value, REDACTED)
         text = text.replace(json.dumps(value, ensure_ascii=False), REDACTED)
@@ -186,6 +187,8 @@ def yaml_value(value: Any, limit: int = QUOTE_LIMIT) -> str:
         return repr(value)
     if isinstance(value, str):
         return repr(shorten(value, limit))
+    import json  # lazy: json (~1 ms) is not needed by show and history in text
+
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):

@@ -137,7 +137,7 @@ def listing(roster: Roster, ref: str | None, graph_id: str | None,
             metadata: dict[str, Any] | None) -> list[AssistantView] | None:
     """``roster list`` from known verdicts; None when any assistant there is not known yet
     (``Roster.list`` then validates them, and the next listing is known)."""
-    # lazy: loads pygit2
+    # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
     from roster.git import TreeSource
 
     resolver = roster.ready()

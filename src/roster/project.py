@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 
 class Project:
-    """The repository (opened on first use: loading the git library costs ~50 ms that a
-    working-tree check does not need), the folder on disk and the layout."""
+    """The repository (opened on first use: a working-tree check needs no git reads), the
+    folder on disk and the layout."""
 
     def __init__(self, repo: Repo | str | None, top: str | None, layout: Layout, remote: Mirror | None = None) -> None:
         self._repo: Any = repo  # a Repo, a path to open lazily, or None (plain folder)
@@ -25,7 +25,7 @@ class Project:
     @property
     def repo(self) -> Repo | None:
         if isinstance(self._repo, str):
-            from roster.git import Repo  # lazy: Repo loads libgit2 (~50 ms)
+            from roster.git import Repo  # lazy: the git reader, not needed for a working tree
 
             self._repo = Repo(self._repo)
         return self._repo
@@ -54,7 +54,7 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
         from roster.git.urls import is_remote_url  # lazy: urllib.parse, ~2 ms a worktree check does not need
 
         if is_remote_url(path):
-            from roster.git import Mirror, Repo  # lazy: Repo loads libgit2 (~50 ms)
+            from roster.git import Mirror, Repo  # lazy: the git reader, not needed for a working tree
 
             mirror = Mirror(path, cache_dir=cache_dir).open()
             return Project(Repo(mirror.path), None, Layout(_prefix(root)), mirror)
@@ -62,7 +62,7 @@ def open_project(path: str = ".", *, root: str | None = None, cache_dir: str | N
     workdir = worktree_top(start)
     if workdir is not None and os.path.isdir(start):
         return _project_in(workdir, workdir, start, root)
-    from roster.git import Repo  # lazy: Repo loads libgit2 (~50 ms)
+    from roster.git import Repo  # lazy: the git reader, not needed for a working tree
 
     try:
         repo: Repo | None = Repo(start)

@@ -101,7 +101,7 @@ class Roster:
     def resolver(self) -> Resolver:
         """Assistants by commit, with their caches (shared by every command of this Roster)."""
         if self._resolver is None:
-            # lazy: loads pygit2 (via roster.git.repo)
+            # lazy: the git reader and the caches, which a working-tree check never loads
             from roster.resolve import Resolver
 
             with self._lock:
@@ -208,7 +208,7 @@ class Roster:
             from roster.envstatus import environment_assistants
 
             return [a for a in environment_assistants(self, env, ref) if a.matches(graph_id, metadata)]
-        # lazy: loads pygit2
+        # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
         from roster.git import TreeSource
 
         commit = resolve_commit(self.repository, ref) if ref else resolver.head()
@@ -263,7 +263,7 @@ class Roster:
         if ref is None and project.top is not None:
             return FolderSource(project.top)
         repo = self.repository
-        # lazy: loads pygit2
+        # lazy: the git reader (pygit2 only for the reads it leaves), not needed to check a working tree
         from roster.git import TreeSource
 
         return TreeSource(repo, resolve_commit(repo, "HEAD" if ref is None else ref))

@@ -13,7 +13,25 @@ from roster.cli.exits import RosterGroup
 from roster.cli.settings import Settings
 
 
-@click.group(cls=RosterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(RosterGroup):
+    """The top group: a subcommand's module is imported when that subcommand is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *commands.MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in commands.MODULES:
+            self.add_command(commands.load(cmd_name))
+        return self.commands.get(cmd_name)
+
+    def load_all(self) -> dict[str, click.Command]:
+        """Every subcommand by name, all modules imported (documentation, tests)."""
+        for name in commands.MODULES:
+            self.get_command(click.Context(self), name)
+        return dict(self.commands)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--repo", metavar="PATH|URL", help="Repository (worktree or bare), a git URL (https://, ssh://, "
               "git://, file://, git@host:org/repo.git; read through a local mirror), or a published index.json "
               "(read-only); default: discovered from the current directory, like git.")
@@ -33,10 +51,6 @@ def cli(ctx: click.Context, repo: str | None, cache_dir: str | None, root: str |
     --exit-code), 2 usage or lookup error, 3 internal error (a bug: rerun with --debug).
     """
     ctx.obj = Settings(repo, root, debug, cache_dir)
-
-
-for command in commands.all_commands():
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

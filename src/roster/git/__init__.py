@@ -1,6 +1,8 @@
 """Every git access of Roster, behind one package; nothing outside it touches pygit2.
 
-- ``repo``: a repository opened and read (refs, commits, trees, blobs), ``TreeSource``;
+- ``repo``: a repository opened and read (refs, commits, trees, blobs), ``TreeSource``: through
+  ``pure`` (``objects``, ``refdb``: a pure-Python, hash-verifying reader of the plain layouts)
+  and, for what that leaves, ``libgit`` (pygit2, opened on first need);
 - ``commits``: what a commit says, as text (summary, pull request title, author, time);
 - ``writes``: compare-and-swap ref moves and the one-file commit of ``promote``;
 - ``batch``: many blobs at once through ``git cat-file --batch`` (publish);
@@ -10,8 +12,9 @@
 - ``discover``: the worktree holding a folder, found without pygit2.
 
 The names below are re-exported lazily: ``import roster.git`` (and the modules that
-need no pygit2: urls, credentials, mirror, discover, commits, run) stays cheap, and
-pygit2 is imported with the first name that needs it (``Repo``, ``read_blobs``, ...).
+need no pygit2: urls, credentials, mirror, discover, commits, run, repo) stays cheap, and
+pygit2 is imported with the first read the pure reader leaves, or the first name that
+needs it (``valid_ref_name``, the fetches).
 """
 from __future__ import annotations
 
@@ -56,7 +59,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    # lazy: most names need pygit2 (~50 ms), which a working-tree check or an index never loads.
+    # lazy: a working-tree check or an index never needs the git reader, and some names load pygit2 (~40 ms).
     where = _WHERE.get(name)
     if where is None:
         raise AttributeError(f"module 'roster.git' has no attribute {name!r}")

@@ -295,7 +295,7 @@ class _Check:
 
     def _run(self, repo: Any, folder: str, entries: list[VersionEntry]) -> None:
         try:
-            # lazy: loads pygit2 (via roster.git.repo)
+            # lazy: the git reader and the caches, which a working-tree check never loads
             from roster.git import blobs_at
 
             specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +41,8 @@ def _scalar(value: Any) -> str:
     would) when it spans lines or starts or ends with blanks, which would otherwise vanish."""
     text = str(value)
     if text != text.strip() or "\n" in text or "\r" in text:
+        import json  # lazy: json (~1 ms) is not needed by show and history in text
+
         return json.dumps(text, ensure_ascii=False)
     return text
 
@@ -97,6 +98,8 @@ def render_history(versions: Sequence[Any], fmt: str) -> str:
 
 
 def render_changes_text(changes: Sequence[Any]) -> list[str]:
+    import json  # lazy: json (~1 ms) is not needed by show and history in text
+
     def show(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 

@@ -1,7 +1,6 @@
 """The changes of ``check --base`` as Markdown: a table, then each assistant's diff."""
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,4 +47,6 @@ def render_changes_markdown(changes: Sequence[Any]) -> list[str]:
 def _value(value: Any, absent: bool) -> str:
     if absent:
         return ""
+    import json  # lazy: json (~1 ms) is not needed by show and history in text
+
     return md_code(shorten(json.dumps(value, ensure_ascii=False, default=str), 120))
