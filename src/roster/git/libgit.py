@@ -136,15 +136,6 @@ class LibRepo:
                 out[ref[len(prefix):]] = target
         return out
 
-    def tags_by_commit(self) -> dict[str, list[str]]:
-        """commit id -> names of tags (lightweight or annotated) that point at it."""
-        out: dict[str, list[str]] = {}
-        for name, target in self.tags().items():
-            out.setdefault(target, []).append(name)
-        for names in out.values():
-            names.sort()
-        return out
-
     def merge_base(self, one: str, other: str) -> str | None:
         """The best common ancestor of two commits; None when they share no history.
 
