@@ -3,7 +3,8 @@ bounds every load keeps (SECURITY.md: size, nesting, nodes, expanded text, integ
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 from roster.errors import RosterError
 
@@ -32,12 +33,43 @@ class YamlError(RosterError):
         super().__init__(f"{line}:{column}: {message}")
 
 
-class Document(NamedTuple):
-    """A loaded mapping and where each of its nodes stands in the file."""
+Marks = dict[Path, tuple[int, int]]
 
-    data: dict[str, Any]
-    value_marks: dict[Path, tuple[int, int]]
-    key_marks: dict[Path, tuple[int, int]]
+
+class Document:
+    """A loaded mapping and where each of its nodes stands in the file.
+
+    The marks may come later: ``marks`` computes (value marks, key marks) on first use,
+    since most documents are valid and nothing asks where their nodes stand.
+    """
+
+    __slots__ = ("data", "_value_marks", "_key_marks", "_marks")
+
+    def __init__(self, data: dict[str, Any], value_marks: Marks | None = None, key_marks: Marks | None = None,
+                 *, marks: Callable[[], tuple[Marks, Marks]] | None = None) -> None:
+        self.data = data
+        self._value_marks = value_marks
+        self._key_marks = key_marks
+        self._marks = marks
+
+    def _computed(self) -> None:
+        assert self._marks is not None, "a Document needs its marks or a way to compute them"
+        self._value_marks, self._key_marks = self._marks()
+        self._marks = None
+
+    @property
+    def value_marks(self) -> Marks:
+        if self._value_marks is None:
+            self._computed()
+        assert self._value_marks is not None
+        return self._value_marks
+
+    @property
+    def key_marks(self) -> Marks:
+        if self._key_marks is None:
+            self._computed()
+        assert self._key_marks is not None
+        return self._key_marks
 
     def locate(self, path: Path) -> tuple[int, int]:
         """Line and column of the node at ``path``, or of its nearest located ancestor.
