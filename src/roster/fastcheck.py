@@ -68,6 +68,9 @@ class _Compiler:
             return lambda v: True
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:  # the common case ({type, properties}, {anyOf, default}): no generator a call
+            first, second = checks
+            return lambda v: first(v) and second(v)
         return lambda v: all(c(v) for c in checks)
 
     def _k_ref(self, ref: Any, _schema: Any, depth: int) -> Check:
@@ -86,11 +89,23 @@ class _Compiler:
     def _k_type(self, arg: Any, _s: Any, _d: int) -> Check:
         names = arg if isinstance(arg, list) else [arg]
         tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(t(v) for t in tests)
 
     def _k_properties(self, arg: dict[str, Any], _s: Any, depth: int) -> Check:
         props = {k: self.compile(s, depth + 1) for k, s in arg.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for k, x in v.items():
+                c = props.get(k)
+                if c is not None and not c(x):
+                    return False
+            return True
+
+        return check
 
     def _k_required(self, arg: list[str], _s: Any, _d: int) -> Check:
         keys = list(arg)
@@ -173,7 +188,14 @@ class _Compiler:
 
     def _k_anyOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
         branches = [self.compile(s, depth + 1) for s in arg]
-        return lambda v: any(b(v) for b in branches)
+
+        def check(v: Any) -> bool:
+            for b in branches:
+                if b(v):
+                    return True
+            return False
+
+        return check
 
     def _k_allOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
         branches = [self.compile(s, depth + 1) for s in arg]

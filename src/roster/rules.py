@@ -327,7 +327,26 @@ def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
                     f"{out.hints.did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
 
 
-def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:
+Declared = tuple[set[str], list[str], bool, dict[str, list[Any]]]
+# (id(schema), id(root)) -> (schema, root, what they declare): a graph's schemas live as long as
+# their LoadedSchema, and every assistant of the graph asks the same; the objects are kept with
+# the answer, so an id is never taken for another object's.
+_declared_memo: dict[tuple[int, int], tuple[Any, Any, Declared]] = {}
+
+
+def _declared(schema: Any, root: Any) -> Declared:
+    """(declared names, patternProperties, closed, subschemas by name); read only by callers."""
+    hit = _declared_memo.get((id(schema), id(root)))
+    if hit is not None and hit[0] is schema and hit[1] is root:
+        return hit[2]
+    found = _declared_walk(schema, root)
+    if len(_declared_memo) > 1024:
+        _declared_memo.clear()
+    _declared_memo[(id(schema), id(root))] = (schema, root, found)
+    return found
+
+
+def _declared_walk(schema: Any, root: Any) -> Declared:
     declared: set[str] = set()
     patterns: list[str] = []
     subschemas: dict[str, list[Any]] = {}

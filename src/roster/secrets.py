@@ -145,7 +145,7 @@ def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         elif isinstance(node, list):
             stack.extend((v, path + (i,), key) for i, v in enumerate(node))
         elif isinstance(node, str):
-            found.append((path, key, _normalized(node)))
+            found.append((path, key, node if node.isascii() else _normalized(node)))
     # The document's values joined once: no literal below holds a NUL, so a literal found
     # in no value is found in none of them, and most documents skip every per-value search.
     joined = "\x00".join(text for _, _, text in found)
@@ -153,6 +153,8 @@ def find_secrets(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     bearer = "earer" in joined or "EARER" in joined
     url = "://" in joined
     for path, key, text in found:
+        if not (literal or bearer or url or _secret_name(key)):
+            continue  # the one rule left is the key's name, and this key names no secret
         what = _classify(text, key, literal, bearer, url)
         if what:
             yield path, what
