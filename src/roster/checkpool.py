@@ -14,6 +14,7 @@ read in the parent first) and enough files to outweigh the ~2 ms a child costs.
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import threading
@@ -82,6 +83,8 @@ def _start(share: Sequence[T], one: Callable[[T], list[Problem]]) -> tuple[int, 
     if pid == 0:  # the child: never returns into the caller's stack
         code = 1
         try:
+            # The child's collections then never walk (and so copy) the pages of the parent's objects.
+            gc.freeze()
             os.close(read_end)
             data = pickle.dumps([p for item in share for p in one(item)], protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
