@@ -70,10 +70,19 @@ def compose(text: str) -> tuple[dict[str, Any], Any] | None:
         data = walk.mapping(root, 1)
     except (_Unsure, YamlError, RecursionError):
         return None
+    # Without aliases every node is built once, so the totals are the most the builder
+    # ever counts: past a bound here, it refuses the document and says where.
+    if walk.nodes + 1 > MAX_NODES or walk.chars > MAX_EXPANDED:
+        return None
     return data, root
 
 
+_RESOLVED_START = frozenset("~nNtTfF+-.0123456789")  # the plain scalars resolve_plain may turn into non-strings
+
+
 class _Walk:
+    """Builds the data of a node graph; counts nodes (each at its parent) and characters."""
+
     __slots__ = ("text", "bang", "nodes", "chars")
 
     def __init__(self, text: str) -> None:
@@ -90,42 +99,44 @@ class _Walk:
             raise _Unsure
         if kind == "mapping":
             return self.mapping(node, depth + 1)
-        self.count(0)
-        return [self.value(item, depth + 1) for item in node.value]
+        items = node.value
+        self.nodes += len(items)
+        return [self.value(item, depth + 1) for item in items]
 
     def mapping(self, node: Any, depth: int) -> dict[str, Any]:
-        self.count(0)
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        pairs = node.value
+        self.nodes += 2 * len(pairs)
+        for key_node, value_node in pairs:
             if key_node.id != "scalar":
                 raise _Unsure
             key = self.scalar(key_node)
             if not isinstance(key, str) or key in out or (key == "<<" and key_node.tag == _PLAIN):
                 raise _Unsure
-            out[key] = self.value(value_node, depth)
+            if value_node.id == "scalar":  # most values: no call to value()
+                out[key] = self.scalar(value_node)
+            else:
+                out[key] = self.value(value_node, depth)
         return out
 
     def scalar(self, node: Any) -> Any:
         value: str = node.value
-        self.count(len(value))
+        self.chars += len(value)
         tag = node.tag
         if tag == _PLAIN:
-            start = node.start_mark.index  # an empty scalar may start at the very end
-            if self.bang and self.text[start:start + 1] == "!":
-                raise _Unsure
-            if value and value[0] in "~nNtTfF+-.0123456789":
+            if self.bang:
+                start = node.start_mark.index  # an empty scalar may start at the very end
+                if self.text[start:start + 1] == "!":
+                    raise _Unsure
+            if not value:
+                return None
+            if value[0] in _RESOLVED_START:
                 mark = node.start_mark
                 return resolve_plain(value, (mark.line + 1, mark.column + 1))
-            return value or None
+            return value
         if tag != _OTHER:
             raise _Unsure
         return value
-
-    def count(self, chars: int) -> None:
-        self.nodes += 1
-        self.chars += chars
-        if self.nodes > MAX_NODES or self.chars > MAX_EXPANDED:
-            raise _Unsure
 
 
 def marks(root: Any) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
