@@ -146,3 +146,35 @@ def test_any_text_loads_the_same_on_both_paths(text: str) -> None:
                 max_size=6))
 def test_mappings_of_tricky_scalars_load_the_same_on_both_paths(pairs: list[tuple[str, str]]) -> None:
     same_as_builder("".join(f"{k}: {v}\n" for k, v in pairs))
+
+
+def _paths_to_try(value_marks: dict) -> list[tuple]:
+    """Every path the marks know, and near misses: a wrong key, an index too far, a str for an int."""
+    out = []
+    for path in value_marks:
+        out += [path, path + ("nope",), path + (0,), path + (1,), path + (-1,), path + (True,), path + ("0",)]
+    return out
+
+
+@pytest.mark.parametrize("text", [ASSISTANT, "a: [x, [y, {z: 1}], {'0': q}]\n'1': [[]]\n", "k: {}\n"])
+def test_one_path_is_located_as_the_full_marks_locate_it(text: str):
+    fast = load_text(text)
+    assert fast._find is not None
+    full = build(text)
+    for path in _paths_to_try(full.value_marks):
+        assert fast.locate(path) == full.locate(path), path
+        assert fast.locate_value(path) == full.locate_value(path), path
+    assert fast._value_marks is None  # located without building every mark
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_alphabet, max_size=60))
+def test_located_paths_agree_on_both_paths(text: str) -> None:
+    try:
+        full = build(text)
+    except YamlError:
+        return
+    fast = load_text(text)
+    for path in _paths_to_try(full.value_marks):
+        assert fast.locate(path) == full.locate(path)
+        assert fast.locate_value(path) == full.locate_value(path)

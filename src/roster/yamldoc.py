@@ -33,7 +33,8 @@ class YamlError(RosterError):
         super().__init__(f"{line}:{column}: {message}")
 
 
-Marks = dict[Path, tuple[int, int]]
+Mark = tuple[int, int]
+Marks = dict[Path, Mark]
 
 
 class Document:
@@ -43,14 +44,22 @@ class Document:
     since most documents are valid and nothing asks where their nodes stand.
     """
 
-    __slots__ = ("data", "_value_marks", "_key_marks", "_marks")
+    __slots__ = ("data", "_value_marks", "_key_marks", "_marks", "_find")
 
     def __init__(self, data: dict[str, Any], value_marks: Marks | None = None, key_marks: Marks | None = None,
-                 *, marks: Callable[[], tuple[Marks, Marks]] | None = None) -> None:
+                 *, marks: Callable[[], tuple[Marks, Marks]] | None = None,
+                 find: Callable[[Path], tuple[Mark | None, Mark | None]] | None = None) -> None:
         self.data = data
         self._value_marks = value_marks
         self._key_marks = key_marks
         self._marks = marks
+        self._find = find  # (key mark, value mark) of one path, as the two dicts would give them
+
+    def _at(self, path: Path) -> tuple[Mark | None, Mark | None]:
+        """(key mark, value mark) at ``path``: one problem needs one or two paths, not every mark."""
+        if self._value_marks is None and self._find is not None:
+            return self._find(path)
+        return self.key_marks.get(path), self.value_marks.get(path)
 
     def _computed(self) -> None:
         assert self._marks is not None, "a Document needs its marks or a way to compute them"
@@ -79,16 +88,17 @@ class Document:
         """
         path = tuple(path)
         while path:
-            mark = self.key_marks.get(path) or self.value_marks.get(path)
+            key_mark, value_mark = self._at(path)
+            mark = key_mark or value_mark
             if mark:
                 return mark
             path = path[:-1]
-        return self.value_marks.get((), (1, 1))
+        return self._at(())[1] or (1, 1)
 
     def locate_value(self, path: Path) -> tuple[int, int]:
         """Like ``locate`` but prefers the value's own position (for wrong values)."""
         path = tuple(path)
-        mark = self.value_marks.get(path)
+        mark = self._at(path)[1]
         if mark is not None and not isinstance(self.get(path), (dict, list)):
             return mark
         return self.locate(path)

@@ -164,3 +164,26 @@ def _key_of(node: Any) -> Any:
         mark = node.start_mark
         return resolve_plain(node.value, (mark.line + 1, mark.column + 1))
     return node.value
+
+
+def find(root: Any, path: Path) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(key mark, value mark) at ``path`` in a document the fast path composed: what
+    ``marks(root)``'s two dicts hold for that path, without building them."""
+    node, key_mark = root, None
+    for part in path:
+        if node.id == "mapping":
+            if not isinstance(part, str):
+                return None, None  # the dicts' keys below a mapping are its (string) keys
+            for key_node, value_node in node.value:
+                if _key_of(key_node) == part:
+                    mark = key_node.start_mark
+                    node, key_mark = value_node, (mark.line + 1, mark.column + 1)
+                    break
+            else:
+                return None, None
+        elif node.id == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):
+            node, key_mark = node.value[part], None  # True is 1 here, as in a dict
+        else:
+            return None, None
+    mark = node.start_mark
+    return key_mark, (mark.line + 1, mark.column + 1)

@@ -28,6 +28,7 @@ from roster.yamldoc import (
     YamlError,
 )
 from roster.yamlfast import compose
+from roster.yamlfast import find as find_marks
 from roster.yamlfast import marks as node_marks
 
 __all__ = [
@@ -70,7 +71,7 @@ def load_text(text: str) -> Document:
     fast = compose(text)  # the common file, built by the C composer (yamlfast says when it may)
     if fast is not None:
         data, root = fast
-        return Document(data, marks=lambda: node_marks(root))
+        return Document(data, marks=lambda: node_marks(root), find=lambda path: find_marks(root, path))
     return build(text)
 
 
