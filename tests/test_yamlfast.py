@@ -158,13 +158,20 @@ def _paths_to_try(value_marks: dict) -> list[tuple]:
 
 @pytest.mark.parametrize("text", [ASSISTANT, "a: [x, [y, {z: 1}], {'0': q}]\n'1': [[]]\n", "k: {}\n"])
 def test_one_path_is_located_as_the_full_marks_locate_it(text: str):
-    fast = load_text(text)
-    assert fast._find is not None
     full = build(text)
     for path in _paths_to_try(full.value_marks):
+        fast = load_text(text)  # a fresh document: located by walking to this one path
         assert fast.locate(path) == full.locate(path), path
         assert fast.locate_value(path) == full.locate_value(path), path
-    assert fast._value_marks is None  # located without building every mark
+        assert fast._value_marks is None  # located without building every mark
+
+
+def test_many_lookups_build_the_marks_once_and_agree():
+    text = "".join(f"k{i}: {i}\n" for i in range(100))
+    fast, full = load_text(text), build(text)
+    for i in range(100):
+        assert fast.locate((f"k{i}",)) == full.locate((f"k{i}",)) == (i + 1, 1)
+    assert fast._value_marks == full.value_marks  # past a few single walks, built whole (no quadratic scan)
 
 
 @settings(max_examples=200, deadline=None)

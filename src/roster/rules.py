@@ -196,28 +196,43 @@ def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool)
                     at=None if section else ("graph_id",))
 
 
+_LOOPS = "the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply"
+
+
 def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
               run_supplied: frozenset[str] = frozenset()) -> None:
-    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
-
     fast = fast_check(validator)
     try:
-        errors = [] if fast is not None and fast(value) else list(validator.iter_errors(value))
-    except RecursionError:  # a $ref cycle in the schema ({"$ref": "#"}): jsonschema recurses forever
-        out.add("error", where, f"the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply")
+        certain = fast is not None and fast(value)  # certainly valid: jsonschema is not needed (nor loaded)
+    except RecursionError:  # a $ref cycle ({"$ref": "#"}): the fast check recurses as jsonschema would
+        out.add("error", where, _LOOPS.format(kind=kind))
         return
-    except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
-        ref = getattr(e, "ref", None)
-        if isinstance(ref, str) and ref.startswith("/"):  # a JSON pointer inside the schema, as $ref writes it
-            ref = "#" + ref
-        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref"
-                                + (f" {ref!r}" if isinstance(ref, str) else ""))
+    errors = [] if certain else _errors(out, validator, value, where, kind)
+    if errors is None:
         return
     for error in errors:
         for leaf in _leaves(error):
             _report_schema_error(out, leaf, where, kind, strict, run_supplied, validator.schema)
     if isinstance(value, dict):
         _undeclared(out, value, validator.schema, validator.schema, where, kind)
+
+
+def _errors(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str) -> list[Any] | None:
+    """jsonschema's errors for ``value``; None when the schema cannot be applied (reported)."""
+    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
+
+    try:
+        return list(validator.iter_errors(value))
+    except RecursionError:  # a $ref cycle in the schema ({"$ref": "#"}): jsonschema recurses forever
+        out.add("error", where, _LOOPS.format(kind=kind))
+        return None
+    except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
+        ref = getattr(e, "ref", None)
+        if isinstance(ref, str) and ref.startswith("/"):  # a JSON pointer inside the schema, as $ref writes it
+            ref = "#" + ref
+        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref"
+                                + (f" {ref!r}" if isinstance(ref, str) else ""))
+        return None
 
 
 def _leaves(error: Any) -> list[Any]:

@@ -34,6 +34,7 @@ class YamlError(RosterError):
 
 
 Mark = tuple[int, int]
+_FINDS = 32  # single lookups before the marks are built whole (45,000 warnings must not scan 45,000 keys each)
 Marks = dict[Path, Mark]
 
 
@@ -44,7 +45,7 @@ class Document:
     since most documents are valid and nothing asks where their nodes stand.
     """
 
-    __slots__ = ("data", "_value_marks", "_key_marks", "_marks", "_find")
+    __slots__ = ("data", "_value_marks", "_key_marks", "_marks", "_find", "_finds")
 
     def __init__(self, data: dict[str, Any], value_marks: Marks | None = None, key_marks: Marks | None = None,
                  *, marks: Callable[[], tuple[Marks, Marks]] | None = None,
@@ -54,10 +55,13 @@ class Document:
         self._key_marks = key_marks
         self._marks = marks
         self._find = find  # (key mark, value mark) of one path, as the two dicts would give them
+        self._finds = 0
 
     def _at(self, path: Path) -> tuple[Mark | None, Mark | None]:
-        """(key mark, value mark) at ``path``: one problem needs one or two paths, not every mark."""
-        if self._value_marks is None and self._find is not None:
+        """(key mark, value mark) at ``path``: one problem needs one or two paths, not every mark;
+        past a few (each walk scans its mappings), every mark is built once instead."""
+        if self._value_marks is None and self._find is not None and self._finds < _FINDS:
+            self._finds += 1
             return self._find(path)
         return self.key_marks.get(path), self.value_marks.get(path)
 
