@@ -71,7 +71,14 @@ class _Compiler:
         if len(checks) == 2:  # the common case ({type, properties}, {anyOf, default}): no generator a call
             first, second = checks
             return lambda v: first(v) and second(v)
-        return lambda v: all(c(v) for c in checks)
+
+        def every(v: Any) -> bool:
+            for c in checks:
+                if not c(v):
+                    return False
+            return True
+
+        return every
 
     def _k_ref(self, ref: Any, _schema: Any, depth: int) -> Check:
         if not isinstance(ref, str) or not ref.startswith("#"):
