@@ -7,16 +7,17 @@ first share itself. The report is the same as one process gives, in the same ord
 shares are joined in file order, and a share whose child failed in any way (it could not
 be forked, died, or sent something unreadable) is checked again in the parent.
 
-Forking is only done where it is safe and worth it: a platform with ``os.fork``, a process
-with a single thread (a child of a threaded process may inherit a lock held forever), a
-folder source (a child never touches a git repository's handles; a commit's files are
-read in the parent first) and enough files to outweigh the ~2 ms a child costs.
+Forking is only done where it is safe and worth it: Linux, a process with a single thread
+(a child of a threaded process may inherit a lock held forever), and enough files to
+outweigh the ~2 ms a child costs. A child never touches a git repository's handles: the
+caller reads a commit's files in the parent first (``check.check_source``).
 """
 from __future__ import annotations
 
 import gc
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -38,7 +39,9 @@ def workers() -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and threading.active_count() == 1
+    # Linux only: on macOS a forked child of a process that loaded system frameworks may crash
+    # (why multiprocessing spawns there); elsewhere there is no fork.
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def check_all(items: Sequence[T], one: Callable[[T], list[Problem]], *, parallel: bool = True,
