@@ -89,9 +89,11 @@ class _Compiler:
         for part in ref[1:].split("/")[1:] if ref != "#" else []:
             target = target[part.replace("~1", "/").replace("~0", "~")]
         slot: list[Check] = []
-        self.refs[ref] = lambda v: slot[0](v)  # late-bound: refs may be recursive
-        slot.append(self.compile(target, depth + 1))
-        return self.refs[ref]
+        self.refs[ref] = lambda v: slot[0](v)  # late-bound for the uses inside: refs may be recursive
+        compiled = self.compile(target, depth + 1)
+        slot.append(compiled)
+        self.refs[ref] = compiled  # the uses after: called directly
+        return compiled
 
     def _k_type(self, arg: Any, _s: Any, _d: int) -> Check:
         names = arg if isinstance(arg, list) else [arg]
@@ -143,23 +145,28 @@ class _Compiler:
     def _k_const(self, arg: Any, _s: Any, _d: int) -> Check:
         return lambda v: _equal(v, arg)
 
-    def _number(self, arg: Any, test: Callable[[Any, Any], bool]) -> Check:
+    # A bound applies to numbers only (not booleans); one closure each, no call to a helper.
+    @staticmethod
+    def _bound(arg: Any) -> Any:
         if not isinstance(arg, (int, float)) or isinstance(arg, bool):
             raise Unsupported("bound")
-        is_num = _TYPES["number"]
-        return lambda v: not is_num(v) or test(v, arg)
+        return arg
 
     def _k_minimum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v >= a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v >= a
 
     def _k_maximum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v <= a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v <= a
 
     def _k_exclusiveMinimum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v > a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v > a
 
     def _k_exclusiveMaximum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v < a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v < a
 
     def _k_minLength(self, arg: int, _s: Any, _d: int) -> Check:
         return lambda v: not isinstance(v, str) or len(v) >= arg
