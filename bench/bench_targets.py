@@ -106,6 +106,9 @@ def main(repo: Path | None = None, runs: int = 5) -> None:
     with tempfile.TemporaryDirectory(prefix="roster-bench-") as tmp:
         check, anchor, note = _paired([_cli(repo, "check")], bench_check.anchor_commands(repo, Path(tmp)),
                                       max(1, min(runs, 3)), ok_codes=(0, 1))
+    from roster.checkpool import workers  # the processes check shares the files among (checkpool)
+
+    note = "; ".join(x for x in (note, f"no cache: every file read and validated, on {workers()} process(es)") if x)
     _row("roster check (1,000 files)", 0.125, check, "check-jsonschema x5 graphs", anchor, note)
 
     floor = bench_versions.Floor(repo, tag)

@@ -69,3 +69,15 @@ def test_json_equality_rules() -> None:
     assert check(1.0) and check("a") and not check(True) and not check("b")
     unique = compile_check({"uniqueItems": True})
     assert unique is not None and not unique([1, 1.0]) and unique([1, True])
+
+
+def test_a_recursive_ref_is_checked_at_every_depth() -> None:
+    schema = {"$defs": {"node": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "n": {"type": "integer", "minimum": 0, "maximum": 9}}}}, "$ref": "#/$defs/node"}
+    check = compile_check(schema)
+    assert check is not None
+    exact = Draft202012Validator(schema)
+    for instance in ({"n": 1, "kids": [{"n": 2, "kids": [{"n": 3}]}]}, {"n": 1, "kids": [{"kids": [{"n": -1}]}]},
+                     {"kids": [{"kids": [{"kids": [{"n": 10}]}]}]}, {"kids": [True]}, {"n": True}, {"n": 2.5}):
+        assert check(instance) == exact.is_valid(instance), instance

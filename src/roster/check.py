@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from roster.catalog import Graphs, load_assistant, scan_assistants
+from roster.catalog import AssistantEntry, Graphs, load_assistant, scan_assistants
+from roster.checkpool import check_all
 from roster.errors import GitError
 from roster.ids import id_from_relpath, id_problem
 from roster.problems import Problem
@@ -51,11 +52,12 @@ def strictly(problems: list[Problem], strict: bool) -> list[Problem]:
 
 
 def check_source(source: Source, layout: Layout, *, strict: bool = False,
-                 only: Iterable[str] | None = None, allow_empty: bool = False) -> CheckReport:
+                 only: Iterable[str] | None = None, allow_empty: bool = False, parallel: bool = True) -> CheckReport:
     """Validate every assistant (or only the ids in ``only``) at one source.
 
     A source without any assistant file is an error unless ``allow_empty``: a gate
     that checks nothing (a wrong --root, a monorepo run from the wrong folder) must not pass.
+    ``parallel``: the files may be shared among forked processes (``checkpool``); the report is the same.
     """
     graphs = Graphs(source, layout)
     problems: list[Problem] = list(graphs.problems)
@@ -65,28 +67,33 @@ def check_source(source: Source, layout: Layout, *, strict: bool = False,
     wanted = set(only) if only is not None else None
     # Problems of the folder itself (a symlink, a submodule) hold whatever is checked.
     problems.extend(p for p in scan_problems if wanted is None or p.assistant_id is None or p.assistant_id in wanted)
-    checked = 0
-    for item in entries:
-        if wanted is not None and item.assistant_id not in wanted:
-            continue
-        checked += 1
-        try:
-            raw = source.read(item.entry)
-        except OSError as e:
-            problems.append(Problem("error", item.entry.path, 1, 1, "", f"cannot read: {e.strerror or e}",
-                                    item.assistant_id))
-            continue
-        except GitError as e:  # a corrupt object: the other files are still checked
-            problems.append(Problem("error", item.entry.path, 1, 1, "", str(e), item.assistant_id))
-            continue
-        _, found = load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
-                                  graphs=graphs, strict=strict, gate=True)
-        problems.extend(found)
+    todo = [item for item in entries if wanted is None or item.assistant_id in wanted]
+    checked = len(todo)
+    # A child process reads a folder's files itself; a commit's blobs are read here (no git handle crosses a fork).
+    raws = None if isinstance(source, FolderSource) else {item.entry.path: _read(source, item) for item in todo}
+
+    def one(item: AssistantEntry) -> list[Problem]:
+        raw = raws[item.entry.path] if raws is not None else _read(source, item)
+        if isinstance(raw, Problem):
+            return [raw]
+        return load_assistant(raw, path=item.entry.path, assistant_id=item.assistant_id,
+                              graphs=graphs, strict=strict, gate=True)[1]
+
+    problems.extend(check_all(todo, one, parallel=parallel))
     if not entries and not allow_empty:
         problems.append(Problem("error", layout.assistants, 1, 1, "", f"no assistant files found in "
                                 f"{_looked_in(source, layout)}; check the root folder or the folder you run from "
                                 "(or allow an empty repository)"))
     return CheckReport(checked, strictly(problems, strict), source.label)
+
+
+def _read(source: Source, item: AssistantEntry) -> bytes | Problem:
+    try:
+        return source.read(item.entry)
+    except OSError as e:
+        return Problem("error", item.entry.path, 1, 1, "", f"cannot read: {e.strerror or e}", item.assistant_id)
+    except GitError as e:  # a corrupt object: the other files are still checked
+        return Problem("error", item.entry.path, 1, 1, "", str(e), item.assistant_id)
 
 
 def short_ids(text: str) -> str:

@@ -68,7 +68,17 @@ class _Compiler:
             return lambda v: True
         if len(checks) == 1:
             return checks[0]
-        return lambda v: all(c(v) for c in checks)
+        if len(checks) == 2:  # the common case ({type, properties}, {anyOf, default}): no generator a call
+            first, second = checks
+            return lambda v: first(v) and second(v)
+
+        def every(v: Any) -> bool:
+            for c in checks:
+                if not c(v):
+                    return False
+            return True
+
+        return every
 
     def _k_ref(self, ref: Any, _schema: Any, depth: int) -> Check:
         if not isinstance(ref, str) or not ref.startswith("#"):
@@ -79,18 +89,32 @@ class _Compiler:
         for part in ref[1:].split("/")[1:] if ref != "#" else []:
             target = target[part.replace("~1", "/").replace("~0", "~")]
         slot: list[Check] = []
-        self.refs[ref] = lambda v: slot[0](v)  # late-bound: refs may be recursive
-        slot.append(self.compile(target, depth + 1))
-        return self.refs[ref]
+        self.refs[ref] = lambda v: slot[0](v)  # late-bound for the uses inside: refs may be recursive
+        compiled = self.compile(target, depth + 1)
+        slot.append(compiled)
+        self.refs[ref] = compiled  # the uses after: called directly
+        return compiled
 
     def _k_type(self, arg: Any, _s: Any, _d: int) -> Check:
         names = arg if isinstance(arg, list) else [arg]
         tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(t(v) for t in tests)
 
     def _k_properties(self, arg: dict[str, Any], _s: Any, depth: int) -> Check:
         props = {k: self.compile(s, depth + 1) for k, s in arg.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for k, x in v.items():
+                c = props.get(k)
+                if c is not None and not c(x):
+                    return False
+            return True
+
+        return check
 
     def _k_required(self, arg: list[str], _s: Any, _d: int) -> Check:
         keys = list(arg)
@@ -121,23 +145,28 @@ class _Compiler:
     def _k_const(self, arg: Any, _s: Any, _d: int) -> Check:
         return lambda v: _equal(v, arg)
 
-    def _number(self, arg: Any, test: Callable[[Any, Any], bool]) -> Check:
+    # A bound applies to numbers only (not booleans); one closure each, no call to a helper.
+    @staticmethod
+    def _bound(arg: Any) -> Any:
         if not isinstance(arg, (int, float)) or isinstance(arg, bool):
             raise Unsupported("bound")
-        is_num = _TYPES["number"]
-        return lambda v: not is_num(v) or test(v, arg)
+        return arg
 
     def _k_minimum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v >= a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v >= a
 
     def _k_maximum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v <= a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v <= a
 
     def _k_exclusiveMinimum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v > a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v > a
 
     def _k_exclusiveMaximum(self, arg: Any, _s: Any, _d: int) -> Check:
-        return self._number(arg, lambda v, a: v < a)
+        a = self._bound(arg)
+        return lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v < a
 
     def _k_minLength(self, arg: int, _s: Any, _d: int) -> Check:
         return lambda v: not isinstance(v, str) or len(v) >= arg
@@ -173,7 +202,14 @@ class _Compiler:
 
     def _k_anyOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
         branches = [self.compile(s, depth + 1) for s in arg]
-        return lambda v: any(b(v) for b in branches)
+
+        def check(v: Any) -> bool:
+            for b in branches:
+                if b(v):
+                    return True
+            return False
+
+        return check
 
     def _k_allOf(self, arg: list[Any], _s: Any, depth: int) -> Check:
         branches = [self.compile(s, depth + 1) for s in arg]

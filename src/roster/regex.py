@@ -31,12 +31,27 @@ def compile_pattern(pattern: str) -> Pattern:
     options = re2.Options()
     options.log_errors = False  # RE2 would print its parse errors on stderr
     try:
-        compiled: Pattern = re2.compile(pattern, options)
-        return compiled
+        return _Compiled(re2.compile(pattern, options))
     except re2.error as e:
         reason = e.args[0].decode("utf-8", "replace") if e.args and isinstance(e.args[0], bytes) else str(e)
         raise PatternError(f"regular expression {pattern!r} is not supported ({reason}); schemas may use only "
                            "patterns that run in linear time (no backreferences or lookaround)") from None
+
+
+class _Compiled:
+    """An RE2 pattern whose ``search`` gives ASCII text to RE2 as bytes: the same match (UTF-8
+    of ASCII is the text itself), without the wrapper's per-call character-offset mapping,
+    which cost ~3 µs of a 4 µs search of a short value."""
+
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled: Any) -> None:
+        self.compiled = compiled
+
+    def search(self, text: str) -> Any:
+        if isinstance(text, str) and text.isascii():
+            return self.compiled.search(text.encode("ascii"))
+        return self.compiled.search(text)
 
 
 def search(pattern: str, text: str) -> bool:

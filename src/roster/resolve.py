@@ -45,6 +45,7 @@ class Resolver:
         self._graphs: dict[str, Graphs] = {}
         self._assistants: dict[tuple[str, str], Assistant] = {}
         self._commit_times: dict[str, Any] = {}
+        self._graphs_keys: dict[str, str] = {}  # commit -> graphs_key: a commit names its tree for good
         self._refs: dict[tuple[str, str], str] = {}
         self._tags: dict[str, list[str]] | None = None
         self._tag_names: frozenset[str] | None = None
@@ -203,10 +204,19 @@ class Resolver:
 
     def graphs_key(self, commit: str) -> str:
         """What the graphs at a commit depend on: the schemas/ tree and langgraph.json blob."""
+        with self._lock:
+            hit = self._graphs_keys.get(commit)
+        if hit is not None:  # a get asks twice (its parse cache key, then its graphs)
+            return hit
         tree = self.repo.tree_id(commit)
         schemas = self.repo.subtree_id(tree, self.layout.schemas) or "-"
         langgraph = self.repo.entry_at(tree, self.layout.langgraph_json)
-        return f"{schemas}:{langgraph.key if langgraph is not None else '-'}"
+        key = f"{schemas}:{langgraph.key if langgraph is not None else '-'}"
+        with self._lock:
+            if len(self._graphs_keys) > 4096:
+                self._graphs_keys.clear()
+            self._graphs_keys[commit] = key
+        return key
 
     def graphs_at(self, commit: str) -> Graphs:
         key = self.graphs_key(commit)

@@ -276,11 +276,12 @@ class Roster:
         Finding no assistant file at all is an error unless ``allow_empty``.
         """
         # lazy: the checker (and through it the validators) stays out of show, list and history
-        from roster.changes import changes_against
         from roster.check import check_source, strictly
         from roster.envcheck import check_environments
 
         if base is not None:
+            from roster.changes import changes_against  # lazy: pygit2 (~30 ms), which a working-tree check needs not
+
             report = changes_against(self, base=base, ref=ref, strict=strict, allow_empty=allow_empty)
         else:
             report = check_source(self.source(ref), self._project.layout, strict=strict,

@@ -196,28 +196,43 @@ def _required(out: _Collector, doc: Document, graph: LoadedSchema, strict: bool)
                     at=None if section else ("graph_id",))
 
 
+_LOOPS = "the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply"
+
+
 def _validate(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str, strict: bool,
               run_supplied: frozenset[str] = frozenset()) -> None:
-    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
-
     fast = fast_check(validator)
     try:
-        errors = [] if fast is not None and fast(value) else list(validator.iter_errors(value))
-    except RecursionError:  # a $ref cycle in the schema ({"$ref": "#"}): jsonschema recurses forever
-        out.add("error", where, f"the graph's {kind} cannot be applied: its $ref chain loops or nests too deeply")
+        certain = fast is not None and fast(value)  # certainly valid: jsonschema is not needed (nor loaded)
+    except RecursionError:  # a $ref cycle ({"$ref": "#"}): the fast check recurses as jsonschema would
+        out.add("error", where, _LOOPS.format(kind=kind))
         return
-    except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
-        ref = getattr(e, "ref", None)
-        if isinstance(ref, str) and ref.startswith("/"):  # a JSON pointer inside the schema, as $ref writes it
-            ref = "#" + ref
-        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref"
-                                + (f" {ref!r}" if isinstance(ref, str) else ""))
+    errors = [] if certain else _errors(out, validator, value, where, kind)
+    if errors is None:
         return
     for error in errors:
         for leaf in _leaves(error):
             _report_schema_error(out, leaf, where, kind, strict, run_supplied, validator.schema)
     if isinstance(value, dict):
         _undeclared(out, value, validator.schema, validator.schema, where, kind)
+
+
+def _errors(out: _Collector, validator: Any, value: Any, where: tuple[Any, ...], kind: str) -> list[Any] | None:
+    """jsonschema's errors for ``value``; None when the schema cannot be applied (reported)."""
+    from referencing.exceptions import Unresolvable  # lazy: jsonschema (slow to import), only where a schema applies
+
+    try:
+        return list(validator.iter_errors(value))
+    except RecursionError:  # a $ref cycle in the schema ({"$ref": "#"}): jsonschema recurses forever
+        out.add("error", where, _LOOPS.format(kind=kind))
+        return None
+    except Unresolvable as e:  # a local $ref to nothing ("#/$defs/Missing")
+        ref = getattr(e, "ref", None)
+        if isinstance(ref, str) and ref.startswith("/"):  # a JSON pointer inside the schema, as $ref writes it
+            ref = "#" + ref
+        out.add("error", where, f"the graph's {kind} cannot be applied: unresolvable $ref"
+                                + (f" {ref!r}" if isinstance(ref, str) else ""))
+        return None
 
 
 def _leaves(error: Any) -> list[Any]:
@@ -327,7 +342,26 @@ def _undeclared(out: _Collector, value: dict[str, Any], schema: Any, root: Any,
                     f"{out.hints.did_you_mean(key, declared) or ' (a typo?)'}{fatal}")
 
 
-def _declared(schema: Any, root: Any) -> tuple[set[str], list[str], bool, dict[str, list[Any]]]:
+Declared = tuple[set[str], list[str], bool, dict[str, list[Any]]]
+# (id(schema), id(root)) -> (schema, root, what they declare): a graph's schemas live as long as
+# their LoadedSchema, and every assistant of the graph asks the same; the objects are kept with
+# the answer, so an id is never taken for another object's.
+_declared_memo: dict[tuple[int, int], tuple[Any, Any, Declared]] = {}
+
+
+def _declared(schema: Any, root: Any) -> Declared:
+    """(declared names, patternProperties, closed, subschemas by name); read only by callers."""
+    hit = _declared_memo.get((id(schema), id(root)))
+    if hit is not None and hit[0] is schema and hit[1] is root:
+        return hit[2]
+    found = _declared_walk(schema, root)
+    if len(_declared_memo) > 1024:
+        _declared_memo.clear()
+    _declared_memo[(id(schema), id(root))] = (schema, root, found)
+    return found
+
+
+def _declared_walk(schema: Any, root: Any) -> Declared:
     declared: set[str] = set()
     patterns: list[str] = []
     subschemas: dict[str, list[Any]] = {}

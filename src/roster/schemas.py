@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from roster.fastcheck import compile_check
+from roster.metaschema import surely_valid
 from roster.model import GraphSchema
 from roster.problems import Problem, pointer_of
 from roster.regex import PatternError, compile_pattern, patterns_in, search
@@ -76,14 +77,17 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
         line, col = _locate(text, where)
         return fail(f"$ref {ref!r} points outside this file; remote references are refused, never fetched",
                     line, col, pointer_of(where))
-    # lazy: jsonschema (slow to import), only where a schema is compiled
-    from jsonschema.exceptions import SchemaError as JsonSchemaError
-
     validators: dict[str, Any] = {}
     for kind in SCHEMA_KINDS:
         sub = data.get(kind)
         if sub is None or isinstance(sub, bool):
             continue
+        if surely_valid(sub):  # no SchemaError possible: jsonschema is loaded only if an assistant needs it
+            validators[kind] = _compiled(sub, checked=True)
+            continue
+        # lazy: jsonschema (slow to import), only where a schema must be checked by it
+        from jsonschema.exceptions import SchemaError as JsonSchemaError
+
         try:
             validators[kind] = _compiled(sub)
         except JsonSchemaError as e:
@@ -117,26 +121,56 @@ def load_schema(graph_id: str, path: str, raw: bytes) -> LoadedSchema:
     return LoadedSchema(graph_id, path, schema, validators, tuple(problems))
 
 
-def _compiled(schema: dict[str, Any]) -> Any:
-    """One validator per distinct schema: building one costs far more than using it."""
+def _compiled(schema: dict[str, Any], *, checked: bool = False) -> Any:
+    """One validator per distinct schema: building one costs far more than using it.
+
+    ``checked``: ``metaschema.surely_valid`` vouched for the schema, so jsonschema's
+    ``check_schema`` is not run and the validator is built on its first use.
+    """
     key = hashlib.sha1(json.dumps(schema, sort_keys=True).encode()).hexdigest()
     with _validators_lock:
         found = _validators.get(key)
     if found is not None:
         return found
+    if checked:
+        validator: Any = LazyValidator(schema)
+    else:
+        # lazy: jsonschema (slow to import), only where a schema is checked by it
+        from jsonschema import Draft202012Validator
+
+        Draft202012Validator.check_schema(schema)
+        validator = _build(schema)
+    with _validators_lock:
+        return _validators.setdefault(key, validator)
+
+
+def _build(schema: dict[str, Any]) -> Any:
     # lazy: jsonschema and referencing (slow to import), only where a schema is compiled
-    from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.exceptions import NoSuchResource
 
     def refuse(uri: str) -> Any:
         raise NoSuchResource(ref=uri)
 
-    Draft202012Validator.check_schema(schema)
-    validator = _linear_validator()(schema, registry=Registry(retrieve=refuse))
-    with _validators_lock:
-        _validators[key] = validator
-    return validator
+    return _linear_validator()(schema, registry=Registry(retrieve=refuse))
+
+
+class LazyValidator:
+    """A validator of a schema known valid, built on the first ``iter_errors``: a check
+    whose assistants all pass the fast checks never loads jsonschema."""
+
+    __slots__ = ("schema", "_real", "_lock")
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self._real: Any = None
+        self._lock = threading.Lock()
+
+    def iter_errors(self, instance: Any) -> Any:
+        with self._lock:
+            if self._real is None:
+                self._real = _build(self.schema)
+        return self._real.iter_errors(instance)
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,8 @@ bounds every load keeps (SECURITY.md: size, nesting, nodes, expanded text, integ
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 from roster.errors import RosterError
 
@@ -32,12 +33,56 @@ class YamlError(RosterError):
         super().__init__(f"{line}:{column}: {message}")
 
 
-class Document(NamedTuple):
-    """A loaded mapping and where each of its nodes stands in the file."""
+Mark = tuple[int, int]
+_FINDS = 32  # single lookups before the marks are built whole (45,000 warnings must not scan 45,000 keys each)
+Marks = dict[Path, Mark]
 
-    data: dict[str, Any]
-    value_marks: dict[Path, tuple[int, int]]
-    key_marks: dict[Path, tuple[int, int]]
+
+class Document:
+    """A loaded mapping and where each of its nodes stands in the file.
+
+    The marks may come later: ``marks`` computes (value marks, key marks) on first use,
+    since most documents are valid and nothing asks where their nodes stand.
+    """
+
+    __slots__ = ("data", "_value_marks", "_key_marks", "_marks", "_find", "_finds")
+
+    def __init__(self, data: dict[str, Any], value_marks: Marks | None = None, key_marks: Marks | None = None,
+                 *, marks: Callable[[], tuple[Marks, Marks]] | None = None,
+                 find: Callable[[Path], tuple[Mark | None, Mark | None]] | None = None) -> None:
+        self.data = data
+        self._value_marks = value_marks
+        self._key_marks = key_marks
+        self._marks = marks
+        self._find = find  # (key mark, value mark) of one path, as the two dicts would give them
+        self._finds = 0
+
+    def _at(self, path: Path) -> tuple[Mark | None, Mark | None]:
+        """(key mark, value mark) at ``path``: one problem needs one or two paths, not every mark;
+        past a few (each walk scans its mappings), every mark is built once instead."""
+        if self._value_marks is None and self._find is not None and self._finds < _FINDS:
+            self._finds += 1
+            return self._find(path)
+        return self.key_marks.get(path), self.value_marks.get(path)
+
+    def _computed(self) -> None:
+        assert self._marks is not None, "a Document needs its marks or a way to compute them"
+        self._value_marks, self._key_marks = self._marks()
+        self._marks = None
+
+    @property
+    def value_marks(self) -> Marks:
+        if self._value_marks is None:
+            self._computed()
+        assert self._value_marks is not None
+        return self._value_marks
+
+    @property
+    def key_marks(self) -> Marks:
+        if self._key_marks is None:
+            self._computed()
+        assert self._key_marks is not None
+        return self._key_marks
 
     def locate(self, path: Path) -> tuple[int, int]:
         """Line and column of the node at ``path``, or of its nearest located ancestor.
@@ -47,16 +92,17 @@ class Document(NamedTuple):
         """
         path = tuple(path)
         while path:
-            mark = self.key_marks.get(path) or self.value_marks.get(path)
+            key_mark, value_mark = self._at(path)
+            mark = key_mark or value_mark
             if mark:
                 return mark
             path = path[:-1]
-        return self.value_marks.get((), (1, 1))
+        return self._at(())[1] or (1, 1)
 
     def locate_value(self, path: Path) -> tuple[int, int]:
         """Like ``locate`` but prefers the value's own position (for wrong values)."""
         path = tuple(path)
-        mark = self.value_marks.get(path)
+        mark = self._at(path)[1]
         if mark is not None and not isinstance(self.get(path), (dict, list)):
             return mark
         return self.locate(path)

@@ -27,10 +27,13 @@ from roster.yamldoc import (
     Path,
     YamlError,
 )
+from roster.yamlfast import compose
+from roster.yamlfast import find as find_marks
+from roster.yamlfast import marks as node_marks
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED", "MAX_INT_DIGITS", "MAX_NODES", "Document", "Path", "YamlError",
-    "decode", "load_bytes", "load_text", "plain_means_string", "resolve_plain", "syntax_message",
+    "build", "decode", "load_bytes", "load_text", "plain_means_string", "resolve_plain", "syntax_message",
 ]
 
 
@@ -65,6 +68,15 @@ def load_bytes(raw: bytes) -> Document:
 
 def load_text(text: str) -> Document:
     """Load one document from text (JSON is YAML too: schema files are located with it)."""
+    fast = compose(text)  # the common file, built by the C composer (yamlfast says when it may)
+    if fast is not None:
+        data, root = fast
+        return Document(data, marks=lambda: node_marks(root), find=lambda path: find_marks(root, path))
+    return build(text)
+
+
+def build(text: str) -> Document:
+    """Load with Roster's own builder, event by event: every error is worded here."""
     import yaml  # lazy: PyYAML and its C parser cost ~30 ms; the CLI's --help must not pay for them
 
     builder = Builder()
