@@ -56,6 +56,7 @@ def site_tree(root: Path) -> dict[str, bytes]:
     manifest without what signs that date (its signature and its index.json entry) and without
     the file system's stamps."""
     import json
+    import marshal
 
     out = {}
     for p in sorted(root.rglob("*")):
@@ -63,9 +64,9 @@ def site_tree(root: Path) -> dict[str, bytes]:
             data = p.read_bytes()
             if p.name == "index.json":
                 data = json.dumps({**json.loads(data), "generated_at": None}).encode()
-            if p.name == ".roster-publish.json":
+            if p.name == ".roster-publish":
                 # A signed header line, then the body; each file's stamp is the file system's, not ours.
-                manifest = json.loads(data.partition(b"\n")[2])
+                manifest = marshal.loads(data.partition(b"\n")[2])
                 files = {f: r[0] for f, r in manifest["files"].items() if f != "index.json"}
                 data = json.dumps(manifest | {"files": files}).encode()
             out[str(p.relative_to(root))] = data

@@ -206,7 +206,7 @@ def test_a_failure_leaves_the_previous_site_untouched(published: Published, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
     # A site the repository did not sign is written whole and swapped in: a failure there too.
-    (site / ".roster-publish.json").unlink()
+    (site / ".roster-publish").unlink()
     before = site_tree(site)
     monkeypatch.setattr(output, "_swap", boom)
     with pytest.raises(OSError, match="disk full"):

