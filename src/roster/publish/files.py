@@ -22,13 +22,33 @@ class SiteFile(NamedTuple):
     make: Callable[[], bytes]
 
 
-class IndexFile(NamedTuple):
-    """``index.json`` as written, and where its parts lie (for the manifest)."""
+class IndexFile:
+    """``index.json`` as written, and where its parts lie (for the manifest).
 
-    data: bytes
-    keys: dict[str, Span]
-    members: dict[str, Span]
-    notes: dict[str, Releases]  # what releases.html was made of, once it is made
+    Made on first use: a fresh publish serialises it while the workers write the rest.
+    """
+
+    def __init__(self, index: PublishedIndex) -> None:
+        self.index = index
+        self.notes: dict[str, Releases] = {}  # what releases.html was made of, once it is made
+        self._made: tuple[bytes, dict[str, Span], dict[str, Span]] | None = None
+
+    def _make(self) -> tuple[bytes, dict[str, Span], dict[str, Span]]:
+        if self._made is None:
+            self._made = dump(self.index.data, self.index.fragments)
+        return self._made
+
+    @property
+    def data(self) -> bytes:
+        return self._make()[0]
+
+    @property
+    def keys(self) -> dict[str, Span]:
+        return self._make()[1]
+
+    @property
+    def members(self) -> dict[str, Span]:
+        return self._make()[2]
 
 
 def releases_record(index: PublishedIndex, made: Releases) -> dict[str, Any]:
@@ -99,12 +119,10 @@ def _tags_digest(index: PublishedIndex, upto: int) -> str:
 
 def site_files(index: PublishedIndex, title: str) -> tuple[list[SiteFile], dict[str, KeyFiles], IndexFile]:
     """(the site-wide files, each assistant's files: its versions then its page, ``index.json``)."""
-    data, keys, members = dump(index.data, index.fragments)
-    notes: dict[str, Releases] = {}
-    indexed = IndexFile(data, keys, members, notes)
-    all_pages = pages(index, title=title, kept=kept_releases(index), notes=notes)
+    indexed = IndexFile(index)
+    all_pages = pages(index, title=title, kept=kept_releases(index), notes=indexed.notes)
     common = [
-        SiteFile("index.json", None, lambda: data),
+        SiteFile("index.json", None, lambda: indexed.data),
         SiteFile(all_pages[0].path, None, _text(all_pages[0].render)),
         SiteFile(all_pages[1].path, None, _text(all_pages[1].render)),
         SiteFile(SCRIPT, assets_digest(), lambda: script().encode()),

@@ -97,7 +97,7 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
                 progress.update(n)
         wanted = set(records)
         removed = [rel for rel in [*found.other, *found.kept] if rel not in wanted]
-        needed = {parent for rel in wanted for parent in _parents(rel)}
+        needed = {parent for folder in {rel.rpartition("/")[0] for rel in wanted} for parent in _parents(folder + "/")}
         stale_dirs = [d for d in found.dirs if d not in needed]
         try:
             _apply(target, stage, staged, removed, stale_dirs, records, sigs, index, indexed, key)
