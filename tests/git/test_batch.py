@@ -95,3 +95,34 @@ def test_blobs_at_with_a_newline_in_a_path_answers_through_pygit2(tmp_path: Path
     found = blobs_at(repo, [(head, "odd\nname.yaml"), (head, "plain.yaml")])
     assert found[1] == g.git("rev-parse", f"{head}:plain.yaml")
     assert found[0] is not None and repo.read_blob(found[0]) == b"x: 1\n"
+
+
+def test_written_on_chain_is_what_each_commit_wrote(tmp_path: Path) -> None:
+    from roster.git import written_on_chain
+
+    g = GitRepo(tmp_path / "repo")
+    g.write("assistants/a.yaml", "a: 1\n")
+    g.write("assistants/team/b.yaml", "b: 1\n")
+    g.write("other.txt", "x\n")
+    first = g.commit("add")
+    g.git("mv", "assistants/a.yaml", "assistants/c d é.yaml")  # a rename: a delete and an add
+    renamed = g.commit("rename")
+    g.git("checkout", "-q", "-b", "side")
+    g.write("assistants/team/b.yaml", "b: 2\n")
+    g.commit("on side")
+    g.git("checkout", "-q", "main")
+    g.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    merged = g.git("rev-parse", "HEAD")
+    (g.path / "assistants/team/b.yaml").unlink()
+    deleted = g.commit("delete b")
+
+    def blob(commit: str, path: str) -> str:
+        return g.git("rev-parse", f"{commit}:{path}")
+
+    assert written_on_chain(Repo(str(g.path)), deleted, "assistants") == {
+        (first, "assistants/a.yaml"): blob(first, "assistants/a.yaml"),
+        (first, "assistants/team/b.yaml"): blob(first, "assistants/team/b.yaml"),
+        (renamed, "assistants/c d é.yaml"): blob(renamed, "assistants/c d é.yaml"),
+        (merged, "assistants/team/b.yaml"): blob(merged, "assistants/team/b.yaml"),  # the merge, against main
+    }
+    assert written_on_chain(Repo(str(g.path)), "HEAD", "assistants") is None  # only a commit id is walked

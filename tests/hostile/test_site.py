@@ -178,11 +178,16 @@ def test_an_interrupted_swap_leaves_a_site_for_readers(tmp_path: Path):
     assert (site / "index.json").is_file() and not aside.exists()
 
 
-def test_a_tampered_history_cache_is_not_believed(tmp_path: Path):
-    """A repository from an artifact can carry a forged delta index in .git/roster/."""
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_tampered_history_cache_is_not_believed(tmp_path: Path, walk: bool, monkeypatch: pytest.MonkeyPatch):
+    """A repository from an artifact can carry a forged delta index in .git/roster/: checked by a tree
+    lookup per version, or (many versions) by one walk of the chain's changes (git log --raw)."""
 
     from roster.errors import RosterError
+    from roster.publish import index
 
+    if walk:
+        monkeypatch.setattr(index, "_WALK_MIN", 0)
     repo = _repo(tmp_path)
     repo.write_assistant("writer", prompt="second")
     repo.commit("v2")

@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "Repo", "TreeSource", "MAX_BLOB", "CommitInfo", "iso_utc", "version_message", "read_blobs", "blobs_at",
+    "written_on_chain",
     "valid_ref_name", "safe_git_env", "Credential", "CredentialProvider", "credentials_for", "git_credential_fill",
     "FetchResult", "MIRROR_REFSPEC", "create_mirror", "fetch_mirror", "mirror_url",
     "Mirror", "cache_root", "file_lock", "mirror_name", "LOCK_TIMEOUT", "is_remote_url", "redact", "worktree_top",
 ]
 
 if TYPE_CHECKING:
-    from roster.git.batch import blobs_at, read_blobs
+    from roster.git.batch import blobs_at, read_blobs, written_on_chain
     from roster.git.commits import CommitInfo, iso_utc, version_message
     from roster.git.credentials import Credential, CredentialProvider, credentials_for, git_credential_fill
     from roster.git.discover import worktree_top
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "Repo": "repo", "TreeSource": "repo", "MAX_BLOB": "repo",
     "CommitInfo": "commits", "iso_utc": "commits", "version_message": "commits",
-    "read_blobs": "batch", "blobs_at": "batch",
+    "read_blobs": "batch", "blobs_at": "batch", "written_on_chain": "batch",
     "valid_ref_name": "writes",
     "safe_git_env": "run",
     "Credential": "credentials", "CredentialProvider": "credentials", "credentials_for": "credentials",

@@ -34,6 +34,39 @@ def read_blobs(repo: Repo, blob_ids: Iterable[str], progress: Callable[[int], No
     return found
 
 
+def written_on_chain(repo: Repo, tip: str, folder: str) -> dict[tuple[str, str], str] | None:
+    """(commit, path) -> the blob that commit wrote there, for every commit of ``tip``'s
+    first-parent chain that changed something under ``folder`` (a rename shows as a delete
+    and an add); None when git cannot say.
+
+    One ``git log --raw`` walks the chain once, where looking every path up in every commit's
+    tree reads a ~50 KB tree per lookup (``blobs_at``: 1.5 s against 0.7 s for 13,000 on the
+    benchmark repository).
+    """
+    if not all(c in "0123456789abcdef" for c in tip) or len(tip) != 40:
+        return None
+    proc = run_in_repo(repo.path, ["log", "--first-parent", "--raw", "--no-abbrev", "--no-renames", "-z",
+                                   "--format=%x01%H", tip, "--", f"{folder}/" if folder else "."], b"")
+    if proc is None or proc.returncode != 0:
+        return None
+    out: dict[tuple[str, str], str] = {}
+    commit = ""
+    tokens = proc.stdout.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x01"):
+            commit = token[1:].decode("ascii", "replace")
+        elif token.startswith(b":") and i < len(tokens):
+            fields = token[1:].split(b" ")  # old mode, new mode, old blob, new blob, status
+            path = tokens[i].decode("utf-8", "surrogateescape")
+            i += 1
+            if len(fields) == 5 and not fields[4].startswith(b"D"):
+                out[(commit, path)] = fields[3].decode("ascii", "replace")
+    return out
+
+
 def blobs_at(repo: Repo, specs: list[tuple[str, str]]) -> list[str | None]:
     """The blob id at ``path`` in each ``commit`` (None where there is none).
 

@@ -143,7 +143,7 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | 
     # Versions the signed previous index holds were read, checked and scanned by that publish.
     old = previous.contents([k for k in todo if previous.has(k)]) if previous else {}
     # Checked in a thread while the blobs are read (two git processes at once); before any is parsed.
-    checking = _Check(repo, resolver.deltas.folder, [e for e in entries if not e.path or (
+    checking = _Check(repo, resolver.deltas.folder, head, [e for e in entries if not e.path or (
         e.commit, e.assistant_id, f"{layout}/{e.path}") not in old])
     contents = _contents(repo, layout, entries, old, progress, checking.result)
 
@@ -280,6 +280,9 @@ def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...
     return out, tuple(sorted(bad))
 
 
+_WALK_MIN = 500  # versions to check; below this, a tree lookup each is cheaper than walking the chain
+
+
 class _Check:
     """Each version's blob is what its commit's tree holds at its path.
 
@@ -289,18 +292,24 @@ class _Check:
     by a ``git cat-file`` that runs in a thread while the blobs are read.
     """
 
-    def __init__(self, repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+    def __init__(self, repo: Any, folder: str, tip: str, entries: list[VersionEntry]) -> None:
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(repo, folder, entries), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(repo, folder, tip, entries), daemon=True)
         self.thread.start()
 
-    def _run(self, repo: Any, folder: str, entries: list[VersionEntry]) -> None:
+    def _run(self, repo: Any, folder: str, tip: str, entries: list[VersionEntry]) -> None:
         try:
             # lazy: the git reader and the caches, which a working-tree check never loads
-            from roster.git import blobs_at
+            from roster.git import blobs_at, written_on_chain
 
             specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
-            for e, (commit, path), found in zip(entries, specs, blobs_at(repo, specs), strict=True):
+            # Many versions: one walk of the chain's changes says what most of them are; a version it
+            # does not confirm is looked up in its commit's tree, which has the last word.
+            written = written_on_chain(repo, tip, folder) if len(specs) > _WALK_MIN else None
+            unsure = [i for i, (e, spec) in enumerate(zip(entries, specs, strict=True))
+                      if not written or not e.path or written.get(spec) != e.blob]
+            for i, found in zip(unsure, blobs_at(repo, [specs[i] for i in unsure]), strict=True):
+                e, (commit, path) = entries[i], specs[i]
                 if not e.path or found != e.blob:
                     raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
                                       f"({path}); it was tampered with or damaged: delete that folder and publish "
