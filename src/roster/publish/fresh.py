@@ -7,6 +7,7 @@ forked workers each take a share of the assistants.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -81,6 +82,7 @@ def write_all(index: PublishedIndex, root: Path, common: list[SiteFile], per_key
     if len(files) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _FILES, _ROOT = files, root
         started = False
+        gc.freeze()  # the children inherit this heap: their collections must not walk (and copy) it
         try:
             chunks = [(i, min(i + _CHUNK, len(files))) for i in range(0, len(files), _CHUNK)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -97,6 +99,7 @@ def write_all(index: PublishedIndex, root: Path, common: list[SiteFile], per_key
             # cannot fork here (limits, sandbox): do it in this process
         finally:
             _FILES = _ROOT = None
+            gc.unfreeze()
     if not done:
         site_wide()
         records = _work(root, files, lambda n: progress.update(n * len(per_key) // max(len(files), 1)))

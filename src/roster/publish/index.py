@@ -15,6 +15,7 @@ again; that is what makes a re-publish after one new commit cheap.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import marshal
@@ -142,18 +143,22 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | 
     entries += [e for key in todo for numbered, _ in planned[key].earlier for e, _ in numbered]
     # Versions the signed previous index holds were read, checked and scanned by that publish.
     old = previous.contents([k for k in todo if previous.has(k)]) if previous else {}
-    # Checked in a thread while the blobs are read (two git processes at once); before any is parsed.
-    checking = _Check(repo, resolver.deltas.folder, head, [e for e in entries if not e.path or (
-        e.commit, e.assistant_id, f"{layout}/{e.path}") not in old])
-    contents = _contents(repo, layout, entries, old, progress, checking.result)
-
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
     ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
     versions_of = {v["commit"] for stub in stubs.values() for v in _rows(stub)}
     wanted_commits = versions_of | set(tags.values()) | ended | {head}
     known = previous.commits() if previous else {}
-    # Commit facts never change for a commit id: a previous index's are as good as new.
-    commits = {c: known.get(c) or _commit_json(repo, c) for c in sorted(wanted_commits)}
+
+    def commit_facts() -> dict[str, Any]:
+        # Commit facts never change for a commit id: a previous index's are as good as new.
+        return {c: known.get(c) or _commit_json(repo, c) for c in sorted(wanted_commits)}
+
+    # In threads while the blobs are read (git processes meanwhile); both done before any is parsed.
+    checking = _Background(_check, repo, resolver.deltas.folder, head, [e for e in entries if not e.path or (
+        e.commit, e.assistant_id, f"{layout}/{e.path}") not in old])
+    facts = _Background(commit_facts)
+    contents = _contents(repo, layout, entries, old, progress, lambda: (checking.result(), facts.result()))
+    commits: dict[str, Any] = facts.result()
 
     assistants: dict[str, Any] = {}
     redacted_by_key = previous.redacted() if previous else {}
@@ -283,44 +288,49 @@ def _valid(plan: dict[str, Planned]) -> tuple[dict[str, Planned], tuple[str, ...
 _WALK_MIN = 500  # versions to check; below this, a tree lookup each is cheaper than walking the chain
 
 
-class _Check:
+class _Background:
+    """``fn(*args)`` in a thread; ``result()`` waits for it and returns its value or raises its error."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self.thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self.value = fn(*args)
+        except BaseException as e:  # handed to the thread that waits for the answer
+            self.error = e
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _check(repo: Any, folder: str, tip: str, entries: list[VersionEntry]) -> None:
     """Each version's blob is what its commit's tree holds at its path.
 
     The delta index is a cache kept in ``<git dir>/roster/``; a repository that came as
     an artifact or a restored cache can carry a tampered one, naming any blob of the
-    repository as some assistant's version. The trees are the truth: one lookup each,
-    by a ``git cat-file`` that runs in a thread while the blobs are read.
+    repository as some assistant's version. The trees are the truth.
     """
+    # lazy: the git reader and the caches, which a working-tree check never loads
+    from roster.git import blobs_at, written_on_chain
 
-    def __init__(self, repo: Any, folder: str, tip: str, entries: list[VersionEntry]) -> None:
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(repo, folder, tip, entries), daemon=True)
-        self.thread.start()
-
-    def _run(self, repo: Any, folder: str, tip: str, entries: list[VersionEntry]) -> None:
-        try:
-            # lazy: the git reader and the caches, which a working-tree check never loads
-            from roster.git import blobs_at, written_on_chain
-
-            specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
-            # Many versions: one walk of the chain's changes says what most of them are; a version it
-            # does not confirm is looked up in its commit's tree, which has the last word.
-            written = written_on_chain(repo, tip, folder) if len(specs) > _WALK_MIN else None
-            unsure = [i for i, (e, spec) in enumerate(zip(entries, specs, strict=True))
-                      if not written or not e.path or written.get(spec) != e.blob]
-            for i, found in zip(unsure, blobs_at(repo, [specs[i] for i in unsure]), strict=True):
-                e, (commit, path) = entries[i], specs[i]
-                if not e.path or found != e.blob:
-                    raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
-                                      f"({path}); it was tampered with or damaged: delete that folder and publish "
-                                      "again")
-        except BaseException as e:  # handed to the thread that waits for the answer
-            self.error = e
-
-    def result(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
+    specs = [(e.commit, f"{folder}/{e.path}" if folder else e.path) for e in entries]
+    # Many versions: one walk of the chain's changes says what most of them are; a version it
+    # does not confirm is looked up in its commit's tree, which has the last word.
+    written = written_on_chain(repo, tip, folder) if len(specs) > _WALK_MIN else None
+    unsure = [i for i, (e, spec) in enumerate(zip(entries, specs, strict=True))
+              if not written or not e.path or written.get(spec) != e.blob]
+    for i, found in zip(unsure, blobs_at(repo, [specs[i] for i in unsure]), strict=True):
+        e, (commit, path) = entries[i], specs[i]
+        if not e.path or found != e.blob:
+            raise RosterError(f"the history cache in {repo.path}roster/ disagrees with commit {commit[:12]} "
+                              f"({path}); it was tampered with or damaged: delete that folder and publish again")
 
 
 def _check_paths(plan: dict[str, Planned]) -> None:
@@ -340,7 +350,7 @@ ContentKey = tuple[str, str, "str | None"]  # (commit, id, path in the repositor
 
 
 def _contents(repo: Any, layout: str, entries: list[VersionEntry], old: dict[ContentKey, dict[str, Any]],
-              progress: Progress, checked: Callable[[], None]) -> dict[ContentKey, Content]:
+              progress: Progress, checked: Callable[[], object]) -> dict[ContentKey, Content]:
     """(commit, id, path) -> content, redacted; from the previous index where it has them (scanned
     again: that tells where it was redacted), else parsed and scanned for secrets once per blob."""
     out: dict[ContentKey, Content] = {}
@@ -404,6 +414,7 @@ def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, Content]
     out: dict[str, Content] = {}
     if len(items) >= _PARALLEL_MIN and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _ITEMS = items
+        gc.freeze()  # the children inherit this heap: their collections must not walk (and copy) it
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 ranges = [(i, min(i + _CHUNK, len(items))) for i in range(0, len(items), _CHUNK)]
@@ -415,6 +426,7 @@ def _parse_all(raws: dict[str, bytes], progress: Progress) -> dict[str, Content]
             out.clear()  # cannot fork here (limits, sandbox): parse in this process instead
         finally:
             _ITEMS = None
+            gc.unfreeze()
     for i, (blob, raw) in enumerate(items):
         out[blob] = _parse(raw)
         if i % 128 == 0:
