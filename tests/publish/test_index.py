@@ -251,15 +251,15 @@ def test_publish_is_registered_and_documented():
 def test_large_history_uses_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The parallel paths (parsing and writing) give the same site as the serial ones."""
     from roster import Roster
+    from roster.publish import contents as contents_mod
     from roster.publish import fresh, publish
-    from roster.publish import index as index_mod
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the parallel path is not taken")
     story, _ = build_repo(tmp_path / "repo")
     publish(Roster(str(story.path)), str(tmp_path / "serial"))
-    monkeypatch.setattr(index_mod, "_PARALLEL_MIN", 1)
-    monkeypatch.setattr(index_mod, "_CHUNK", 2)
+    monkeypatch.setattr(contents_mod, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(contents_mod, "_CHUNK", 2)
     monkeypatch.setattr(fresh, "_PARALLEL_MIN", 1)
     monkeypatch.setattr(fresh, "_CHUNK", 2)
     publish(Roster(str(story.path)), str(tmp_path / "parallel"))
