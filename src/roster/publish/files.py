@@ -82,7 +82,7 @@ def kept_releases(index: PublishedIndex) -> KeptReleases | None:
         if key in index.fragments:
             continue
         old = previous.entry(key) if previous.has(key) else None
-        if _before(entry, upto) != (_before(old, upto) if old is not None else _before(None, upto)):
+        if _before(entry, upto) != _before(old, upto):
             return None
     raw = previous.read("releases.html")
     if raw is None or span[1] > len(raw) or not 0 <= span[0] <= span[1]:

@@ -35,8 +35,6 @@ from roster.version import __version__
 if TYPE_CHECKING:
     from roster.roster import Roster
 
-MANIFEST = NAME
-
 
 class PublishResult(NamedTuple):
     out: str

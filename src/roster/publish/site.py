@@ -307,9 +307,6 @@ class _Site:
 
     # --- releases.html --------------------------------------------------------
 
-    def releases_page(self) -> str:
-        return self.releases_parts().html
-
     def releases_parts(self, kept: KeptReleases | None = None) -> Releases:
         """releases.html, and what the next publish needs to keep its older part.
 
