@@ -203,3 +203,22 @@ def test_the_releases_page_is_right_whatever_changed(story: tuple[GitRepo, Path]
         g.commit("add legacy")  # ...and then its own tag
     _publish(g.path, site)
     assert site_tree(site) == _fresh(g.path, tmp_path)
+
+
+def test_a_file_system_without_hard_links_is_updated_too(story: tuple[GitRepo, Path], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from roster.publish import inplace
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "hard links not supported")
+
+    g, site = story
+    g.write_assistant("blog-writer", name="Blog writer", temperature=0.2, prompt="Changed.")
+    g.commit("blog-writer: changed")
+    monkeypatch.setattr(inplace.os, "link", no_links)
+    result = _publish(g.path, site)
+    monkeypatch.undo()
+    assert result.reused > 20  # type: ignore[attr-defined]
+    assert site_tree(site) == _fresh(g.path, tmp_path)

@@ -151,7 +151,7 @@ def _apply(target: Path, stage: Path, staged: list[tuple[str, str]], removed: li
     staged_manifest = stage / NAME
     staged_manifest.write_bytes(dumps(manifest, key))
     if os.path.lexists(target / NAME):
-        os.link(target / NAME, journal / "m", follow_symlinks=False)
+        _set_aside(target / NAME, journal / "m")
     os.replace(staged_manifest, target / NAME)
     # Done: the journal goes in one rename, then its contents.
     done = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -160,10 +160,18 @@ def _apply(target: Path, stage: Path, staged: list[tuple[str, str]], removed: li
 
 
 def _set_aside(path: Path, backup: Path) -> None:
+    """Keep the old ``path`` in the journal while it stays in place (readers still see it)."""
     if path.is_dir() and not path.is_symlink():
         os.rename(path, backup)  # a folder where the new site has a file: moved away whole
-    else:
+        return
+    try:
         os.link(path, backup, follow_symlinks=False)
+    except OSError:
+        # A file system without hard links (some network and FUSE mounts): a copy serves as well.
+        if path.is_symlink():
+            os.symlink(os.readlink(path), backup)
+        else:
+            shutil.copyfile(path, backup)
 
 
 def _write_signed(path: Path, key: bytes, body: bytes) -> None:
