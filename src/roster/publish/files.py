@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from roster.publish.index import PublishedIndex, version_json
+from roster.publish.index import PublishedIndex, entry_rows, version_json
 from roster.publish.indexfile import Span, dump
 from roster.publish.site import SCRIPT, KeptReleases, Releases, assets_digest, pages, script
 
@@ -97,7 +97,7 @@ def _before(entry: dict[str, Any] | None, upto: int) -> tuple[Any, ...]:
     """What the releases up to chain position ``upto`` show of one assistant."""
     if entry is None:
         return (False, (), ())
-    rows = entry["versions"] + [v for lineage in entry.get("earlier") or () for v in lineage["versions"]]
+    rows = entry_rows(entry)
     return (entry.get("status") == "renamed",
             tuple((v["pos"], v["version"], v["commit"], v["assistant_id"], v["kind"]) for v in rows
                   if v["pos"] <= upto),

@@ -78,16 +78,18 @@ class PublishedIndex(NamedTuple):
 
 
 def _has_content(entry: dict[str, Any]) -> bool:
-    return all("content" in v for v in _rows(entry))
+    return all("content" in v for v in entry_rows(entry))
 
 
 def _stub(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry without the content of its rows (what ``entry_signature`` is computed over)."""
-    out = dict(entry)
-    out["versions"] = [{k: v for k, v in row.items() if k != "content"} for row in entry["versions"]]
+
+    def bare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in row.items() if k != "content"} for row in rows]
+
+    out = {**entry, "versions": bare(entry["versions"])}
     if "earlier" in entry:
-        out["earlier"] = [{**lineage, "versions": [{k: v for k, v in row.items() if k != "content"}
-                                                   for row in lineage["versions"]]} for lineage in entry["earlier"]]
+        out["earlier"] = [{**lineage, "versions": bare(lineage["versions"])} for lineage in entry["earlier"]]
     return out
 
 
@@ -138,7 +140,7 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | 
     old = previous.contents([k for k in todo if previous.has(k)]) if previous else {}
     # Every commit where an id went away: "it was deleted in commit C (date)" needs its date.
     ended = {gone.commit for gone_list in chain.gone.values() for gone in gone_list}
-    versions_of = {v["commit"] for stub in stubs.values() for v in _rows(stub)}
+    versions_of = {v["commit"] for stub in stubs.values() for v in entry_rows(stub)}
     wanted_commits = versions_of | set(tags.values()) | ended | {head}
     known = previous.commits() if previous else {}
 
@@ -162,7 +164,7 @@ def build_index(roster: Roster, ref: str | None = None, *, previous: Previous | 
             redacted_at.extend(redacted_by_key.get(key, ()))
             continue
         assistants[key] = entry = _entry(key, planned[key], layout, contents)
-        for row in _rows(entry):
+        for row in entry_rows(entry):
             redacted_at.extend({"assistant_id": key, "version": row["version"], "path": p}
                                for p in contents[(row["commit"], row["assistant_id"], row["path"])][1])
 
@@ -226,7 +228,7 @@ def _entry(key: str, item: Planned, layout: str, contents: dict[ContentKey, Cont
     return entry
 
 
-def _rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
+def entry_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     """Every version row of an entry, its earlier lineages' too, in the order index.json lists them."""
     return entry["versions"] + [v for lineage in entry.get("earlier", ()) for v in lineage["versions"]]
 

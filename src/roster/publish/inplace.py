@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,7 @@ def journal_dir(target: Path) -> Path:
 def can_update(found: Found, common: list[SiteFile], per_key: dict[str, KeyFiles]) -> bool:
     """False when a folder the new site needs is something else in the old one (write it fresh)."""
     blocked = set(found.other) | set(found.kept)
-    folders = {f.path.rpartition("/")[0] for f in common}
-    folders |= {p.rpartition("/")[0] for files in per_key.values() for p in files.paths()}
-    for folder in folders:
-        while folder:
-            if folder in blocked:
-                return False
-            folder = folder.rpartition("/")[0]
-    return True
+    return not blocked & _folders([f.path for f in common] + [p for files in per_key.values() for p in files.paths()])
 
 
 def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found, common: list[SiteFile],
@@ -77,7 +71,7 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
             staged.append((f.path, tmp))
             records[f.path] = [digest]  # its stamp once it is in place
 
-        def _keep(paths: list[str]) -> bool:
+        def keep_all(paths: list[str]) -> bool:
             olds = [found.kept.get(p) for p in paths]
             if any(old is None or p not in manifest.sigs for p, old in zip(paths, olds, strict=True)):
                 return False
@@ -89,7 +83,7 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
         for f in common:
             consider(f)
         for n, files in enumerate(per_key.values()):
-            if files.same and manifest.sigs.get(files.page.path) == files.page.signature and _keep(files.paths()):
+            if files.same and manifest.sigs.get(files.page.path) == files.page.signature and keep_all(files.paths()):
                 continue  # every file of this assistant is the previous publish's, unchanged
             for f in files.files():
                 consider(f)
@@ -97,7 +91,7 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
                 progress.update(n)
         wanted = set(records)
         removed = [rel for rel in [*found.other, *found.kept] if rel not in wanted]
-        needed = {parent for folder in {rel.rpartition("/")[0] for rel in wanted} for parent in _parents(folder + "/")}
+        needed = _folders(wanted)
         stale_dirs = [d for d in found.dirs if d not in needed]
         try:
             _apply(target, stage, staged, removed, stale_dirs, records, sigs, index, indexed, key)
@@ -110,9 +104,14 @@ def update(index: PublishedIndex, target: Path, manifest: Manifest, found: Found
         progress.close()
 
 
-def _parents(rel: str) -> list[str]:
-    parts = rel.split("/")[:-1]
-    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+def _folders(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``paths``, at any depth ("" is the site itself)."""
+    out = set()
+    for folder in {p.rpartition("/")[0] for p in paths}:
+        while folder not in out:
+            out.add(folder)
+            folder = folder.rpartition("/")[0]
+    return out
 
 
 def _apply(target: Path, stage: Path, staged: list[tuple[str, str]], removed: list[str], stale_dirs: list[str],

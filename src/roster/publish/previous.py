@@ -16,41 +16,23 @@ from roster.publish.manifest import Manifest
 
 
 class Previous:
-    def __init__(self, manifest: Manifest, raw: bytes, folder: Path | None = None,
-                 kept: dict[str, list[Any]] | None = None) -> None:
+    def __init__(self, manifest: Manifest, raw: bytes, folder: Path, kept: dict[str, list[Any]]) -> None:
         self.manifest = manifest
         self.raw = raw
         self.folder = folder
-        self.kept = kept or {}  # the files of the site that are the ones the manifest describes
+        self.kept = kept  # the files of the site that are the ones the manifest describes
         self._redacted: dict[str, list[dict[str, Any]]] | None = None
         self._entries: dict[str, dict[str, Any] | None] = {}
 
     @classmethod
     def open(cls, folder: Path, manifest: Manifest, kept: dict[str, list[Any]]) -> Previous | None:
         """The previous index of the site in ``folder``; None unless it is the file the manifest describes."""
-        record = kept.get("index.json")
-        if record is None:
-            return None
-        try:
-            with open(folder / "index.json", "rb") as f:
-                raw = f.read(record[1] + 1)
-        except OSError:
-            return None
-        if len(raw) != record[1]:
-            return None
-        return cls(manifest, raw, folder, kept)
+        raw = _read_kept(folder, kept, "index.json")
+        return cls(manifest, raw, folder, kept) if raw is not None else None
 
     def read(self, name: str) -> bytes | None:
         """A file of the previous site, when it is the one the manifest describes."""
-        record = self.kept.get(name)
-        if record is None or self.folder is None:
-            return None
-        try:
-            with open(self.folder / name, "rb") as f:
-                data = f.read(record[1] + 1)
-        except OSError:
-            return None
-        return data if len(data) == record[1] else None
+        return _read_kept(self.folder, self.kept, name)
 
     def has(self, key: str) -> bool:
         return key in self.manifest.keys
@@ -112,6 +94,19 @@ class Previous:
         if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
             return None
         return _parse(self.raw[span[0]:span[1]])
+
+
+def _read_kept(folder: Path, kept: dict[str, list[Any]], name: str) -> bytes | None:
+    """``name``'s bytes, when the survey kept it and it still has the recorded size (never more read)."""
+    record = kept.get(name)
+    if record is None:
+        return None
+    try:
+        with open(folder / name, "rb") as f:
+            data = f.read(record[1] + 1)
+    except OSError:
+        return None
+    return data if len(data) == record[1] else None
 
 
 def _record(record: Any) -> TypeGuard[list[Any]]:
